@@ -1,0 +1,125 @@
+"""The documents one scan emits, in order: one ScanStart, one ScanPoint per point, one ScanStop.
+
+They are plain immutable data with no reference to the JVM, the devices or the engine, so a saved
+stream can be replayed into the NeXus writer or the analysis hooks with no hardware. Values in a
+point are Python floats/ints/strings, or numpy arrays for frames and waveforms.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+class ScanStatus(str, enum.Enum):
+    """How a scan ended (GDA's final statuses)."""
+
+    COMPLETED_OKAY = "COMPLETED_OKAY"
+    COMPLETED_AFTER_FAILURE = "COMPLETED_AFTER_FAILURE"
+    COMPLETED_AFTER_STOP = "COMPLETED_AFTER_STOP"
+    COMPLETED_EARLY = "COMPLETED_EARLY"
+
+
+@dataclass(frozen=True)
+class FieldDescription:
+    """One column of the scan: an input or extra field of a device.
+
+    ``column`` is the key of the field in ``ScanPoint.data``: the field name, or
+    ``"<device>.<field>"`` when two devices of the scan share a field name.
+    ``shape`` is the per-point shape (``()`` for a scalar, ``(ny, nx)`` for a frame);
+    ``None`` means it is only known from the first point.
+    """
+
+    name: str
+    column: str
+    device: str
+    role: Literal["input", "extra"]
+    format: str = "%5.5g"
+    shape: tuple[int, ...] | None = ()
+    dtype: str | None = "float64"
+    units: str | None = None
+    lower_limit: float | None = None
+    upper_limit: float | None = None
+
+
+@dataclass(frozen=True)
+class DeviceDescription:
+    """A device taking part in the scan, in command order.
+
+    ``role`` is ``"scannable"`` for one that is moved, ``"monitor"`` for a scannable only read,
+    ``"detector"`` for a detector. ``dimension`` is the index of the scan dimension a moved
+    scannable belongs to (0 is the outermost), ``None`` otherwise.
+    """
+
+    name: str
+    role: Literal["scannable", "monitor", "detector"]
+    fields: tuple[FieldDescription, ...]
+    level: int = 5
+    dimension: int | None = None
+    collection_time: float | None = None
+    java_class: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanStart:
+    """Emitted once, after validation and before anything moves."""
+
+    uid: str
+    scan_number: int | None
+    command: str
+    shape: tuple[int, ...]
+    devices: tuple[DeviceDescription, ...]
+    time: float
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column in command order (scannables' input+extra fields, detectors' fields)."""
+        return tuple(f.column for d in self.devices for f in d.fields)
+
+    @property
+    def num_points(self) -> int:
+        n = 1
+        for s in self.shape:
+            n *= s
+        return n
+
+    def axes(self, dimension: int) -> tuple[str, ...]:
+        """Columns of the input fields of the scannables moved in ``dimension``."""
+        return tuple(
+            f.column
+            for d in self.devices
+            if d.role == "scannable" and d.dimension == dimension
+            for f in d.fields
+            if f.role == "input"
+        )
+
+    def detector_columns(self) -> tuple[str, ...]:
+        return tuple(f.column for d in self.devices if d.role == "detector" for f in d.fields)
+
+
+@dataclass(frozen=True)
+class ScanPoint:
+    """One completed point: ``index`` counts from 0 in acquisition order, ``indices`` is the
+    position in the scan's grid (one index per dimension)."""
+
+    uid: str
+    index: int
+    indices: tuple[int, ...]
+    time: float
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScanStop:
+    """Emitted once, whatever the end: ``reason`` is the error message of a failed scan."""
+
+    uid: str
+    status: ScanStatus
+    num_points: int
+    time: float
+    reason: str | None = None
+
+
+Document = ScanStart | ScanPoint | ScanStop
