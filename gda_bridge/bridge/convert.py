@@ -45,21 +45,27 @@ def to_java_position(value: Any) -> Any:
     raise TypeError(f"cannot pass {value!r} ({type(value).__name__}) to Java as a position")
 
 
+@functools.cache
+def _unboxers() -> dict[type, Any]:
+    unbox: dict[type, Any] = {float: None, int: None, str: None, bool: None, type(None): None}
+    for name in ("java.lang.Double", "java.lang.Float"):
+        unbox[jpype.JClass(name)] = float
+    for name in ("java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte"):
+        unbox[jpype.JClass(name)] = int
+    unbox[jpype.JClass("java.lang.Boolean")] = lambda v: bool(v.booleanValue())
+    unbox[jpype.JClass("java.lang.String")] = str
+    return unbox
+
+
 def from_java(value: Any) -> Any:
-    """A Java value as Python sees it: float, int, str, list or None."""
-    # JPype's boxed numbers subclass Python's float and int; unbox them to plain Python values.
-    if value is None or type(value) in (float, int, str, bool):
-        return value
-    if isinstance(value, jpype.JObject) and value.getClass().getName() == "java.lang.Boolean":
-        return bool(value.booleanValue())
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str):
-        return str(value)
+    """A Java value as Python sees it: float, int, bool, str, list or None."""
+    unbox = _unboxers()
+    kind = type(value)
+    if kind in unbox:
+        convert = unbox[kind]
+        return value if convert is None else convert(value)
     if isinstance(value, jpype.JArray):
-        return [from_java(v) for v in value]
+        return [from_java(v) for v in value[:]]
     return value
 
 

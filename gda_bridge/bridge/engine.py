@@ -67,6 +67,14 @@ class JavaScan:
         self.aborted_by_request = False
         self.devices = self._describe()
         self._adapters = [adapter_of(d.device) for d in self.devices]
+        widths = [0 if a is not None else len(d.input_names) + len(d.extra_names) or 1 for a, d in zip(self._adapters, self.devices, strict=True)]
+        self._widths = jpype.JArray(jpype.JInt)(widths)
+        self._slices = []
+        at = 0
+        for w in widths:
+            self._slices.append((at, at + w))
+            at += w
+        self._flatten = jpype.JClass("gda.scan.PointValues").flatten
 
     def _describe(self) -> list[ScanDevice]:
         out = []
@@ -122,9 +130,19 @@ class JavaScan:
             on_interrupt(None)
 
     def point_values(self, positions: Any) -> list[Any]:
+        """One value per device: a Python device's own last value, a Java device's from one packed
+        array (its full conversion only where the packed numbers have gaps, e.g. text)."""
+        numbers = np.asarray(self._flatten(positions, self._widths)).tolist()
         values = []
-        for adapter, value in zip(self._adapters, positions, strict=True):
-            values.append(adapter.last if adapter is not None else from_java(value))
+        for i, (adapter, (lo, hi)) in enumerate(zip(self._adapters, self._slices, strict=True)):
+            if adapter is not None:
+                values.append(adapter.last)
+                continue
+            part = numbers[lo:hi]
+            if any(v != v for v in part):  # NaN: not all numbers, convert the value itself
+                values.append(from_java(positions[i]))
+            else:
+                values.append(part[0] if hi - lo == 1 else part)
         return values
 
     def request_pause(self) -> None:
@@ -157,7 +175,8 @@ class _Listener:
         self.on_start()
 
     def pointDone(self, point: Any) -> None:
-        self.on_point(int(point.index()), tuple(point.indices()), self.scan.point_values(point.positions()))
+        indices = tuple(np.asarray(point.indices()).tolist())
+        self.on_point(int(point.index()), indices, self.scan.point_values(point.positions()))
 
     def scanEnded(self, jscan: Any, status: Any, failure: Any) -> None:
         error = None

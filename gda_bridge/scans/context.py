@@ -38,11 +38,7 @@ class ScanContext:
     def reset_stream(self) -> None:
         """A new document stream whose only subscriber is the scan table."""
         self.stream = DocumentStream()
-        self.stream.subscribe(ScanTable(self._table_line))
-
-    def _table_line(self, line: str) -> None:
-        if self.show_table:
-            self.output(line)
+        self.stream.subscribe(ScanTable(lambda line: self.output(line), lambda: self.show_table))
 
     def set_running(self, scan: Any) -> None:
         with self._running_lock:

@@ -31,11 +31,14 @@ def format_cell(fmt: str, value: Any) -> str:
 class ScanTable:
     """A document subscriber that prints the table through ``output`` (one call per line)."""
 
-    def __init__(self, output: Callable[[str], None]) -> None:
+    def __init__(self, output: Callable[[str], None], enabled: Callable[[], bool] = lambda: True) -> None:
         self.output = output
+        self.enabled = enabled
         self._columns: list[tuple[str, str, int]] = []
 
     def __call__(self, doc: Document) -> None:
+        if not self.enabled():
+            return
         if isinstance(doc, ScanStart):
             self._start(doc)
         elif isinstance(doc, ScanPoint):

@@ -58,7 +58,7 @@ def _per_point(run, npoints: int, repeats: int) -> float:
 
 
 def bench_gda(motor, det, npoints: int, repeats: int) -> float:
-    context().output = lambda line: None
+    context().show_table = False  # bluesky runs without a table too; documents are still built
 
     def run(n):
         result = run_scan([motor, 0.0, float(n - 1), 1.0, det])
