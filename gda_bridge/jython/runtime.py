@@ -36,9 +36,9 @@ def gda_idiv(a: Any, b: Any) -> Any:
     return operator.itruediv(a, b)
 
 
-# Python 2 print keeps a "soft space" per stream: ``print a,`` writes a and remembers that a space
-# is due before whatever the next print statement writes on the same line.
-_softspace: dict[int, bool] = {}
+# Python 2 print keeps a "soft space" per stream, in the stream's ``softspace`` attribute as
+# Python 2 files did: ``print a,`` writes a and remembers that a space is due before whatever the
+# next print statement writes on the same line.
 
 
 def _py2_str(item: object) -> str:
@@ -55,8 +55,7 @@ def _py2_str(item: object) -> str:
 def gda_print(*items: object, file: TextIO | None = None, comma: bool = False) -> None:
     """A Python 2 print statement: ``print a, b`` / ``print a,`` (comma=True) / ``print >>f, a``."""
     stream = sys.stdout if file is None else file
-    key = id(stream)
-    soft = _softspace.get(key, False)
+    soft = bool(getattr(stream, "softspace", False))
     parts: list[str] = []
     for item in items:
         if soft:
@@ -67,10 +66,11 @@ def gda_print(*items: object, file: TextIO | None = None, comma: bool = False) -
     if not comma:
         parts.append("\n")
         soft = False
-    if soft:
-        _softspace[key] = True
-    else:
-        _softspace.pop(key, None)
+    try:
+        stream.softspace = soft
+    except AttributeError:  # a stream without attributes: write the space now instead
+        if soft:
+            parts.append(" ")
     stream.write("".join(parts))
 
 

@@ -30,7 +30,7 @@ log = logging.getLogger("gda_bridge.jython.translate")
 _EXCLUDED = frozenset(
     {
         "print", "reduce", "intern", "reload", "exitfunc", "operator", "sorted", "import", "types",
-        "tuple_params",
+        "tuple_params", "numliterals",
     }
 )
 _OURS = (
@@ -41,6 +41,7 @@ _OURS = (
     "gda_bridge.jython.translate._fixers.fix_gda_builtins",
     "gda_bridge.jython.translate._fixers.fix_gda_types",
     "gda_bridge.jython.translate._fixers.fix_gda_unsupported",
+    "gda_bridge.jython.translate._fixers.fix_gda_numliterals",
 )
 
 @functools.cache
@@ -101,7 +102,7 @@ _GATES: dict[str, Callable[[str], bool]] = {
     "ne": _words("<>"),
     "next": _words("next"),
     "nonzero": _words("__nonzero__"),
-    "numliterals": _regex(r"\b0\d|[0-9a-fA-F][lL]\b"),
+    "gda_numliterals": _regex(r"\b0\d|[0-9a-fA-F][lL]\b"),
     "paren": _words("for"),
     "raise": _words("raise"),
     "raw_input": _words("raw_input"),
@@ -146,8 +147,32 @@ def _fixer(path: str) -> Any:
         module = importlib.import_module(path)
         class_name = "Fix" + "".join(part.title() for part in _short(path).split("_"))
         fixer = getattr(module, class_name)({"print_function": False}, [])
+        fixer.transform = _keeping_lines(fixer.transform)
         _instances[path] = fixer
     return fixer
+
+
+def _keeping_lines(transform: Callable[[Any, dict], Any]) -> Callable[[Any, dict], Any]:
+    """Wrap a fixer's transform so the code it rewrites keeps its number of lines.
+
+    Some fissix fixers drop a backslash continuation or a newline inside brackets
+    (``raise E, \\`` + newline, ``map(lambda ...,`` + newline). The missing newlines are put back
+    before the last closing bracket of the new code, where a newline is plain whitespace. What
+    cannot be repaired this way is caught by the line-count check after the pass.
+    """
+
+    def wrapped(node: Any, results: dict) -> Any:
+        before = str(node).count("\n")
+        new = transform(node, results)
+        after_node = node if new is None else new
+        missing = before - str(after_node).count("\n")
+        if missing > 0:
+            closing = [leaf for leaf in after_node.leaves() if leaf.value in (")", "]", "}")]
+            if closing:
+                closing[-1].prefix += "\n" * missing
+        return new
+
+    return wrapped
 
 
 def _tool_for(paths: tuple[str, ...]) -> Any:
@@ -261,7 +286,7 @@ def _line_shift_error(source: str, result: str, filename: str) -> TranslationErr
     old, new = source.splitlines(), result.splitlines()
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     lineno = next(
-        (i1 + 1 for tag, i1, _i2, _j1, _j2 in matcher.get_opcodes() if tag != "equal"), 1
+        (i1 + 1 for _tag, i1, i2, j1, j2 in matcher.get_opcodes() if i2 - i1 != j2 - j1), 1
     )
     text = _line(source, lineno)
     return TranslationError(
