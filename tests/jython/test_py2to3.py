@@ -206,6 +206,11 @@ def test_jython_semantics(run_script: RunScript, source: str, expected: str) -> 
     assert run_script(dedent(source)) == expected
 
 
+def test_indentation_mixing_tabs_and_spaces_reads_as_python2_did(run_script: RunScript) -> None:
+    source = "if 1:\n\tprint 'tab'\n        print 'spaces'\ns = '''\n\tkept'''\nprint repr(s)\n"
+    assert run_script(source) == "tab\nspaces\n'\\n\\tkept'\n"
+
+
 def test_numpy_integers_floor_like_python2_numpy(run_script: RunScript) -> None:
     out = run_script("print a / 2, b / 2\n", namespace={"a": np.int64(7), "b": np.float64(7)})
     assert out == "3 3.5\n"

@@ -13,7 +13,7 @@ from gda_bridge.jython.translate._cache import TranslationCache
 from gda_bridge.jython.translate._errors import TranslationError
 from gda_bridge.jython.translate._mode import HOW_TO_RUN_AS_PY2, ModeDecision, parse_mode, python2_hint
 from gda_bridge.jython.translate._py2to3 import convert_py2
-from gda_bridge.jython.translate._syntax import translate_gda_syntax
+from gda_bridge.jython.translate._syntax import expand_indentation_tabs, translate_gda_syntax
 
 log = logging.getLogger("gda_bridge.jython.translate")
 
@@ -82,7 +82,7 @@ def translate_source(
     if result.count("\n") != text.count("\n"):  # never expected: the pass only inserts characters
         raise RuntimeError(f"{filename}: the command-syntax pass changed the number of lines")
     if mode_name == "py2":
-        result = convert_py2(result, filename)
+        result = convert_py2(expand_indentation_tabs(result), filename)
     if store is not None and key is not None:
         store.put(key, result)
     return result

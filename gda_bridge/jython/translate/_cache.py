@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,14 +32,20 @@ _fissix_version: str | None = None
 
 
 def _fissix() -> str:
+    """fissix's version, read from its source without importing it (a cache hit must stay fast:
+    importing fissix or asking importlib.metadata costs tens of milliseconds)."""
     global _fissix_version
     if _fissix_version is None:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            _fissix_version = version("fissix")
-        except PackageNotFoundError:
-            _fissix_version = "none"
+        _fissix_version = "unknown"
+        spec = importlib.util.find_spec("fissix")
+        if spec is not None and spec.origin:
+            try:
+                text = (Path(spec.origin).parent / "__version__.py").read_text()
+            except OSError:
+                text = ""
+            match = re.search(r"__version__\s*=\s*['\"]([^'\"]+)", text)
+            if match:
+                _fissix_version = match.group(1)
     return _fissix_version
 
 

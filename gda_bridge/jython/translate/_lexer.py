@@ -8,7 +8,7 @@ It runs before the Python 2 -> 3 pass, so it must accept Python 2 source (backti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 WS = "ws"  # spaces, tabs, form feeds
 NL = "nl"  # one newline (\n, \r\n or \r)
@@ -23,21 +23,11 @@ CLOSE = "close"
 OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
 
 
-_STRING_START = re.compile(r"(?i:[rbuf]{0,2})('''|\"\"\"|'|\")")
-_NUMBER = re.compile(
-    r"0[xX][0-9a-fA-F_]+[lL]?|0[oO][0-7_]+[lL]?|0[bB][01_]+[lL]?"
-    r"|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJlL]?"
-)
-_NAME = re.compile(r"[^\W\d]\w*")
-_WS = re.compile(r"[ \t\f]+")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-_CONT = re.compile(r"\\(?:\r\n|\r|\n)")
 _OPS = sorted(
     [
         "**=", "//=", ">>=", "<<=", "...", "->", ":=", "**", "//", ">>", "<<", "<=", ">=", "==",
@@ -47,75 +37,40 @@ _OPS = sorted(
     key=len,
     reverse=True,
 )
-_OP = re.compile("|".join(re.escape(op) for op in _OPS))
 
 
-def _string_end(source: str, pos: int, quote: str) -> int:
-    """Index just past the string whose body starts at pos; an unterminated string runs to the end
-    of its line (single quotes) or of the source (triple quotes), for the interpreter to report."""
-    n = len(source)
-    triple = len(quote) == 3
-    i = pos
-    while i < n:
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if source.startswith(quote, i):
-            return i + len(quote)
-        if not triple and c in "\r\n":
-            return i
-        i += 1
-    return n
+def _quoted(q: str) -> str:
+    """A string body: triple-quoted ones may run over lines; an unterminated string runs to the
+    end of its line (single quotes) or of the source (triple quotes)."""
+    if len(q) == 3:
+        return rf"{q}(?:[^{q[0]}\\]|\\[\s\S]|{q[0]}(?!{q[1:]}))*(?:{q}|\Z)"
+    return rf"{q}(?:[^{q}\\\r\n]|\\[\s\S])*{q}?"
+
+
+# One master pattern, alternatives tried in order at each position.
+_TOKEN = re.compile(
+    "|".join(
+        [
+            rf"(?P<{WS}>[ \t\f]+)",
+            rf"(?P<{NL}>\r\n|\r|\n)",
+            rf"(?P<{COMMENT}>#[^\r\n]*)",
+            rf"(?P<{CONT}>\\(?:\r\n|\r|\n))",
+            rf"(?P<{STRING}>(?i:[rbuf]{{0,2}})(?:"
+            + "|".join(_quoted(q) for q in ("'''", '"""', "'", '"'))
+            + "))",
+            rf"(?P<{NUMBER}>0[xX][0-9a-fA-F_]+[lL]?|0[oO][0-7_]+[lL]?|0[bB][01_]+[lL]?"
+            r"|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJlL]?)",
+            rf"(?P<{NAME}>[^\W\d]\w*)",
+            rf"(?P<{OPEN}>[(\[{{])",
+            rf"(?P<{CLOSE}>[)\]}}])",
+            rf"(?P<{OP}>" + "|".join(re.escape(op) for op in _OPS) + ")",
+            rf"(?P<{OTHER}>[\s\S])",
+        ]
+    )
+)
 
 
 def lex(source: str) -> list[Token]:
     """Split source into tokens; ``"".join(t.text for t in lex(s)) == s`` always holds."""
-    tokens: list[Token] = []
-    append = tokens.append
-    pos = 0
-    n = len(source)
-    while pos < n:
-        c = source[pos]
-        if c in " \t\f":
-            m = _WS.match(source, pos)
-            append(Token(WS, m.group()))
-            pos = m.end()
-        elif c in "\r\n":
-            m = _NEWLINE.match(source, pos)
-            append(Token(NL, m.group()))
-            pos = m.end()
-        elif c == "#":
-            end = pos
-            while end < n and source[end] not in "\r\n":
-                end += 1
-            append(Token(COMMENT, source[pos:end]))
-            pos = end
-        elif c == "\\" and (m := _CONT.match(source, pos)):
-            append(Token(CONT, m.group()))
-            pos = m.end()
-        elif c in "([{":
-            append(Token(OPEN, c))
-            pos += 1
-        elif c in ")]}":
-            append(Token(CLOSE, c))
-            pos += 1
-        elif (c in "'\"" or c.isalpha()) and (m := _STRING_START.match(source, pos)):
-            end = _string_end(source, m.end(), m.group(1))
-            append(Token(STRING, source[pos:end]))
-            pos = end
-        elif (c.isdigit() or (c == "." and source[pos + 1 : pos + 2].isdigit())) and (
-            m := _NUMBER.match(source, pos)
-        ):
-            append(Token(NUMBER, m.group()))
-            pos = m.end()
-        elif m := _NAME.match(source, pos):
-            append(Token(NAME, m.group()))
-            pos = m.end()
-        elif m := _OP.match(source, pos):
-            append(Token(OP, m.group()))
-            pos = m.end()
-        else:
-            append(Token(OTHER, c))
-            pos += 1
-    return tokens
+    make = Token._make
+    return [make((m.lastgroup, m.group())) for m in _TOKEN.finditer(source)]

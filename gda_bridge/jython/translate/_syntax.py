@@ -9,8 +9,11 @@ report.
 
 from __future__ import annotations
 
-from collections.abc import Container
+import functools
+import re
+from collections.abc import Collection
 
+from gda_bridge.jython.translate._aliases import AliasRegistry
 from gda_bridge.jython.translate._lexer import (
     CLOSE,
     COMMENT,
@@ -160,9 +163,17 @@ def _command(tokens: list[Token], i: int) -> tuple[str, int] | None:
     return name + "(" + lead + args + ")" + _join(tokens, last, end), end
 
 
-def translate_gda_syntax(source: str, aliases: Container[str]) -> str:
+@functools.lru_cache(maxsize=16)
+def _any_alias(names: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+
+
+def translate_gda_syntax(source: str, aliases: AliasRegistry | Collection[str]) -> str:
     """Turn GDA command lines (``pos x 1``) in source into calls; same number of lines out as in."""
-    if not aliases or not source:
+    names = aliases.names if isinstance(aliases, AliasRegistry) else frozenset(aliases)
+    if not names or not source:
+        return source
+    if not _any_alias(names).search(source):  # the common case for imported helpers
         return source
     tokens = lex(source)
     out: list[str] = []
@@ -187,7 +198,7 @@ def translate_gda_syntax(source: str, aliases: Container[str]) -> str:
             continue
         if statement_start and depth == 0:
             statement_start = False
-            if kind == NAME and tok.text in aliases:
+            if kind == NAME and tok.text in names:
                 command = _command(tokens, i)
                 if command is not None:
                     text, i = command
@@ -212,3 +223,21 @@ def translate_gda_syntax(source: str, aliases: Container[str]) -> str:
         i += 1
     return "".join(out)
 
+
+
+def expand_indentation_tabs(source: str) -> str:
+    """Indentation tabs -> spaces to the next multiple of 8, as Python 2 read them.
+
+    Python 2 accepted indentation mixing tabs and spaces; Python 3 refuses it (TabError). Only
+    whitespace at the start of a line is changed (never inside strings), so lines stay in place.
+    """
+    if "\t" not in source:
+        return source
+    out: list[str] = []
+    line_start = True
+    for kind, text in lex(source):
+        if line_start and kind == WS and "\t" in text:
+            text = text.expandtabs(8)
+        out.append(text)
+        line_start = kind in (NL, CONT)
+    return "".join(out)
