@@ -42,7 +42,7 @@ def gda_idiv(a: Any, b: Any) -> Any:
 
 
 def _py2_str(item: object) -> str:
-    if type(item) is float:  # Python 2 str(float): 12 significant digits
+    if isinstance(item, float):  # Python 2 str(float): 12 significant digits (Java doubles too)
         if math.isfinite(item):
             text = f"{item:.12g}"
             if "e" not in text and "." not in text:

@@ -81,7 +81,6 @@ _GATES: dict[str, Callable[[str], bool]] = {
     "apply": _words("apply"),
     "asserts": _words("assert"),
     "basestring": _words("basestring"),
-    "buffer": _words("buffer"),
     "dict": _words("keys", "values", "items"),
     "except": _words("except"),
     "exec": _words("exec"),
