@@ -8,7 +8,10 @@ fissix's default fixers run, except those that would break what we promise:
 - ``import`` turns ``import mymod`` into ``from . import mymod`` next to a sibling file, which is
   wrong for scripts;
 - ``types`` maps ``StringType`` to bytes; ours maps it to str;
-- ``tuple_params`` adds lines; tuple parameters are reported as unsupported.
+- ``tuple_params`` adds lines; tuple parameters are reported as unsupported;
+- ``numliterals`` leaves ``077L`` octal; ours converts it.
+Every fixer's rewrite is checked to keep its line count (see ``_keeping_lines``), and the whole
+result is checked again: a conversion that would move lines is refused with the line named.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ _OURS = (
     "gda_bridge.jython.translate._fixers.fix_gda_unsupported",
     "gda_bridge.jython.translate._fixers.fix_gda_numliterals",
 )
+
 
 @functools.cache
 def fixer_names() -> tuple[str, ...]:
