@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from gda_bridge.cli.session import Session, demo_devices
+from gda_bridge.config import ConfigError
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -34,7 +35,7 @@ def _run(args: argparse.Namespace) -> int:
     if not script.is_file():
         print(f"gda-bridge run: no such script: {script}", file=sys.stderr)
         return 2
-    session = Session()
+    session = Session.from_config(args.config)
     try:
         namespace = dict(session.namespace)
         namespace["__file__"] = str(script)
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="scan a simulated beamline and print the table and the result")
     demo.set_defaults(func=_demo)
     run = sub.add_parser("run", help="run a script with the GDA commands and devices in its namespace")
+    run.add_argument("--config", help="beamline configuration (TOML) whose devices the script sees")
     run.add_argument("script")
     run.add_argument("script_args", nargs=argparse.REMAINDER)
     run.set_defaults(func=_run)
@@ -68,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted: every device was stopped.", file=sys.stderr)
         return 130
+    except ConfigError as exc:
+        print(f"gda-bridge: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -51,3 +51,21 @@ def test_run_executes_a_script_with_commands_and_devices(tmp_path):
 def test_run_reports_a_missing_script():
     out = _run("run", "/nonexistent/script.py")
     assert out.returncode == 2 and "no such script" in out.stderr
+
+
+def test_run_with_a_configuration_gives_the_script_its_devices(tmp_path):
+    (tmp_path / "bl.toml").write_text(
+        '[devices.m]\ndriver = "sim_motor"\nlimits = [0, 1]\n\n[devices.c]\ndriver = "soft_counter"\nvalue = 2.0\n'
+    )
+    (tmp_path / "s.py").write_text("print(scan(m, 0, 1, 0.5, c)['c'].tolist())\npos(m, 2)\n")
+    out = _run("run", "--config", str(tmp_path / "bl.toml"), str(tmp_path / "s.py"), cwd=tmp_path)
+    assert "[2.0, 2.0, 2.0]" in out.stdout
+    assert out.returncode == 1 and "m: position 2 is outside the limits (0:1)" in out.stderr
+
+
+def test_a_broken_configuration_is_one_line(tmp_path):
+    (tmp_path / "bl.toml").write_text('[devices.m]\ndriver = "warp_drive"\n')
+    (tmp_path / "s.py").write_text("pass\n")
+    out = _run("run", "--config", str(tmp_path / "bl.toml"), str(tmp_path / "s.py"))
+    assert out.returncode == 2 and "unknown driver 'warp_drive'" in out.stderr
+    assert "Traceback" not in out.stderr
