@@ -45,7 +45,8 @@ def on_interrupt(handler: Callable[[], None] | None) -> None:
     _interrupt.handler = handler
 
 
-def _interrupted() -> None:
+def interrupted() -> None:
+    """Called where Python code run by Java sees Ctrl-C, before re-raising it."""
     # Ctrl-C also sets the Java thread's interrupt flag; left set, it breaks JPype's conversion
     # of the KeyboardInterrupt we re-raise. The scan learns of it through its abort request.
     jpype.JClass("java.lang.Thread").interrupted()
@@ -116,7 +117,7 @@ class ScannableAdapter:
         try:
             value = self.device.getPosition()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
         self.last = value
         return to_java_position(value)
@@ -125,14 +126,14 @@ class ScannableAdapter:
         try:
             self.device.asynchronousMoveTo(from_java(position))
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def moveTo(self, position: Any) -> None:
         try:
             self.device.moveTo(from_java(position))
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def checkPositionValid(self, position: Any) -> Any:
@@ -143,14 +144,14 @@ class ScannableAdapter:
         try:
             return bool(self.device.isBusy())
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def waitWhileBusy(self) -> None:
         try:
             self.device.waitWhileBusy()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def stop(self) -> None:
@@ -160,7 +161,7 @@ class ScannableAdapter:
         try:
             getattr(self.device, name)()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def atScanStart(self) -> None:
@@ -258,21 +259,21 @@ class DetectorAdapter(ScannableAdapter):
         try:
             self.device.collectData()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def getStatus(self) -> Any:
         try:
             return _detector_status(self.device.getStatus())
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def readout(self) -> Any:
         try:
             value = self.device.readout()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
         self.last = value
         return to_java_position(value)

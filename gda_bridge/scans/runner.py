@@ -154,14 +154,12 @@ class _ScanDocuments:
             columns[c].append(data[c])
         self.ctx.stream.emit(ScanPoint(self.result.uid, index, indices, time.time(), data))
 
-    def ended(self, status: str, error: BaseException | None) -> None:
-        self.result.status = ScanStatus(status)
-
     def stopped(self, error: BaseException | None) -> None:
-        """Emit the stop document once the engine has returned, with the error as Python saw it
-        (inside the engine, a Python device's exception is only an opaque proxy)."""
+        """Emit the stop document once the engine has returned, with its final status and the
+        error as Python saw it (inside the engine, a Python exception is only an opaque proxy)."""
         if self.result.start is None:  # refused before it started: no documents at all
             return
+        self.result.status = ScanStatus(self.scan.status)
         if error is not None and self.result.status is ScanStatus.COMPLETED_AFTER_FAILURE:
             self.result.reason = str(error) or type(error).__name__
         self.ctx.stream.emit(
@@ -183,7 +181,7 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     ctx.set_running(scan)
     ctx.last_result = result
     try:
-        scan.run(docs.started, docs.point, docs.ended)
+        scan.run(docs.started, docs.point)
     except ScanAbortedError as exc:
         docs.stopped(exc)
         if scan.aborted_by_request:
