@@ -384,6 +384,10 @@ public class ConcurrentScan {
 
     /** A numeric start/stop/step: a Number or a multi-field value. */
     private static double[] numbers(String name, String what, Object v) {
+        if (v instanceof String || v instanceof PositionList) {
+            throw new IllegalArgumentException("scan: " + name + ": " + what + " " + CommandText.token(v)
+                    + " is not a number");
+        }
         Object value = value(name, v, false);
         if (value instanceof Double d) {
             return new double[] {d};
