@@ -157,6 +157,19 @@ class ScanOrderTest {
     }
 
     @Test
+    void serialReadoutWhenAsked() throws Exception {
+        RecordingDetector d1 = new RecordingDetector("d1", log);
+        RecordingDetector d2 = new RecordingDetector("d2", log);
+        RecordingListener listener = new RecordingListener(log);
+        ConcurrentScan scan = new ConcurrentScan(new Object[] {d1, d2});
+        scan.setParallelReadout(false);
+        scan.addScanListener(listener);
+        scan.run();
+        assertEquals(List.of("d1.readout", "d2.readout"), log.only("d1.readout", "d2.readout"));
+        assertArrayEquals(new Object[] {10.0, 10.0}, listener.points.get(0).positions());
+    }
+
+    @Test
     void simulatedPeakScan() throws Exception {
         DummyScannable x = new DummyScannable("x");
         SimGaussianCounter det = new SimGaussianCounter("det", x, 5.0, 2.0, 100.0, 1.0, 0.0);
