@@ -649,8 +649,32 @@ public class ConcurrentScan {
 
     // ---------------------------------------------------------------- validation
 
-    /** checkPositionValid on every position of every moved scannable; throws the first reason. */
+    /**
+     * GDA's checks before a scan: every scannable has a name and as many output formats as
+     * input+extra names (a single format is copied to every field, as GDA does); then
+     * checkPositionValid on every position of every moved scannable. Throws the first problem.
+     */
     public void validate() throws DeviceException {
+        for (Role r : roles) {
+            String name = r.device.getName();
+            if (name == null || name.isBlank()) {
+                throw new DeviceException("scan: a " + r.device.getClass().getSimpleName() + " in the scan has no name");
+            }
+        }
+        for (Role r : scannableRoles) {
+            Scannable d = r.device;
+            int fields = d.getInputNames().length + d.getExtraNames().length;
+            String[] formats = d.getOutputFormat();
+            int count = formats == null ? 0 : formats.length;
+            if (count == 1 && fields > 1) {
+                String[] copied = new String[fields];
+                Arrays.fill(copied, formats[0]);
+                d.setOutputFormat(copied);
+            } else if (count != fields) {
+                throw new DeviceException(d.getName() + ": has " + fields + " input/extra name(s) but " + count
+                        + " output format(s)");
+            }
+        }
         for (Role r : scannableRoles) {
             if (r.positions == null) {
                 continue;

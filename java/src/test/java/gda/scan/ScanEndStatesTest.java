@@ -312,6 +312,20 @@ class ScanEndStatesTest {
     }
 
     @Test
+    void devicesAreCheckedAsGdaDoesBeforeTheScan() throws Exception {
+        gda.device.sim.SimMultiField mf = new gda.device.sim.SimMultiField("mf");
+        mf.setOutputFormat(new String[] {"%4.1f"});
+        new ConcurrentScan(new Object[] {mf}).run();
+        assertEquals(List.of("%4.1f", "%4.1f", "%4.1f"), List.of(mf.getOutputFormat()), "one format is copied");
+        mf.setOutputFormat(new String[] {"%4.1f", "%4.1f"});
+        DeviceException e = assertThrows(DeviceException.class, () -> new ConcurrentScan(new Object[] {mf}).run());
+        assertEquals("mf: has 3 input/extra name(s) but 2 output format(s)", e.getMessage());
+        DummyScannable unnamed = new DummyScannable();
+        e = assertThrows(DeviceException.class, () -> new ConcurrentScan(new Object[] {unnamed, 0, 1, 1}).run());
+        assertEquals("scan: a DummyScannable in the scan has no name", e.getMessage());
+    }
+
+    @Test
     void aScanRunsOnce() throws Exception {
         ConcurrentScan scan = new ConcurrentScan(new Object[] {new DummyScannable("x"), 0, 1, 1});
         scan.run();
