@@ -747,7 +747,7 @@ public class ConcurrentScan {
     }
 
     private void endAfterAbort(Throwable cause) throws ScanInterruptedException {
-        LOG.info(ABORT_MESSAGE + " Stopping all devices.");
+        LOG.fine(ABORT_MESSAGE + " Stopping all devices.");
         stopAll(null);
         finish(ScanStatus.COMPLETED_AFTER_STOP, null);
         ScanInterruptedException e = new ScanInterruptedException(ABORT_MESSAGE);
