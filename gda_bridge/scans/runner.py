@@ -12,6 +12,7 @@ import numpy as np
 
 from gda_bridge.bridge import JavaScan, ScanDevice, is_java
 from gda_bridge.bridge.convert import from_java
+from gda_bridge.bridge.interrupts import JavaInterrupt, interruptible
 from gda_bridge.core.documents import (
     DeviceDescription,
     FieldDescription,
@@ -181,17 +182,19 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     ctx.set_running(scan)
     ctx.last_result = result
     try:
-        scan.run(docs.started, docs.point)
-    except ScanAbortedError as exc:
-        docs.stopped(exc)
-        if scan.aborted_by_request:
-            raise
-        raise KeyboardInterrupt from None
-    except BaseException as exc:
-        docs.stopped(exc)
-        raise
-    else:
-        docs.stopped(None)
+        with interruptible():
+            try:
+                scan.run(docs.started, docs.point)
+            except ScanAbortedError as exc:
+                docs.stopped(exc)
+                if scan.aborted_by_request:
+                    raise
+                raise JavaInterrupt from None
+            except BaseException as exc:
+                docs.stopped(exc)
+                raise
+            else:
+                docs.stopped(None)
     finally:
         ctx.set_running(None)
     return result
