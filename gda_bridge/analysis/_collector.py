@@ -81,8 +81,9 @@ class AnalysisConfig:
 
 @dataclass(frozen=True)
 class LiveEstimate:
-    """The running estimate during a 1-D scan: ``cen`` is the centroid of y above its minimum,
-    ``maxpos``/``maxval`` the highest point so far."""
+    """The running estimate during a 1-D scan: ``cen`` is the centroid of the points above half
+    maximum (robust to the background and the noise in the tails), ``maxpos``/``maxval`` the
+    highest point so far."""
 
     x_column: str
     y_column: str
@@ -222,7 +223,7 @@ class ScanProcessing:
         if x.size == 0:
             return None
         i = int(np.argmax(y))
-        weights = y - y.min()
+        weights = np.clip(y - (y.max() + y.min()) / 2.0, 0.0, None)  # the points above half maximum
         total = float(weights.sum())
         cen = float((x * weights).sum() / total) if total > 0 else None
         return LiveEstimate(scan.x_column, scan.y_column, int(x.size), cen, float(x[i]), float(y[i]))

@@ -149,7 +149,16 @@ def _fit(model, xs, ys, p0, lower, upper) -> FitResult | None:
     p0 = np.clip(p0, lower, upper)
     try:
         params, _ = curve_fit(
-            model, xs, ys, p0=p0, bounds=(lower, upper), method="trf", jac=_JACOBIANS[model], max_nfev=400
+            model,
+            xs,
+            ys,
+            p0=p0,
+            bounds=(lower, upper),
+            method="trf",
+            jac=_JACOBIANS[model],
+            max_nfev=400,
+            ftol=1e-6,
+            xtol=1e-6,
         )
     except (RuntimeError, ValueError):
         return None
