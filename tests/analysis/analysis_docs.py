@@ -50,7 +50,10 @@ def detector(name, fields=None, shapes=None):
     return DeviceDescription(
         name,
         "detector",
-        tuple(FieldDescription(f, f, name, "extra", "%5.5g", shape=s) for f, s in zip(names, shapes)),
+        tuple(
+            FieldDescription(f, f, name, "extra", "%5.5g", shape=s)
+            for f, s in zip(names, shapes, strict=True)
+        ),
     )
 
 
