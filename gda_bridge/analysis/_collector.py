@@ -154,9 +154,7 @@ class ScanProcessing:
     def executors(self) -> Executors:
         with self._exec_lock:
             if self._executors is None:
-                self._executors = Executors(
-                    dask_scheduler=self.config.dask_scheduler, process_workers=self.config.process_workers
-                )
+                self._executors = Executors(process_workers=self.config.process_workers)
             return self._executors
 
     # ----- the document callback (scan thread: cheap) -----------------------------------------
@@ -339,7 +337,9 @@ class ScanProcessing:
 
     def _run_heavy(self, hook: Hook, record: ScanRecord) -> None:
         try:
-            outcome = self.executors.run_heavy(run_hook, hook.name, hook.func, record)
+            outcome = self.executors.run_heavy(
+                run_hook, hook.name, hook.func, record, dask_scheduler=self.config.dask_scheduler
+            )
         except Exception as e:
             hooks_log.exception("heavy hook %s could not run", hook.name)
             outcome = HookOutcome(hook.name, None, f"{type(e).__name__}: {e}", None)

@@ -41,6 +41,7 @@ class Executors:
         self._dispatch = ThreadPoolExecutor(4, thread_name_prefix="gda-analysis-heavy")
         self._pool: ProcessPoolExecutor | None = None
         self._client: Any = None
+        self._client_address: str | None = None
         self._lock = threading.Lock()
         self._idle = threading.Condition()
         self._pending: set[Future[Any]] = set()
@@ -67,11 +68,13 @@ class Executors:
         """Run ``fn`` on a dispatch thread; it may block in ``run_heavy``."""
         return self._track(self._dispatch.submit(fn, *args))
 
-    def run_heavy(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run the picklable ``fn(*args)`` in another process (the pool, or the Dask cluster) and
-        return its result; call from a dispatch thread."""
-        if self.dask_scheduler:
-            client = self._dask_client()
+    def run_heavy(self, fn: Callable[..., T], *args: Any, dask_scheduler: str | None = None) -> T:
+        """Run the picklable ``fn(*args)`` in another process and return its result; call from a
+        dispatch thread. With a scheduler address (this call's, else the one given at construction)
+        it runs on that Dask cluster, else in the local process pool."""
+        address = dask_scheduler or self.dask_scheduler
+        if address:
+            client = self._dask_client(address)
             return client.submit(fn, *args, pure=False).result()
         return self._process_pool().submit(fn, *args).result()
 
@@ -82,13 +85,17 @@ class Executors:
                 self._pool = ProcessPoolExecutor(self._process_workers, mp_context=ctx)
             return self._pool
 
-    def _dask_client(self) -> Any:
+    def _dask_client(self, address: str) -> Any:
         with self._lock:
+            if self._client is not None and self._client_address != address:
+                self._client.close()
+                self._client = None
             if self._client is None:
                 from distributed import Client
 
-                log.info("connecting to the Dask scheduler at %s", self.dask_scheduler)
-                self._client = Client(self.dask_scheduler, timeout=self._dask_timeout, set_as_default=False)
+                log.info("connecting to the Dask scheduler at %s", address)
+                self._client = Client(address, timeout=self._dask_timeout, set_as_default=False)
+                self._client_address = address
             return self._client
 
     def wait_idle(self, timeout: float | None = None) -> bool:

@@ -16,7 +16,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, Literal, overload
 
@@ -46,7 +46,6 @@ class ScanRecord:
     columns: dict[str, np.ndarray]
     indices: np.ndarray
     file_path: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def num_points(self) -> int:
