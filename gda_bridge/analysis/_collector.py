@@ -104,6 +104,7 @@ class _Scan:
     x_column: str | None = None
     y_column: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    processed: threading.Event = field(default_factory=threading.Event)
 
 
 class ScanProcessing:
@@ -137,8 +138,10 @@ class ScanProcessing:
         self.last_plot: Path | None = None
         self._next: dict[str, Any] = {}
         self._scan: _Scan | None = None
+        self._last_processed: threading.Event | None = None
         self._executors: Executors | None = None
         self._exec_lock = threading.Lock()
+        self.executors.processing(_warm_up, self.config.save_plots)
 
     # ----- configuration -------------------------------------------------------------------
     def next_scan(self, *, detector: str | None = None, processors: Sequence[str] | None = None) -> None:
@@ -200,6 +203,7 @@ class ScanProcessing:
         if scan is None or stop.uid != scan.start.uid:
             return
         self._scan = None
+        self._last_processed = scan.processed
         self.executors.processing(self._after_scan, scan, stop)
 
     # ----- live ------------------------------------------------------------------------------
@@ -227,6 +231,12 @@ class ScanProcessing:
         return LiveEstimate(scan.x_column, scan.y_column, int(x.size), cen, float(x[i]), float(y[i]))
 
     # ----- waiting, go, closing -------------------------------------------------------------------
+    def wait_processed(self, timeout: float | None = None) -> bool:
+        """Wait until the last finished scan's lines are reported and its results bound (not for
+        its plot or its hooks): what a scan command waits for before giving back the prompt."""
+        event = self._last_processed
+        return True if event is None else event.wait(timeout)
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait for the processing and hooks of finished scans; False if still busy at ``timeout``."""
         return self.executors.wait_idle(timeout)
@@ -264,6 +274,12 @@ class ScanProcessing:
                 del self.namespace[name]
 
     def _after_scan(self, scan: _Scan, stop: ScanStop) -> None:
+        try:
+            self._after_scan_steps(scan, stop)
+        finally:
+            scan.processed.set()
+
+    def _after_scan_steps(self, scan: _Scan, stop: ScanStop) -> None:
         try:
             path = self.file_path(scan.start)
         except Exception:
@@ -320,6 +336,7 @@ class ScanProcessing:
             except Exception as e:
                 log.exception("on_results failed")
                 self._say(f"Could not store the processing results: {type(e).__name__}: {e}")
+        scan.processed.set()
         if self.config.save_plots and path:
             png = Path(path).with_suffix(".png")
             try:
@@ -365,6 +382,18 @@ class ScanProcessing:
             except Exception as e:
                 log.exception("on_results failed for hook %s", hook.name)
                 self._say(f"Could not store the results of hook {hook.name}: {type(e).__name__}: {e}")
+
+
+def _warm_up(plots: bool) -> None:
+    """Import scipy (and matplotlib) on the processing thread at start-up: their first import takes
+    about a second, which would otherwise delay the first scan's report."""
+    import scipy.optimize
+    import scipy.special
+    import scipy.stats  # noqa: F401
+
+    if plots:
+        import matplotlib.backends.backend_agg
+        import matplotlib.figure  # noqa: F401
 
 
 def _choose_y(start: ScanStart, detector: str | None, x_column: str) -> str | None:

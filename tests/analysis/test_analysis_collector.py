@@ -185,10 +185,16 @@ def test_processing_and_hooks_run_off_the_emitting_thread(h):
         assert release.wait(WAIT)
         return {"points": record.num_points}
 
-    h.collector.report = lambda line: threads.setdefault("report", threading.get_ident())
+    def report(line):
+        threads.setdefault("report", threading.get_ident())
+        h.lines.append(line)
+
+    h.collector.report = report
     for d in one_d(X, {"det": PEAK}):
         h.stream.emit(d)  # returns although the hook is blocked
     assert not h.collector.wait_idle(0.05)
+    assert h.collector.wait_processed(WAIT)  # the lines are out although a hook is still busy
+    assert len(h.lines) == 4 and "blocker" not in h.namespace
     release.set()
     assert h.collector.wait_idle(WAIT)
     me = threading.get_ident()
