@@ -427,8 +427,11 @@ def _to_arrays(scan: _Scan) -> dict[str, np.ndarray]:
 
 
 def _numeric(a: np.ndarray) -> np.ndarray | None:
+    """``a`` as floats (a missing value, ``None``, becomes NaN), or None if it is not numbers."""
     if a.ndim != 1:
         return None
+    if a.dtype == object:
+        a = np.array([np.nan if v is None else v for v in a], dtype=object)
     try:
         return a.astype(float)
     except (TypeError, ValueError):

@@ -62,8 +62,8 @@ class XYProcessor:
         try:
             if x.shape != y.shape or x.ndim != 1:
                 raise ValueError(f"x and y must be 1-D of one length, not {x.shape} and {y.shape}")
-            if not np.all(np.isfinite(y)):
-                keep = np.isfinite(x) & np.isfinite(y)
+            keep = np.isfinite(x) & np.isfinite(y)
+            if not keep.all():
                 x, y = x[keep], y[keep]
             if y.size == 0:
                 raise ValueError("No finite data points")

@@ -275,3 +275,10 @@ def test_default_report_goes_to_the_analysis_logger(tmp_path, caplog):
     msgs = [r.getMessage() for r in caplog.records if r.name == "gda_bridge.analysis"]
     assert any(re.match(r"     peak: At x = 1\.(29|30|31)\d\d \(pos\), det offset = ", m) for m in msgs), msgs
     assert collector.namespace["peak"].result.pos == pytest.approx(1.3, abs=0.02)
+
+
+def test_a_missing_value_is_skipped_not_fatal(h):
+    det = list(PEAK)
+    det[5] = None
+    h.run(one_d(X, {"det": det}))
+    assert h.namespace["peak"].result.pos == pytest.approx(1.3, abs=0.02)
