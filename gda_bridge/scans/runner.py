@@ -172,7 +172,8 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     """Run a ConcurrentScan of ``args`` (GDA grammar) on this thread and return its result.
 
     Ctrl-C stops every device and raises KeyboardInterrupt; an abort requested from another
-    thread raises ScanAbortedError. Either way the stop document is emitted first.
+    thread raises ScanAbortedError. Either way the stop document is emitted first. The context's
+    ``after_scan`` callbacks run last, on this thread (analysis waits there for its lines).
     """
     ctx = ctx or context()
     defaults = [d for d in ctx.defaults if not any(d is a for a in args)]
@@ -197,4 +198,9 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
                 docs.stopped(None)
     finally:
         ctx.set_running(None)
+        for callback in list(ctx.after_scan):
+            try:
+                callback(result)
+            except Exception:
+                log.exception("after-scan callback %r failed", callback)
     return result
