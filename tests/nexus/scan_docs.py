@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import zlib
 import time
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
