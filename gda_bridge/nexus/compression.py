@@ -4,7 +4,8 @@ thread stores finished chunks with ``write_direct_chunk``.
 All HDF5 calls in a process serialise on one lock, so compressing inside HDF5's filter pipeline
 keeps a single core busy. Here each filter's own encoder runs with the GIL released: Blosc and
 bitshuffle-LZ4 through the filter function of the hdf5plugin plugin library (called with ctypes
-exactly as HDF5 would call it, so the bytes are what HDF5 itself would store), gzip through zlib
+exactly as HDF5 would call it, so the bytes are what HDF5 itself would store; bitshuffle-LZ4
+through the library's own compress function, skipping the filter's copy), gzip through zlib
 (the deflate filter's format). LZF has no encoder outside h5py, so it goes through HDF5's pipeline
 on the writer thread.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import struct
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -118,6 +120,10 @@ def chunk_encoder(dset: h5py.Dataset) -> Encoder | None:
     if code == h5py.h5z.FILTER_DEFLATE:
         level = int(values[0]) if values else GZIP_LEVEL
         return lambda frame: (zlib.compress(frame, level), 0)
+    if code == 32008 and len(values) > 4 and values[4] == _BSHUF_LZ4:
+        direct = _bitshuffle_lz4_encoder(int(values[2]), int(values[3]))
+        if direct is not None:
+            return direct
     func = _plugin_filter(code)
     if func is None:
         return None
@@ -140,6 +146,40 @@ def chunk_encoder(dset: h5py.Dataset) -> Encoder | None:
             return ctypes.string_at(buf, out), 0
         finally:
             _libc.free(buf)
+
+    return encode
+
+
+_BSHUF_LZ4 = 2
+
+
+def _bitshuffle_lz4_encoder(elem_size: int, block_size: int) -> Encoder | None:
+    """Bitshuffle-LZ4 straight from the frame's memory into a new buffer, without the copy the
+    filter interface needs. The chunk is the filter's format: uncompressed size (8 bytes,
+    big-endian), block size in bytes (4 bytes, big-endian), then the compressed blocks."""
+    try:
+        lib = ctypes.CDLL(str(Path(hdf5plugin.PLUGIN_PATH) / _PLUGIN_FILES[32008]))
+        compress = lib.bshuf_compress_lz4
+        bound = lib.bshuf_compress_lz4_bound
+        default_block = lib.bshuf_default_block_size
+    except (OSError, AttributeError):
+        return None
+    compress.restype = ctypes.c_int64
+    compress.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_size_t]
+    bound.restype = ctypes.c_size_t
+    bound.argtypes = [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_size_t]
+    default_block.restype = ctypes.c_size_t
+    default_block.argtypes = [ctypes.c_size_t]
+    block = block_size or default_block(elem_size)
+
+    def encode(frame: np.ndarray) -> tuple[Any, int]:
+        n = frame.size
+        out = np.empty(bound(n, elem_size, block) + 12, dtype=np.uint8)
+        out[:12] = np.frombuffer(struct.pack(">QI", frame.nbytes, block * elem_size), dtype=np.uint8)
+        written = compress(frame.ctypes.data, out.ctypes.data + 12, n, elem_size, block)
+        if written < 0:
+            raise RuntimeError(f"bitshuffle compression failed with error {written}")
+        return out[: written + 12], 0
 
     return encode
 
