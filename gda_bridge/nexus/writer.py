@@ -97,14 +97,15 @@ class NexusWriter:
             log.warning("%s was left open by a writer that died; it opens normally again", path)
 
     def __call__(self, doc: Document) -> None:
+        scan = self._scan
         if isinstance(doc, ScanPoint):
-            if self._scan is not None:
-                self._scan.point(doc)
+            if scan is not None and doc.uid == scan.uid:
+                scan.point(doc)
         elif isinstance(doc, ScanStart):
             self._start(doc)
         elif isinstance(doc, ScanStop):
-            scan, self._scan = self._scan, None
-            if scan is not None:
+            if scan is not None and doc.uid == scan.uid:
+                self._scan = None
                 scan.stop(doc)
 
     def _start(self, doc: ScanStart) -> None:
