@@ -47,6 +47,7 @@ def test_incompressible_frames_are_stored_raw(data_dir):
     for i, fr in enumerate(frames):
         writer(ScanPoint(s.uid, i, (i,), 0.0, {"x": float(i), "cam.data": fr}))
     writer(stop(s, 2))
+    check_file(data_dir / "i99-1.nxs")
     with h5py.File(data_dir / "i99-1.nxs") as f:
         for i, fr in enumerate(frames):
             np.testing.assert_array_equal(f["entry1/instrument/cam/data"][i], fr)

@@ -86,6 +86,7 @@ def test_fast_points_are_flushed_on_a_time_basis(data_dir):
     watch.wait_for(2000)
     assert watch.count <= 10  # not one flush per point
     writer(stop(s, 2000))
+    check_file(writer.path)
     with h5py.File(writer.path) as f:
         np.testing.assert_array_equal(f["entry1/instrument/det/counts"][-3:],
                                       [value("det", (i,)) for i in (1997, 1998, 1999)])
@@ -101,6 +102,7 @@ def test_flush_every_point_on_request(data_dir):
         watch.wait_for(p.index + 1)
     writer(stop(s, 20))
     assert watch.count >= 20
+    check_file(writer.path)
 
 
 def test_kill_9_leaves_every_flushed_point(data_dir):
