@@ -9,6 +9,7 @@ from typing import Any
 import gda_bridge.commands as commands
 import gda_bridge.devices as devices
 from gda_bridge.analysis import HOOKS, AnalysisConfig, ScanProcessing
+from gda_bridge.cli.files import ScanFiles, default_data_dir, snapshot_provider
 from gda_bridge.config import BeamlineConfig, create_devices, load_config
 from gda_bridge.devices import sim
 from gda_bridge.devices.base import format_value
@@ -31,12 +32,31 @@ class Session:
         for name in devices.__all__:
             self.namespace[name] = getattr(devices, name)
         self._closers: list[Callable[[], None]] = []
+        self._wire_files()
         self._wire_analysis()
 
+    def _setting(self, section: str) -> dict[str, Any]:
+        return dict(self.config.settings.get(section, {})) if self.config else {}
+
+    def _wire_files(self) -> None:
+        data_dir = self.config.data_dir if self.config else default_data_dir()
+        beamline = self.config.name if self.config else "gda"
+        self.files = ScanFiles(self.ctx, data_dir, beamline, **self._setting("nexus"))
+        self._closers.append(self.files.close)
+        if self.config and self.config.metadata:
+            names = list(self.config.metadata)
+            provider = snapshot_provider(lambda: {n: self.find_device(n) for n in names}, commands.devices.position)
+            self.ctx.metadata_providers.append(provider)
+            self._closers.append(lambda: self.ctx.metadata_providers.remove(provider))
+
     def _wire_analysis(self) -> None:
-        settings = (self.config.settings.get("analysis", {}) if self.config else {}) or {}
         self.processing = ScanProcessing(
-            self.namespace, config=AnalysisConfig(**settings), report=self.ctx.output, hooks=HOOKS
+            self.namespace,
+            config=AnalysisConfig(**self._setting("analysis")),
+            report=self.ctx.output,
+            hooks=HOOKS,
+            on_results=self.files.add_results,
+            file_path=self.files.path_of,
         )
         HOOKS.load_entry_points(report=self.ctx.output)
         unsubscribe = self.ctx.stream.subscribe(self.processing)

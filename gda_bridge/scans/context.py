@@ -29,6 +29,7 @@ class ScanContext:
     show_table: bool = True
     return_to_start: bool = True
     after_scan: list[Callable[[Any], None]] = field(default_factory=list)
+    metadata_providers: list[Callable[[], dict[str, Any]]] = field(default_factory=list)
     _running: Any = None
     _running_lock: threading.Lock = field(default_factory=threading.Lock)
     last_result: Any = None

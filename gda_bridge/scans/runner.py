@@ -131,6 +131,9 @@ class _ScanDocuments:
 
     def started(self) -> None:
         self.result.scan_number = self.ctx.next_scan_number()
+        metadata = dict(self.ctx.metadata)
+        for provide in self.ctx.metadata_providers:
+            metadata.update(provide())
         start = ScanStart(
             uid=self.result.uid,
             scan_number=self.result.scan_number,
@@ -138,7 +141,7 @@ class _ScanDocuments:
             shape=self.result.shape,
             devices=self.devices,
             time=time.time(),
-            metadata=dict(self.ctx.metadata),
+            metadata=metadata,
         )
         self.result.start = start
         self.result.columns = {c: [] for c in start.columns if c in self.kept}

@@ -48,3 +48,28 @@ def test_flat_data_gives_no_peak_and_go_refuses(session, ctx):
     assert any("There is no peak" in line for line in ctx.lines)
     with pytest.raises(AnalysisError, match="There is no peak"):
         session.go(session.namespace["peak"])
+
+
+def test_every_scan_writes_a_nexus_file_with_the_analysis_results(session, ctx, data_dir):
+    import h5py
+    from nexusformat.nexus.validate import validate_file
+    from silx.io.nxdata import get_default
+
+    x, det = session.namespace["x"], session.namespace["det"]
+    first = scan(x, -2, 3, 0.1, det, 0.0)
+    fitted_in_session = session.namespace["peak"].result.pos
+    second = scan(x, 0, 1, 0.5, det, 0.0)
+    assert second.scan_number == first.scan_number + 1
+    path = data_dir / f"gda-{first.scan_number}.nxs"
+    assert f"Writing data to file: {path}" in ctx.lines
+    session.processing.wait_idle(30)
+    warnings, errors = validate_file(str(path))
+    assert not errors
+    with h5py.File(path, "r") as f:
+        assert f["entry1/scan_command"][()].decode() == "scan x -2 3 0.1 det 0"
+        assert f["entry1/instrument/x/x"].shape == (51,)
+        assert get_default(f).signal.name.endswith("det")
+        fitted = f["entry1/peak/results/pos"][()]
+        assert fitted == pytest.approx(fitted_in_session)
+    plots = [p for p in data_dir.iterdir() if p.name.startswith(path.stem) and p.suffix == ".png"]
+    assert plots and plots[0].stat().st_size > 1000
