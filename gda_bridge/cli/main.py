@@ -48,6 +48,23 @@ def _run(args: argparse.Namespace) -> int:
         session.close()
 
 
+def _console(args: argparse.Namespace) -> int:
+    from gda_bridge.cli.console import run_console
+
+    session = Session.from_config(args.config)
+    try:
+        if args.demo_devices:
+            session.add_devices(demo_devices())
+        names = sorted(k for k, v in session.namespace.items() if hasattr(v, "getPosition") and not isinstance(v, type))
+        banner = "gda-bridge console: GDA commands (pos x 1, scan x 0 10 1 det 0.1, go peak, ls, help pos) or Python 3."
+        if names:
+            banner += "\nDevices: " + ", ".join(names)
+        run_console(session, banner=banner)
+        return 0
+    finally:
+        session.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gda-bridge", description=__doc__)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
@@ -59,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script")
     run.add_argument("script_args", nargs=argparse.REMAINDER)
     run.set_defaults(func=_run)
+    console = sub.add_parser("console", help="the interactive console (IPython with GDA command syntax)")
+    console.add_argument("--config", help="beamline configuration (TOML)")
+    console.add_argument("--demo-devices", action="store_true", help="add the demo's simulated x and det")
+    console.set_defaults(func=_console)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ import numpy as np
 
 from gda_bridge.bridge import JavaScan, ScanDevice, is_java
 from gda_bridge.bridge.convert import from_java
-from gda_bridge.bridge.interrupts import JavaInterrupt, interruptible
+from gda_bridge.bridge.interrupts import JavaInterrupt, clear_interrupt, interruptible, python_interrupt_seen
 from gda_bridge.core.documents import (
     DeviceDescription,
     FieldDescription,
@@ -171,6 +172,37 @@ class _ScanDocuments:
         )
 
 
+def _run_on_worker(scan: JavaScan, docs: _ScanDocuments, on_ctrl_c: Any) -> None:
+    """Run the engine on a worker thread while this one waits, so that Ctrl-C reaches Python here
+    (and not the engine) and ``on_ctrl_c`` can ask the user what to do."""
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            scan.run(docs.started, docs.point)
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+        finally:
+            done.set()
+
+    # Wait on an Event, not Thread.join(): a KeyboardInterrupt inside join() can leave the thread
+    # marked as stopped while it still runs (CPython 3.11).
+    threading.Thread(target=work, name="gda-scan", daemon=True).start()
+    while not done.is_set():
+        try:
+            done.wait(0.05)
+        except KeyboardInterrupt:
+            python_interrupt_seen()
+            clear_interrupt()
+            try:
+                on_ctrl_c(scan)
+            except KeyboardInterrupt:  # Ctrl-C while the user was asked: abort at once
+                scan.request_abort()
+    if failure:
+        raise failure[0]
+
+
 def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContext | None = None) -> ScanResult:
     """Run a ConcurrentScan of ``args`` (GDA grammar) on this thread and return its result.
 
@@ -188,7 +220,10 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     try:
         with interruptible():
             try:
-                scan.run(docs.started, docs.point)
+                if ctx.on_ctrl_c is None:
+                    scan.run(docs.started, docs.point)
+                else:
+                    _run_on_worker(scan, docs, ctx.on_ctrl_c)
             except ScanAbortedError as exc:
                 docs.stopped(exc)
                 if scan.aborted_by_request:
