@@ -1,0 +1,20 @@
+"""The only door to the JVM: its lifecycle, conversions, device proxies and the Java engine."""
+
+from gda_bridge.bridge.adapters import adapter_of, is_java, to_java_device
+from gda_bridge.bridge.engine import JavaScan, ScanDevice, is_device
+from gda_bridge.bridge.errors import java_errors
+from gda_bridge.bridge.jvm import add_classpath, add_jvm_options, ensure_jvm, jclass
+
+__all__ = [
+    "JavaScan",
+    "ScanDevice",
+    "adapter_of",
+    "add_classpath",
+    "add_jvm_options",
+    "ensure_jvm",
+    "is_device",
+    "is_java",
+    "java_errors",
+    "jclass",
+    "to_java_device",
+]

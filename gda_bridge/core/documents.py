@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 
-class ScanStatus(str, enum.Enum):
+class ScanStatus(enum.StrEnum):
     """How a scan ended (GDA's final statuses)."""
 
     COMPLETED_OKAY = "COMPLETED_OKAY"

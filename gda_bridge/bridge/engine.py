@@ -1,0 +1,185 @@
+"""The Java ConcurrentScan engine seen from Python.
+
+The scan runs on the calling thread: Java->Python callbacks are several times cheaper there than
+from a Java thread, and a Ctrl-C reaches the engine as an interrupt of that thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jpype
+import numpy as np
+
+from gda_bridge.bridge.adapters import adapter_of, from_java_device, on_interrupt, to_java_device
+from gda_bridge.bridge.convert import from_java, to_java_position, to_names
+from gda_bridge.bridge.errors import java_errors, translate
+from gda_bridge.bridge.jvm import ensure_jvm
+
+
+@dataclass(frozen=True)
+class ScanDevice:
+    """A device of a scan as the engine sees it."""
+
+    name: str
+    device: Any
+    detector: bool
+    dimension: int
+    collection_time: float | None
+    input_names: tuple[str, ...]
+    extra_names: tuple[str, ...]
+    output_format: tuple[str, ...]
+    level: int
+
+
+def is_device(obj: Any) -> bool:
+    """True for anything a scan takes as a device: a Java Scannable or a Python one."""
+    if isinstance(obj, jpype.JObject):
+        return isinstance(obj, jpype.JClass("gda.device.Scannable"))
+    return callable(getattr(obj, "getPosition", None)) and callable(getattr(obj, "getName", None))
+
+
+def _to_java_arg(arg: Any) -> Any:
+    if is_device(arg):
+        return to_java_device(arg)
+    if isinstance(arg, tuple):
+        plist = jpype.JClass("gda.scan.PositionList")
+        return plist.of(jpype.JArray(jpype.JObject)([to_java_position(p) for p in arg]))
+    if isinstance(arg, (list, np.ndarray)):
+        return jpype.JArray(jpype.JDouble)([float(v) for v in arg])
+    return to_java_position(arg)
+
+
+class JavaScan:
+    """One ConcurrentScan built from GDA scan arguments (devices, numbers, tuples, lists)."""
+
+    def __init__(self, args: Sequence[Any], defaults: Sequence[Any] = (), command: str | None = None) -> None:
+        ensure_jvm()
+        scannable = jpype.JClass("gda.device.Scannable")
+        jargs = jpype.JArray(jpype.JObject)([_to_java_arg(a) for a in args])
+        jdefaults = jpype.JArray(scannable)([to_java_device(d) for d in defaults])
+        with java_errors():
+            self.jscan = jpype.JClass("gda.scan.ConcurrentScan")(jargs, jdefaults)
+            if command:
+                self.jscan.setCommand(command)
+        self.aborted_by_request = False
+        self.devices = self._describe()
+        self._adapters = [adapter_of(d.device) for d in self.devices]
+        widths = [0 if a is not None else len(d.input_names) + len(d.extra_names) or 1 for a, d in zip(self._adapters, self.devices, strict=True)]
+        self._widths = jpype.JArray(jpype.JInt)(widths)
+        self._slices = []
+        at = 0
+        for w in widths:
+            self._slices.append((at, at + w))
+            at += w
+        self._flatten = jpype.JClass("gda.scan.PointValues").flatten
+
+    def _describe(self) -> list[ScanDevice]:
+        out = []
+        with java_errors():
+            for jdev in self.jscan.getDevices():
+                device = from_java_device(jdev)
+                ctime = self.jscan.getCollectionTime(jdev)
+                out.append(
+                    ScanDevice(
+                        name=str(device.getName()),
+                        device=device,
+                        detector=bool(self.jscan.isDetector(jdev)),
+                        dimension=int(self.jscan.getDimensionOf(jdev)),
+                        collection_time=None if ctime is None else float(ctime),
+                        input_names=tuple(to_names(device.getInputNames())),
+                        extra_names=tuple(to_names(device.getExtraNames())),
+                        output_format=tuple(to_names(device.getOutputFormat())),
+                        level=int(device.getLevel()),
+                    )
+                )
+        return out
+
+    @property
+    def command(self) -> str:
+        return str(self.jscan.getCommand())
+
+    @property
+    def dimensions(self) -> tuple[int, ...]:
+        return tuple(int(d) for d in self.jscan.getDimensions())
+
+    @property
+    def status(self) -> str:
+        return str(self.jscan.getStatus().name())
+
+    def validate(self) -> None:
+        with java_errors():
+            self.jscan.validate()
+
+    def run(
+        self,
+        on_start: Callable[[], None],
+        on_point: Callable[[int, tuple[int, ...], list[Any]], None],
+        on_end: Callable[[str, BaseException | None], None],
+    ) -> None:
+        """Run the scan on this thread; the callbacks run on it too, in order."""
+        listener = jpype.JProxy("gda.scan.ScanListener", inst=_Listener(self, on_start, on_point, on_end))
+        self.jscan.addScanListener(listener)
+        on_interrupt(self.request_abort)
+        try:
+            with java_errors():
+                self.jscan.run()
+        finally:
+            on_interrupt(None)
+
+    def point_values(self, positions: Any) -> list[Any]:
+        """One value per device: a Python device's own last value, a Java device's from one packed
+        array (its full conversion only where the packed numbers have gaps, e.g. text)."""
+        numbers = np.asarray(self._flatten(positions, self._widths)).tolist()
+        values = []
+        for i, (adapter, (lo, hi)) in enumerate(zip(self._adapters, self._slices, strict=True)):
+            if adapter is not None:
+                values.append(adapter.last)
+                continue
+            part = numbers[lo:hi]
+            if any(v != v for v in part):  # NaN: not all numbers, convert the value itself
+                values.append(from_java(positions[i]))
+            else:
+                values.append(part[0] if hi - lo == 1 else part)
+        return values
+
+    def request_pause(self) -> None:
+        self.jscan.requestPause()
+
+    def request_resume(self) -> None:
+        self.jscan.requestResume()
+
+    def request_abort(self) -> None:
+        """Abort as Ctrl-C does: the caller of run() gets KeyboardInterrupt."""
+        self.jscan.requestAbort()
+
+    def abort_on_request(self) -> None:
+        """Abort from another thread: the caller of run() gets ScanAbortedError."""
+        self.aborted_by_request = True
+        self.jscan.requestAbort()
+
+    def request_finish_early(self) -> None:
+        self.jscan.requestFinishEarly()
+
+
+class _Listener:
+    def __init__(self, scan: JavaScan, on_start: Callable, on_point: Callable, on_end: Callable) -> None:
+        self.scan = scan
+        self.on_start = on_start
+        self.on_point = on_point
+        self.on_end = on_end
+
+    def scanStarted(self, jscan: Any) -> None:
+        self.on_start()
+
+    def pointDone(self, point: Any) -> None:
+        indices = tuple(np.asarray(point.indices()).tolist())
+        self.on_point(int(point.index()), indices, self.scan.point_values(point.positions()))
+
+    def scanEnded(self, jscan: Any, status: Any, failure: Any) -> None:
+        error = None
+        if failure is not None:
+            error = translate(failure) if isinstance(failure, jpype.JException) else failure
+        self.on_end(str(status.name()), error)

@@ -1,0 +1,78 @@
+"""Uniform calls on Python and Java devices (Java ones need their values converted)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gda_bridge.bridge import is_device, is_java, java_errors
+from gda_bridge.bridge.convert import from_java, to_java_position
+
+
+def name_of(device: Any) -> str:
+    return str(device.getName())
+
+
+def position(device: Any) -> Any:
+    if is_java(device):
+        with java_errors():
+            return from_java(device.getPosition())
+    return device.getPosition()
+
+
+def start_move(device: Any, target: Any) -> None:
+    if is_java(device):
+        with java_errors():
+            device.asynchronousMoveTo(to_java_position(target))
+    else:
+        device.asynchronousMoveTo(target)
+
+
+def wait(device: Any) -> None:
+    if is_java(device):
+        with java_errors():
+            device.waitWhileBusy()
+    else:
+        device.waitWhileBusy()
+
+
+def is_busy(device: Any) -> bool:
+    if is_java(device):
+        with java_errors():
+            return bool(device.isBusy())
+    return bool(device.isBusy())
+
+
+def check_valid(device: Any, target: Any) -> str | None:
+    if is_java(device):
+        with java_errors():
+            reason = device.checkPositionValid(to_java_position(target))
+        return None if reason is None else str(reason)
+    reason = device.checkPositionValid(target)
+    return None if reason is None else str(reason)
+
+
+def call_hook(device: Any, hook: str) -> None:
+    method = getattr(device, hook, None)
+    if method is None:
+        return
+    if is_java(device):
+        with java_errors():
+            method()
+    else:
+        method()
+
+
+def formatted(device: Any) -> str:
+    return str(device.toFormattedString())
+
+
+def level_of(device: Any) -> int:
+    return int(device.getLevel())
+
+
+def is_detector(device: Any) -> bool:
+    return callable(getattr(device, "collectData", None)) and callable(getattr(device, "readout", None))
+
+
+def is_scannable(obj: Any) -> bool:
+    return is_device(obj)

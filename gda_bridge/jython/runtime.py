@@ -1,0 +1,111 @@
+"""Run-time helpers that translated Python 2 scripts call, keeping Jython 2.7 semantics.
+
+The Python 2 -> 3 pass rewrites ``a / b`` to ``__gda_div__(a, b)``, print statements to
+``__gda_print__(...)``, ``round(x)`` to ``__gda_round__(x)`` and so on. The helpers are found by
+name: :func:`install` puts them in a namespace, or (the default) in ``builtins`` so that every
+translated module and function finds them. All of them are dunder names, so nothing leaks into
+the names a script sees.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import importlib
+import math
+import numbers
+import operator
+import sys
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, TextIO
+
+
+def gda_div(a: Any, b: Any) -> Any:
+    """Python 2 ``a / b``: floor division when both are integers (Java ints included), else true."""
+    if type(a) is int and type(b) is int:
+        return a // b
+    if isinstance(a, numbers.Integral) and isinstance(b, numbers.Integral):
+        return a // b
+    return a / b
+
+
+def gda_idiv(a: Any, b: Any) -> Any:
+    """Python 2 ``a /= b`` (the result is assigned back; in-place for objects that support it)."""
+    if isinstance(a, numbers.Integral) and isinstance(b, numbers.Integral):
+        return a // b
+    return operator.itruediv(a, b)
+
+
+# Python 2 print keeps a "soft space" per stream, in the stream's ``softspace`` attribute as
+# Python 2 files did: ``print a,`` writes a and remembers that a space is due before whatever the
+# next print statement writes on the same line.
+
+
+def _py2_str(item: object) -> str:
+    if isinstance(item, float):  # Python 2 str(float): 12 significant digits (Java doubles too)
+        if math.isfinite(item):
+            text = f"{item:.12g}"
+            if "e" not in text and "." not in text:
+                text += ".0"
+            return text
+        return "nan" if math.isnan(item) else ("inf" if item > 0 else "-inf")
+    return str(item)
+
+
+def gda_print(*items: object, file: TextIO | None = None, comma: bool = False) -> None:
+    """A Python 2 print statement: ``print a, b`` / ``print a,`` (comma=True) / ``print >>f, a``."""
+    stream = sys.stdout if file is None else file
+    soft = bool(getattr(stream, "softspace", False))
+    parts: list[str] = []
+    for item in items:
+        if soft:
+            parts.append(" ")
+        text = _py2_str(item)
+        parts.append(text)
+        soft = not (isinstance(item, str) and text and text[-1].isspace() and text[-1] != " ")
+    if not comma:
+        parts.append("\n")
+        soft = False
+    try:
+        stream.softspace = soft
+    except AttributeError:  # a stream without attributes: write the space now instead
+        if soft:
+            parts.append(" ")
+    stream.write("".join(parts))
+
+
+def gda_round(number: Any, ndigits: int = 0) -> Any:
+    """Python 2 round(): halves away from zero, and a float result."""
+    if isinstance(number, int | float) and not isinstance(number, bool | complex):
+        try:
+            exponent = Decimal(1).scaleb(-int(ndigits))
+            return float(Decimal(number).quantize(exponent, rounding=ROUND_HALF_UP))
+        except InvalidOperation:  # inf, nan, or too many digits: Python 2 gave the value back
+            return float(number)
+    return round(number, ndigits)
+
+
+def gda_cmp(a: Any, b: Any) -> int:
+    """Python 2 cmp()."""
+    return (a > b) - (a < b)
+
+
+HELPERS: dict[str, Any] = {
+    "__gda_div__": gda_div,
+    "__gda_idiv__": gda_idiv,
+    "__gda_print__": gda_print,
+    "__gda_round__": gda_round,
+    "__gda_cmp__": gda_cmp,
+    "__gda_reduce__": functools.reduce,
+    "__gda_intern__": sys.intern,
+    "__gda_reload__": importlib.reload,
+    "__gda_file__": open,
+}
+
+
+def install(namespace: dict[str, Any] | None = None) -> None:
+    """Make the helpers visible to translated code: in namespace, or in builtins when None."""
+    target = builtins.__dict__ if namespace is None else namespace
+    for name, helper in HELPERS.items():
+        if target.get(name) is not helper:
+            target[name] = helper

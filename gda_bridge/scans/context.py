@@ -1,0 +1,57 @@
+"""What every scan of the session shares: the document stream, default scannables, scan numbers,
+metadata, the running scan (so other threads can pause or abort it) and the printed output."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gda_bridge.core.stream import DocumentStream
+from gda_bridge.scans.table import ScanTable
+
+
+def _print_line(line: str) -> None:
+    print(line, file=sys.stdout, flush=True)  # noqa: T201 - the scan table is terminal output
+
+
+@dataclass
+class ScanContext:
+    stream: DocumentStream = field(default_factory=DocumentStream)
+    defaults: list[Any] = field(default_factory=list)
+    spec_counters: list[Any] = field(default_factory=list)
+    next_scan_number: Callable[[], int] = field(default_factory=lambda: itertools.count(1).__next__)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    output: Callable[[str], None] = _print_line
+    show_table: bool = True
+    return_to_start: bool = True
+    _running: Any = None
+    _running_lock: threading.Lock = field(default_factory=threading.Lock)
+    last_result: Any = None
+
+    def __post_init__(self) -> None:
+        self.reset_stream()
+
+    def reset_stream(self) -> None:
+        """A new document stream whose only subscriber is the scan table."""
+        self.stream = DocumentStream()
+        self.stream.subscribe(ScanTable(lambda line: self.output(line), lambda: self.show_table))
+
+    def set_running(self, scan: Any) -> None:
+        with self._running_lock:
+            self._running = scan
+
+    @property
+    def running(self) -> Any:
+        return self._running
+
+
+_context = ScanContext()
+
+
+def context() -> ScanContext:
+    """The session's scan context (one per process, like GDA's Jython namespace)."""
+    return _context

@@ -1,0 +1,45 @@
+"""What a scan command returns: its columns as numpy arrays, its command, status and number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gda_bridge.core.documents import ScanStart, ScanStatus
+
+
+@dataclass
+class ScanResult:
+    """Scalar columns are kept in memory (``result["det"]``); frames only go to the file."""
+
+    command: str
+    uid: str
+    scan_number: int | None
+    shape: tuple[int, ...]
+    status: ScanStatus | None = None
+    reason: str | None = None
+    start: ScanStart | None = None
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        try:
+            return np.asarray(self.columns[column])
+        except KeyError:
+            raise KeyError(f"no column {column!r} in this scan; columns: {', '.join(self.columns)}") from None
+
+    def keys(self) -> list[str]:
+        return list(self.columns)
+
+    @property
+    def num_points(self) -> int:
+        return max((len(v) for v in self.columns.values()), default=0)
+
+    def grid(self, column: str) -> np.ndarray:
+        """A complete multi-dimensional scan's column in its grid shape."""
+        return self[column].reshape(self.shape)
+
+    def __repr__(self) -> str:
+        status = self.status.value if self.status else "RUNNING"
+        return f"<ScanResult #{self.scan_number} {self.command!r} {self.num_points} points {status}>"

@@ -1,0 +1,199 @@
+"""Runs one scan on the Java engine and turns its events into the scan's documents."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gda_bridge.bridge import JavaScan, ScanDevice, is_java
+from gda_bridge.bridge.convert import from_java
+from gda_bridge.core.documents import (
+    DeviceDescription,
+    FieldDescription,
+    ScanPoint,
+    ScanStart,
+    ScanStatus,
+    ScanStop,
+)
+from gda_bridge.core.errors import ScanAbortedError
+from gda_bridge.devices.base import as_list
+from gda_bridge.scans.context import ScanContext, context
+from gda_bridge.scans.result import ScanResult
+
+log = logging.getLogger("gda_bridge.scan")
+
+
+def _limits(device: Any, n: int) -> tuple[list[Any], list[Any]]:
+    if not hasattr(device, "getLowerGdaLimits"):
+        return [None] * n, [None] * n
+    lower = from_java(device.getLowerGdaLimits()) or [None] * n
+    upper = from_java(device.getUpperGdaLimits()) or [None] * n
+    return list(lower) + [None] * n, list(upper) + [None] * n
+
+
+def _units(device: Any) -> str | None:
+    getter = getattr(device, "getUserUnits", None)
+    if getter is None or is_java(device):
+        return None
+    units = getter()
+    return None if units is None else str(units)
+
+
+def _data_shape(device: Any) -> tuple[int, ...]:
+    getter = getattr(device, "getDataDimensions", None)
+    if getter is None:
+        return ()
+    return tuple(int(d) for d in (from_java(getter()) or ()))
+
+
+def describe(devices: Sequence[ScanDevice]) -> tuple[DeviceDescription, ...]:
+    """The devices of a scan as plain data, with unique column names."""
+    fields_of = []
+    for d in devices:
+        names = [*d.input_names, *d.extra_names]
+        if d.detector and not names:
+            names = [d.name]
+        fields_of.append(names)
+    counts: dict[str, int] = {}
+    for names in fields_of:
+        for n in names:
+            counts[n] = counts.get(n, 0) + 1
+
+    out = []
+    for d, names in zip(devices, fields_of, strict=True):
+        formats = list(d.output_format) or ["%5.5g"]
+        formats = formats * len(names) if len(formats) == 1 else formats + ["%5.5g"] * len(names)
+        lower, upper = _limits(d.device, len(d.input_names))
+        frame_shape = _data_shape(d.device) if d.detector else ()
+        fields = []
+        for i, n in enumerate(names):
+            framed = d.detector and len(names) == 1 and len(frame_shape) > 0
+            fields.append(
+                FieldDescription(
+                    name=n,
+                    column=n if counts[n] == 1 else f"{d.name}.{n}",
+                    device=d.name,
+                    role="input" if i < len(d.input_names) else "extra",
+                    format=formats[i],
+                    shape=frame_shape if framed else (),
+                    dtype=None if framed else "float64",
+                    units=_units(d.device),
+                    lower_limit=lower[i] if i < len(d.input_names) else None,
+                    upper_limit=upper[i] if i < len(d.input_names) else None,
+                )
+            )
+        if d.detector:
+            role = "detector"
+        elif d.dimension >= 0:
+            role = "scannable"
+        else:
+            role = "monitor"
+        out.append(
+            DeviceDescription(
+                name=d.name,
+                role=role,
+                fields=tuple(fields),
+                level=d.level,
+                dimension=d.dimension if d.dimension >= 0 and not d.detector else None,
+                collection_time=d.collection_time,
+                java_class=str(d.device.getClass().getName()) if is_java(d.device) else None,
+            )
+        )
+    return tuple(out)
+
+
+def _split(value: Any, n: int) -> list[Any]:
+    if n == 1:
+        return [value]
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.size == n:
+        return list(value)
+    values = as_list(value)
+    return values + [None] * (n - len(values))
+
+
+class _ScanDocuments:
+    """Builds and emits the documents of one scan and fills its result."""
+
+    def __init__(self, scan: JavaScan, ctx: ScanContext, result: ScanResult) -> None:
+        self.scan = scan
+        self.ctx = ctx
+        self.result = result
+        self.devices = describe(scan.devices)
+        self.columns = [[f.column for f in d.fields] for d in self.devices]
+        self.kept = {f.column for d in self.devices for f in d.fields if f.shape == ()}
+        self.num_points = 0
+
+    def started(self) -> None:
+        self.result.scan_number = self.ctx.next_scan_number()
+        start = ScanStart(
+            uid=self.result.uid,
+            scan_number=self.result.scan_number,
+            command=self.result.command,
+            shape=self.result.shape,
+            devices=self.devices,
+            time=time.time(),
+            metadata=dict(self.ctx.metadata),
+        )
+        self.result.start = start
+        self.result.columns = {c: [] for c in start.columns if c in self.kept}
+        self.ctx.stream.emit(start)
+
+    def point(self, index: int, indices: tuple[int, ...], values: list[Any]) -> None:
+        data: dict[str, Any] = {}
+        for cols, value in zip(self.columns, values, strict=True):
+            if cols:
+                data.update(zip(cols, _split(value, len(cols)), strict=True))
+        self.num_points += 1
+        columns = self.result.columns
+        for c in self.kept:
+            columns[c].append(data[c])
+        self.ctx.stream.emit(ScanPoint(self.result.uid, index, indices, time.time(), data))
+
+    def ended(self, status: str, error: BaseException | None) -> None:
+        self.result.status = ScanStatus(status)
+
+    def stopped(self, error: BaseException | None) -> None:
+        """Emit the stop document once the engine has returned, with the error as Python saw it
+        (inside the engine, a Python device's exception is only an opaque proxy)."""
+        if self.result.start is None:  # refused before it started: no documents at all
+            return
+        if error is not None and self.result.status is ScanStatus.COMPLETED_AFTER_FAILURE:
+            self.result.reason = str(error) or type(error).__name__
+        self.ctx.stream.emit(
+            ScanStop(self.result.uid, self.result.status, self.num_points, time.time(), self.result.reason)
+        )
+
+
+def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContext | None = None) -> ScanResult:
+    """Run a ConcurrentScan of ``args`` (GDA grammar) on this thread and return its result.
+
+    Ctrl-C stops every device and raises KeyboardInterrupt; an abort requested from another
+    thread raises ScanAbortedError. Either way the stop document is emitted first.
+    """
+    ctx = ctx or context()
+    defaults = [d for d in ctx.defaults if not any(d is a for a in args)]
+    scan = JavaScan(args, defaults, command)
+    result = ScanResult(command=scan.command, uid=uuid.uuid4().hex, scan_number=None, shape=scan.dimensions)
+    docs = _ScanDocuments(scan, ctx, result)
+    ctx.set_running(scan)
+    ctx.last_result = result
+    try:
+        scan.run(docs.started, docs.point, docs.ended)
+    except ScanAbortedError as exc:
+        docs.stopped(exc)
+        if scan.aborted_by_request:
+            raise
+        raise KeyboardInterrupt from None
+    except BaseException as exc:
+        docs.stopped(exc)
+        raise
+    else:
+        docs.stopped(None)
+    finally:
+        ctx.set_running(None)
+    return result

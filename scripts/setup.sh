@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up everything gda-bridge needs on a fresh Debian machine: a JDK and Maven (apt, only when
+# missing), a virtual environment (.venv, or $GDA_BRIDGE_VENV) and the package with its extras.
+# Usage: scripts/setup.sh [extras]   e.g. scripts/setup.sh test,bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-test}"
+venv="${GDA_BRIDGE_VENV:-.venv}"
+
+need_apt=()
+command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: installing ${need_apt[*]} with apt-get" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install -q --upgrade pip
+"$venv/bin/python" -m pip install -q -e ".[$extras]"

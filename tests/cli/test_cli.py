@@ -1,0 +1,71 @@
+"""The gda-bridge command as a user runs it, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str, cwd=None, timeout=120) -> subprocess.CompletedProcess:
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, "GDA_BRIDGE_JVM_HEAP": "128m", "PYTHONPATH": path}
+    return subprocess.run(
+        [sys.executable, "-m", "gda_bridge.cli.main", *args],
+        capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd,
+    )
+
+
+@pytest.mark.slow
+def test_demo_prints_the_table_and_the_result():
+    out = _run("demo")
+    assert out.returncode == 0, out.stderr
+    assert "Move completed: x : 5.0000 (-10:10)" in out.stdout
+    assert "Scan complete." in out.stdout
+    peak_at = float(re.search(r"det is highest \(.*\) at x = (\S+)", out.stdout).group(1))
+    assert abs(peak_at - 1.3) <= 0.15  # the counter is noisy (2 %) and peaks at 1.3
+
+
+def test_run_executes_a_script_with_commands_and_devices(tmp_path):
+    script = tmp_path / "my_scan.py"
+    script.write_text(textwrap.dedent("""
+        from gda_bridge.devices.sim import SimMotor, SoftCounter
+        m = SimMotor("m")
+        c = SoftCounter("c", 7.0)
+        s = scan(m, 0, 2, 1, c)
+        print("points", s.num_points, "sum", s["c"].sum())
+        pos(m, 1)
+    """))
+    out = _run("run", str(script), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "points 3 sum 21.0" in out.stdout and "Move completed: m : 1.0000" in out.stdout
+
+
+def test_run_reports_a_missing_script():
+    out = _run("run", "/nonexistent/script.py")
+    assert out.returncode == 2 and "no such script" in out.stderr
+
+
+def test_run_with_a_configuration_gives_the_script_its_devices(tmp_path):
+    (tmp_path / "bl.toml").write_text(
+        '[devices.m]\ndriver = "sim_motor"\nlimits = [0, 1]\n\n[devices.c]\ndriver = "soft_counter"\nvalue = 2.0\n'
+    )
+    (tmp_path / "s.py").write_text("print(scan(m, 0, 1, 0.5, c)['c'].tolist())\npos(m, 2)\n")
+    out = _run("run", "--config", str(tmp_path / "bl.toml"), str(tmp_path / "s.py"), cwd=tmp_path)
+    assert "[2.0, 2.0, 2.0]" in out.stdout
+    assert out.returncode == 1 and "m: position 2 is outside the limits (0:1)" in out.stderr
+
+
+def test_a_broken_configuration_is_one_line(tmp_path):
+    (tmp_path / "bl.toml").write_text('[devices.m]\ndriver = "warp_drive"\n')
+    (tmp_path / "s.py").write_text("pass\n")
+    out = _run("run", "--config", str(tmp_path / "bl.toml"), str(tmp_path / "s.py"))
+    assert out.returncode == 2 and "unknown driver 'warp_drive'" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -1,0 +1,42 @@
+"""Shared fixtures: one JVM per test session with a small heap, and a clean scan context."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("GDA_BRIDGE_JVM_HEAP", "256m")
+
+
+@pytest.fixture
+def ctx():
+    """The session's scan context, emptied before and after the test; scan output goes to
+    ``ctx.lines`` instead of the terminal."""
+    from gda_bridge.scans.context import context
+
+    c = context()
+    saved = (c.stream, c.output, list(c.defaults), list(c.spec_counters), dict(c.metadata), c.return_to_start)
+    lines: list[str] = []
+    c.reset_stream()
+    c.output = lines.append
+    c.defaults.clear()
+    c.spec_counters.clear()
+    c.metadata.clear()
+    c.lines = lines
+    yield c
+    c.stream, c.output = saved[0], saved[1]
+    c.defaults[:] = saved[2]
+    c.spec_counters[:] = saved[3]
+    c.metadata.clear()
+    c.metadata.update(saved[4])
+    c.return_to_start = saved[5]
+
+
+@pytest.fixture
+def documents(ctx):
+    """Every document the scans of the test emit, in order."""
+    docs: list = []
+    unsubscribe = ctx.stream.subscribe(docs.append)
+    yield docs
+    unsubscribe()
