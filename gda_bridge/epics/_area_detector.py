@@ -32,8 +32,7 @@ class AreaDetector(DetectorBase):
 
     def __init__(self, name: str, prefix: str, *, cam: str = "cam1:", image: str = "image1:",
                  connection_timeout: float = CONNECTION_TIMEOUT, settle_timeout: float = SETTLE_TIMEOUT) -> None:
-        super().__init__()
-        self.name = name
+        super().__init__(name)
         self.inputNames = []
         self.extraNames = []
         self.outputFormat = []
@@ -88,9 +87,6 @@ class AreaDetector(DetectorBase):
             return self.BUSY
         return self.FAULT if self._acquisition.failed else self.IDLE
 
-    def isBusy(self) -> bool:
-        return not self._acquisition.done()
-
     def waitWhileBusy(self, timeout: float | None = None) -> None:
         self._acquisition.wait(self._exposure + self.settle_timeout if timeout is None else timeout)
 
@@ -108,8 +104,8 @@ class AreaDetector(DetectorBase):
             raise DeviceError(f"{self.name}: frame has {frame.size} pixels, expected {nx}x{ny}")
         return frame.astype(np.int16, copy=False).view(np.uint16).reshape(ny, nx)
 
-    def getDataDimensions(self) -> list[int]:
-        return list(self._shape)
+    def getDataDimensions(self) -> tuple[int, int]:
+        return self._shape
 
     def stop(self) -> None:
         if self._acquire.connected:

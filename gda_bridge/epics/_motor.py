@@ -27,8 +27,7 @@ class EpicsMotor(ScannableMotionBase):
 
     def __init__(self, name: str, pv: str, *, connection_timeout: float = CONNECTION_TIMEOUT,
                  settle_timeout: float = SETTLE_TIMEOUT) -> None:
-        super().__init__()
-        self.name = name
+        super().__init__(name)
         self.inputNames = [name]
         self.extraNames = []
         self.level = 5
@@ -87,7 +86,7 @@ class EpicsMotor(ScannableMotionBase):
         self._target = target
         self._move = self._val.put_complete(target, f"{self.name}: move to {target:g}")
 
-    def isBusy(self) -> bool:
+    def rawIsBusy(self) -> bool:
         return not self._move.done()
 
     def move_timeout(self) -> float:

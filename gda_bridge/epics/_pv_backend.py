@@ -21,6 +21,7 @@ import epics
 from epics import ca, dbr
 
 from gda_bridge.core.errors import DeviceError
+from gda_bridge.devices.waiting import wait_for
 
 log = logging.getLogger("gda_bridge.epics")
 
@@ -54,7 +55,8 @@ class Completion:
         return self._event.is_set() and self._error is not None
 
     def wait(self, timeout: float | None) -> None:
-        if not self._event.wait(timeout):
+        """Wait (in short slices, so Ctrl-C gets through inside a Java call); raise if failed."""
+        if not wait_for(self._event, timeout):
             raise DeviceError(f"{self.what}: not complete within {timeout:.3g} s")
         if self._error is not None:
             raise DeviceError(self._error)
@@ -205,6 +207,7 @@ class Channel:
 def connect_all(channels: Iterable[Channel], timeout: float, device: str) -> None:
     """Wait until every channel is connected; else raise ONE DeviceError naming every PV that failed."""
     channels = list(channels)
+    ca.use_initial_context()
     ca.flush_io()
     deadline = time.monotonic() + timeout
     for ch in channels:
@@ -219,6 +222,7 @@ def get_many(channels: list[Channel], timeout: float = READ_TIMEOUT) -> list[Any
     """Read several PVs with one round trip: all requests go out before any reply is awaited."""
     for ch in channels:
         ch._require_connection()
+    ca.use_initial_context()  # a thread other than the one that started CA must attach first
     for ch in channels:
         ca.get(ch.pv.chid, wait=False)
     ca.flush_io()

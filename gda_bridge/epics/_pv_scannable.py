@@ -6,7 +6,7 @@ import logging
 import threading
 
 from gda_bridge.core.errors import DeviceError
-from gda_bridge.devices import ScannableMotionBase
+from gda_bridge.devices import MonitorBase, ScannableMotionBase
 
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion
 
@@ -34,10 +34,9 @@ class PVScannable(ScannableMotionBase):
     def __init__(self, name: str, setpoint: str, readback: str | None = None, *,
                  tolerance: float | None = None, units: str = "",
                  move_timeout: float = MOVE_TIMEOUT, connection_timeout: float = CONNECTION_TIMEOUT) -> None:
-        super().__init__()
+        super().__init__(name)
         if tolerance is not None and readback is None:
             raise DeviceError(f"{name}: a tolerance needs a readback PV")
-        self.name = name
         self.inputNames = [name]
         self.extraNames = []
         self.units = units
@@ -76,7 +75,7 @@ class PVScannable(ScannableMotionBase):
         if target is not None and value is not None and abs(float(value) - target) <= self._tolerance:
             move.finish()
 
-    def isBusy(self) -> bool:
+    def rawIsBusy(self) -> bool:
         return not self._move.done()
 
     def waitWhileBusy(self, timeout: float | None = None) -> None:
@@ -87,13 +86,12 @@ class PVScannable(ScannableMotionBase):
             ch.disconnect()
 
 
-class PVMonitor(ScannableMotionBase):
-    """A read-only PV: its value is an extra field of the scan (no input)."""
+class PVMonitor(MonitorBase):
+    """A read-only PV: its value is an extra field of the scan (no input); moving it raises."""
 
     def __init__(self, name: str, pv: str, *, units: str = "",
                  connection_timeout: float = CONNECTION_TIMEOUT) -> None:
-        super().__init__()
-        self.name = name
+        super().__init__(name)
         self.inputNames = []
         self.extraNames = [name]
         self.units = units
@@ -102,12 +100,6 @@ class PVMonitor(ScannableMotionBase):
 
     def rawGetPosition(self) -> object:
         return _as_position(self._channel.get())
-
-    def rawAsynchronousMoveTo(self, position: object) -> None:
-        raise DeviceError(f"{self.name}: read-only ({self._channel.pvname}), cannot move to {position}")
-
-    def isBusy(self) -> bool:
-        return False
 
     def close(self) -> None:
         self._channel.disconnect()

@@ -26,8 +26,7 @@ class EpicsScaler(DetectorBase):
     def __init__(self, name: str, pv: str, *, channels: list[str | int] | None = None,
                  n_channels: int = 8, connection_timeout: float = CONNECTION_TIMEOUT,
                  settle_timeout: float = SETTLE_TIMEOUT) -> None:
-        super().__init__()
-        self.name = name
+        super().__init__(name)
         self.inputNames = []
         self.pv = pv
         self.settle_timeout = settle_timeout
@@ -77,9 +76,6 @@ class EpicsScaler(DetectorBase):
             return self.BUSY
         return self.FAULT if self._count.failed else self.IDLE
 
-    def isBusy(self) -> bool:
-        return not self._count.done()
-
     def waitWhileBusy(self, timeout: float | None = None) -> None:
         self._count.wait(self._preset * 1.5 + self.settle_timeout if timeout is None else timeout)
 
@@ -87,8 +83,8 @@ class EpicsScaler(DetectorBase):
         values = [float(v) for v in get_many(self._counts)]
         return values[0] if len(values) == 1 else values
 
-    def getDataDimensions(self) -> list[int]:
-        return [len(self._counts)]
+    def getDataDimensions(self) -> tuple[int, ...]:
+        return (len(self._counts),)
 
     def stop(self) -> None:
         if self._cnt.connected:

@@ -64,7 +64,7 @@ def test_move_beyond_limits_is_refused_before_anything_moves(m1: EpicsMotor) -> 
     with pytest.raises(LimitError) as err:
         m1.rawAsynchronousMoveTo(12.5)
     assert str(err.value) == "m1: position 12.5 is outside the limits (-10.0:10.0)"
-    with pytest.raises(DeviceError, match="m1: position 12.5 is outside the limits"):
+    with pytest.raises(DeviceError, match=r"m1: position 12.5 is outside the limits \(-10:10\)"):
         m1.asynchronousMoveTo(12.5)
     assert not m1.isBusy()
     assert caget(m1.pv + ".VAL") == 0.0 and caget(m1.pv + ".LVIO") == 0
@@ -117,7 +117,7 @@ def test_pv_monitor_reads_and_refuses_moves(sim_ioc: SimIOC) -> None:
     try:
         assert ring.getPosition() == 300.0
         assert ring.inputNames == [] and ring.extraNames == ["ring"]
-        with pytest.raises(DeviceError, match="ring: read-only"):
+        with pytest.raises(DeviceError, match="ring is read-only"):
             ring.asynchronousMoveTo(1)
     finally:
         ring.close()
@@ -128,7 +128,7 @@ def test_scaler_counts_for_the_collection_time_and_sees_the_peak(sim_ioc: SimIOC
     det = EpicsScaler("det", sim_ioc.pv("scaler1"), channels=["det"])
     try:
         assert scaler.extraNames == ["clock", "det", "mon"] and scaler.inputNames == []
-        assert scaler.getDataDimensions() == [3]
+        assert scaler.getDataDimensions() == (3,)
         scaler.setCollectionTime(0.1)
         start = time.monotonic()
         scaler.collectData()
@@ -154,7 +154,7 @@ def test_area_detector_frames_are_uint16_and_follow_the_motor(sim_ioc: SimIOC, m
     cam = AreaDetector("cam", sim_ioc.prefix)
     try:
         cam.prepareForCollection()
-        assert cam.getDataDimensions() == [192, 256]
+        assert cam.getDataDimensions() == (192, 256)
         cam.setCollectionTime(0.01)
 
         def spot_x() -> int:
