@@ -8,6 +8,7 @@ Internal updates use :meth:`set`, which skips both the check and the action.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -50,6 +51,12 @@ class _ActionMixin:
 
     async def set(self, value: Any, **metadata: Any) -> None:
         """Update the value from the simulation (no check, no action); monitors are posted."""
+        if not metadata and not self._queues:
+            # Nobody ever subscribed: store value and timestamp as write() would, without its
+            # metadata and publishing machinery (a motor move or a count posts ~10 fields).
+            self._data["value"] = self.preprocess_value(value)
+            self._data["timestamp"] = caproto.TimeStamp.from_unix_timestamp(time.time())
+            return
         await self.write(value, verify_value=False, **metadata)
 
 

@@ -7,7 +7,9 @@ instantaneous (VELO huge) and the count short (TP small), then times, on the sam
 * ``bluesky_ophyd``: ``RE(list_scan([EpicsScaler], EpicsMotor, ...))`` with no subscribers, in a
   child process (ophyd replaces pyepics' PV class, so it cannot share a process with plain PVs);
 * ``gda_bridge_drivers``: our EpicsMotor / EpicsScaler in a plain loop (move, wait, read,
-  collect, wait, readout), i.e. what the Java engine calls per point, minus the engine.
+  collect, wait, readout), i.e. what the Java engine calls per point, minus the engine;
+* ``gda_bridge_scan``: ``scan(m1, -1, 1, step, det, tp)`` run by the Java engine with the same
+  drivers (skipped if the Java core jar is not built), table printing off.
 
 Prints JSON (microseconds per point, median over the repeats). Run from the repository root:
 ``PYTHONPATH=. python scripts/benchmarks/bench_epics_scan.py``.
@@ -101,6 +103,9 @@ def run_all(ioc, args: argparse.Namespace) -> dict:  # noqa: ANN001
             counter.readout()
 
     runners: dict[str, Callable[[list[float]], None]] = {"raw_pyepics": raw, "gda_bridge_drivers": ours}
+    engine_scan = java_scan_runner(motor, counter, args.tp)
+    if engine_scan is not None:
+        runners["gda_bridge_scan"] = engine_scan
     samples: dict[str, list[float]] = {name: [] for name in runners}
     for run in runners.values():  # warm-up: connections, caches, first-call costs
         run(positions(10))
@@ -127,11 +132,36 @@ def run_all(ioc, args: argparse.Namespace) -> dict:  # noqa: ANN001
         "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+    if "gda_bridge_scan" in us:
+        result["scan_over_raw"] = round(us["gda_bridge_scan"] / us["raw_pyepics"], 3)
     if "bluesky_ophyd" in us:
         result["bluesky_over_drivers"] = round(us["bluesky_ophyd"] / us["gda_bridge_drivers"], 2)
+        if "gda_bridge_scan" in us:
+            result["bluesky_over_scan"] = round(us["bluesky_ophyd"] / us["gda_bridge_scan"], 2)
     motor.close()
     counter.close()
     return result
+
+
+def java_scan_runner(motor, counter, tp: float) -> Callable[[list[float]], None] | None:  # noqa: ANN001
+    from gda_bridge.bridge.jvm import JvmError, core_jar
+
+    try:
+        core_jar()
+    except JvmError:
+        return None
+    from gda_bridge.commands import scan
+    from gda_bridge.scans.context import context
+
+    context().output = lambda line: None
+
+    def run(xs: list[float]) -> None:
+        step = (xs[-1] - xs[0]) / (len(xs) - 1)
+        result = scan(motor, xs[0], xs[-1], step, counter, tp)
+        if result.num_points != len(xs):
+            raise SystemExit(f"engine scan made {result.num_points} points, not {len(xs)}")
+
+    return run
 
 
 def bluesky_child(prefix: str, args: argparse.Namespace) -> list[float]:
