@@ -7,8 +7,11 @@ by sleeping; connection failures name every PV that did not connect.
 
 from ._area_detector import AreaDetector
 from ._motor import EpicsMotor
-from ._pv_backend import Completion, connect_all
+from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
 from ._pv_scannable import PVMonitor, PVScannable
 from ._scaler import EpicsScaler
 
-__all__ = ["AreaDetector", "Completion", "EpicsMotor", "EpicsScaler", "PVMonitor", "PVScannable", "connect_all"]
+__all__ = [
+    "CONNECTION_TIMEOUT", "AreaDetector", "Channel", "Completion", "EpicsMotor", "EpicsScaler", "PVMonitor",
+    "PVScannable", "connect_all", "done_completion", "get_many",
+]

@@ -49,7 +49,7 @@ class IOCPool:
 _pool: IOCPool | None = None
 
 
-def configure_client_environment(n_ports: int = 6) -> IOCPool:
+def configure_client_environment(n_ports: int = 8) -> IOCPool:
     """Reserve IOC ports and point the CA client environment at them (first call wins)."""
     global _pool
     if _pool is None:
