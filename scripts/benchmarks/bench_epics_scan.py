@@ -112,6 +112,10 @@ def run_all(ioc, args: argparse.Namespace) -> dict:  # noqa: ANN001
     for _ in range(args.repeats):
         for name, run in runners.items():
             samples[name].append(time_per_point(run, n))
+    motor.close()  # no monitors of ours left for the IOC to serve while bluesky runs
+    counter.close()
+    for pv in (val, rbv, cnt, s2):
+        pv.disconnect()
     if not args.skip_bluesky:
         child = subprocess.run(
             [sys.executable, __file__, "--bluesky-child", ioc.prefix, "--points", str(n),
@@ -138,8 +142,6 @@ def run_all(ioc, args: argparse.Namespace) -> dict:  # noqa: ANN001
         result["bluesky_over_drivers"] = round(us["bluesky_ophyd"] / us["gda_bridge_drivers"], 2)
         if "gda_bridge_scan" in us:
             result["bluesky_over_scan"] = round(us["bluesky_ophyd"] / us["gda_bridge_scan"], 2)
-    motor.close()
-    counter.close()
     return result
 
 
