@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import epics
+import numpy as np
 from epics import ca, dbr
 
 from gda_bridge.core.errors import DeviceError
@@ -75,8 +76,20 @@ class _PutRequest:
 #: libca's status for "virtual circuit disconnect" (pyepics' dbr does not name it).
 ECA_DISCONN = 192
 
+class _GetRequest:
+    """One read in flight: libca's callback stores the value (or the error) and sets the event."""
+
+    __slots__ = ("pvname", "event", "value", "error")
+
+    def __init__(self, pvname: str) -> None:
+        self.pvname = pvname
+        self.event = threading.Event()
+        self.value: Any = None
+        self.error: str | None = None
+
+
 #: Requests libca still holds a pointer to (it calls back exactly once, even on disconnect).
-_in_flight: set[_PutRequest] = set()
+_in_flight: set[_PutRequest | _GetRequest] = set()
 _in_flight_lock = threading.Lock()
 
 
@@ -97,6 +110,38 @@ def _on_put_done(args: Any) -> None:
 # pyepics' own put callback drops libca's status, so a put cut short by a disconnect would look
 # complete; this one keeps it.
 _PUT_DONE = dbr.make_callback(_on_put_done, dbr.event_handler_args)
+
+
+def _decode(args: Any) -> Any:
+    """A native-type reply as Python data, copied out of libca's buffer (valid only in the callback)."""
+    ftype, count = args.type, args.count
+    if ftype == dbr.STRING:
+        raw = ctypes.cast(args.raw_dbr, ctypes.POINTER(dbr.Map[ftype] * count)).contents
+        texts = [bytes(item.value).split(b"\0", 1)[0].decode(errors="replace").rstrip() for item in raw]
+        return texts[0] if count == 1 else texts
+    if count == 1 and ftype != dbr.CHAR:
+        return ctypes.cast(args.raw_dbr, ctypes.POINTER(dbr.Map[ftype])).contents.value
+    out = np.empty(count, dtype=dbr.NP_Map[ftype])
+    ctypes.memmove(out.ctypes.data, args.raw_dbr, out.nbytes)
+    return out
+
+
+def _on_get_done(args: Any) -> None:
+    request: _GetRequest = args.usr
+    with _in_flight_lock:
+        _in_flight.discard(request)
+    if args.status != dbr.ECA_NORMAL:
+        request.error = "lost connection" if args.status == ECA_DISCONN else ca.message(args.status)
+    else:
+        try:
+            request.value = _decode(args)
+        except Exception as exc:  # never raise into libca's thread
+            request.error = f"cannot decode the reply: {exc!r}"
+    request.event.set()
+
+
+# pyepics' get waits by polling pend_event; this callback lets a reader wait on an Event.
+_GET_DONE = dbr.make_callback(_on_get_done, dbr.event_handler_args)
 
 
 def done_completion(what: str) -> Completion:
@@ -154,17 +199,36 @@ class Channel:
         """The last monitored value, None before the first (never a network round trip)."""
         return self._last
 
-    def get(self, timeout: float = READ_TIMEOUT, **kwargs: Any) -> Any:
-        """Read the PV from the IOC now."""
+    def request(self, count: int | None = None) -> _GetRequest:
+        """Send a read (native type, ``count`` elements or all); wait with :meth:`result`."""
         self._require_connection()
-        try:
-            value = self.pv.get(use_monitor=False, timeout=timeout, **kwargs)
-        except Warning as ex:  # pyepics warns on a timed-out get; tests turn warnings into errors
-            raise DeviceError(f"{self.device}: no reply from {self.pvname} within {timeout} s") from ex
-        if value is None:
-            raise DeviceError(f"{self.device}: no reply from {self.pvname} within {timeout} s"
-                              + ("" if self.connected else " (disconnected)"))
-        return value
+        ca.use_initial_context()  # the caller may be a thread CA has not seen (the Java scan thread)
+        chid = self.pv.chid
+        ftype, n = ca.field_type(chid), ca.element_count(chid)
+        if count is not None:
+            n = max(1, min(n, count))
+        request = _GetRequest(self.pvname)
+        with _in_flight_lock:
+            _in_flight.add(request)
+        status = ca.libca.ca_array_get_callback(ftype, n, chid, _GET_DONE, ctypes.py_object(request))
+        if status != dbr.ECA_NORMAL:
+            with _in_flight_lock:
+                _in_flight.discard(request)
+            raise DeviceError(f"{self.device}: read of {self.pvname} refused: {ca.message(status)}")
+        return request
+
+    def result(self, request: _GetRequest, timeout: float = READ_TIMEOUT) -> Any:
+        if not wait_for(request.event, timeout):
+            raise DeviceError(f"{self.device}: no reply from {self.pvname} within {timeout:g} s")
+        if request.error is not None:
+            raise DeviceError(f"{self.device}: reading {self.pvname}: {request.error}")
+        return request.value
+
+    def get(self, timeout: float = READ_TIMEOUT, count: int | None = None) -> Any:
+        """Read the PV from the IOC now (numbers as Python scalars, arrays as numpy arrays)."""
+        request = self.request(count)
+        ca.flush_io()
+        return self.result(request, timeout)
 
     def put(self, value: Any) -> None:
         """Write without waiting for the record to finish processing."""
@@ -220,19 +284,6 @@ def connect_all(channels: Iterable[Channel], timeout: float, device: str) -> Non
 
 def get_many(channels: list[Channel], timeout: float = READ_TIMEOUT) -> list[Any]:
     """Read several PVs with one round trip: all requests go out before any reply is awaited."""
-    for ch in channels:
-        ch._require_connection()
-    ca.use_initial_context()  # a thread other than the one that started CA must attach first
-    for ch in channels:
-        ca.get(ch.pv.chid, wait=False)
+    requests = [ch.request() for ch in channels]
     ca.flush_io()
-    values = []
-    for ch in channels:
-        try:
-            value = ca.get_complete(ch.pv.chid, timeout=timeout)
-        except Warning as ex:
-            raise DeviceError(f"{ch.device}: no reply from {ch.pvname} within {timeout} s") from ex
-        if value is None:
-            raise DeviceError(f"{ch.device}: no reply from {ch.pvname} within {timeout} s")
-        values.append(value)
-    return values
+    return [ch.result(r, timeout) for ch, r in zip(channels, requests, strict=True)]
