@@ -16,6 +16,7 @@ from typing import Any
 import jpype
 
 from gda_bridge.bridge.convert import from_java, to_java_position, to_names
+from gda_bridge.bridge.interrupts import clear_interrupt, python_interrupt_seen
 from gda_bridge.bridge.jvm import ensure_jvm
 
 log = logging.getLogger("gda_bridge.bridge")
@@ -45,10 +46,12 @@ def on_interrupt(handler: Callable[[], None] | None) -> None:
     _interrupt.handler = handler
 
 
-def _interrupted() -> None:
+def interrupted() -> None:
+    """Called where Python code run by Java sees Ctrl-C, before re-raising it."""
     # Ctrl-C also sets the Java thread's interrupt flag; left set, it breaks JPype's conversion
     # of the KeyboardInterrupt we re-raise. The scan learns of it through its abort request.
-    jpype.JClass("java.lang.Thread").interrupted()
+    clear_interrupt()
+    python_interrupt_seen()
     handler = getattr(_interrupt, "handler", None)
     if handler is not None:
         handler()
@@ -116,7 +119,7 @@ class ScannableAdapter:
         try:
             value = self.device.getPosition()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
         self.last = value
         return to_java_position(value)
@@ -125,14 +128,14 @@ class ScannableAdapter:
         try:
             self.device.asynchronousMoveTo(from_java(position))
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def moveTo(self, position: Any) -> None:
         try:
             self.device.moveTo(from_java(position))
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def checkPositionValid(self, position: Any) -> Any:
@@ -143,14 +146,14 @@ class ScannableAdapter:
         try:
             return bool(self.device.isBusy())
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def waitWhileBusy(self) -> None:
         try:
             self.device.waitWhileBusy()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def stop(self) -> None:
@@ -160,7 +163,7 @@ class ScannableAdapter:
         try:
             getattr(self.device, name)()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def atScanStart(self) -> None:
@@ -258,21 +261,21 @@ class DetectorAdapter(ScannableAdapter):
         try:
             self.device.collectData()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def getStatus(self) -> Any:
         try:
             return _detector_status(self.device.getStatus())
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
 
     def readout(self) -> Any:
         try:
             value = self.device.readout()
         except KeyboardInterrupt:
-            _interrupted()
+            interrupted()
             raise
         self.last = value
         return to_java_position(value)

@@ -13,9 +13,16 @@ from typing import Any
 import jpype
 import numpy as np
 
-from gda_bridge.bridge.adapters import adapter_of, from_java_device, on_interrupt, to_java_device
+from gda_bridge.bridge.adapters import (
+    adapter_of,
+    from_java_device,
+    interrupted,
+    on_interrupt,
+    to_java_device,
+)
 from gda_bridge.bridge.convert import from_java, to_java_position, to_names
-from gda_bridge.bridge.errors import java_errors, translate
+from gda_bridge.bridge.errors import java_errors
+from gda_bridge.bridge.interrupts import clear_interrupt
 from gda_bridge.bridge.jvm import ensure_jvm
 
 
@@ -113,14 +120,11 @@ class JavaScan:
         with java_errors():
             self.jscan.validate()
 
-    def run(
-        self,
-        on_start: Callable[[], None],
-        on_point: Callable[[int, tuple[int, ...], list[Any]], None],
-        on_end: Callable[[str, BaseException | None], None],
-    ) -> None:
-        """Run the scan on this thread; the callbacks run on it too, in order."""
-        listener = jpype.JProxy("gda.scan.ScanListener", inst=_Listener(self, on_start, on_point, on_end))
+    def run(self, on_start: Callable[[], None], on_point: Callable[[int, tuple[int, ...], list[Any]], None]) -> None:
+        """Run the scan on this thread; the callbacks run on it too, in order. Afterwards
+        ``status`` tells how it ended (read from the engine: a Ctrl-C may arrive inside the
+        engine's own end notification, so a Python listener could miss it)."""
+        listener = jpype.JProxy("gda.scan.ScanListener", inst=_Listener(self, on_start, on_point))
         self.jscan.addScanListener(listener)
         on_interrupt(self.request_abort)
         try:
@@ -128,6 +132,7 @@ class JavaScan:
                 self.jscan.run()
         finally:
             on_interrupt(None)
+            clear_interrupt()
 
     def point_values(self, positions: Any) -> list[Any]:
         """One value per device: a Python device's own last value, a Java device's from one packed
@@ -165,21 +170,25 @@ class JavaScan:
 
 
 class _Listener:
-    def __init__(self, scan: JavaScan, on_start: Callable, on_point: Callable, on_end: Callable) -> None:
+    def __init__(self, scan: JavaScan, on_start: Callable, on_point: Callable) -> None:
         self.scan = scan
         self.on_start = on_start
         self.on_point = on_point
-        self.on_end = on_end
 
     def scanStarted(self, jscan: Any) -> None:
-        self.on_start()
+        try:
+            self.on_start()
+        except KeyboardInterrupt:
+            interrupted()
+            raise
 
     def pointDone(self, point: Any) -> None:
-        indices = tuple(np.asarray(point.indices()).tolist())
-        self.on_point(int(point.index()), indices, self.scan.point_values(point.positions()))
+        try:
+            indices = tuple(np.asarray(point.indices()).tolist())
+            self.on_point(int(point.index()), indices, self.scan.point_values(point.positions()))
+        except KeyboardInterrupt:
+            interrupted()
+            raise
 
     def scanEnded(self, jscan: Any, status: Any, failure: Any) -> None:
-        error = None
-        if failure is not None:
-            error = translate(failure) if isinstance(failure, jpype.JException) else failure
-        self.on_end(str(status.name()), error)
+        """Nothing to do: the caller reads the final status once run() returns."""

@@ -19,12 +19,14 @@ def _demo(args: argparse.Namespace) -> int:
     session = Session()
     try:
         devs = demo_devices()
+        session.add_devices(devs)
         x, det = devs["x"], devs["det"]
         print("gda-bridge demo: a simulated motor x (50 mm/s, limits -10:10) and a counter det peaked at x=1.3")
         pos(x, 5)
         result = scan(x, -2, 2, 0.1, det, 0.05)
-        peak_at = float(result["x"][result["det"].argmax()])
-        print(f"{result!r}: det is highest ({result['det'].max():.1f}) at x = {peak_at:.4f}")
+        peak = session.namespace["peak"]
+        print(f"{result!r}: fitted peak at x = {peak.result.pos:.4f}, fwhm = {peak.result.fwhm:.3f}")
+        session.go(peak)
         return 0
     finally:
         session.close()

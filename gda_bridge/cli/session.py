@@ -8,15 +8,19 @@ from typing import Any
 
 import gda_bridge.commands as commands
 import gda_bridge.devices as devices
+from gda_bridge.analysis import HOOKS, AnalysisConfig, ScanProcessing
 from gda_bridge.config import BeamlineConfig, create_devices, load_config
 from gda_bridge.devices import sim
+from gda_bridge.devices.base import format_value
 from gda_bridge.scans.context import ScanContext, context
 
 log = logging.getLogger("gda_bridge.session")
 
+PROCESSING_WAIT = 30.0
+
 
 class Session:
-    """One interactive or scripted session: a namespace and the scan table."""
+    """One interactive or scripted session: a namespace, the scan table and post-scan analysis."""
 
     def __init__(self, ctx: ScanContext | None = None, config: BeamlineConfig | None = None) -> None:
         self.ctx = ctx or context()
@@ -26,7 +30,38 @@ class Session:
             self.namespace[name] = getattr(commands, name)
         for name in devices.__all__:
             self.namespace[name] = getattr(devices, name)
-        self._unsubscribe: list[Callable[[], None]] = []
+        self._closers: list[Callable[[], None]] = []
+        self._wire_analysis()
+
+    def _wire_analysis(self) -> None:
+        settings = (self.config.settings.get("analysis", {}) if self.config else {}) or {}
+        self.processing = ScanProcessing(
+            self.namespace, config=AnalysisConfig(**settings), report=self.ctx.output, hooks=HOOKS
+        )
+        HOOKS.load_entry_points(report=self.ctx.output)
+        unsubscribe = self.ctx.stream.subscribe(self.processing)
+        wait = lambda result: self.processing.wait_processed(PROCESSING_WAIT)  # noqa: E731
+        self.ctx.after_scan.append(wait)
+        self.namespace["go"] = self.go
+        self._closers += [unsubscribe, lambda: self.ctx.after_scan.remove(wait), self.processing.close]
+
+    def go(self, target: Any) -> None:
+        """go peak: move the scanned scannable to where a processor found its feature."""
+        name, position = self.processing.go_target(target)
+        device = self.find_device(name)
+        shown = format_value(device.getOutputFormat()[0], position) if device.getOutputFormat() else position
+        self.ctx.output(f"Moving {name} to {shown}")
+        commands.pos(device, position)
+
+    def find_device(self, name: str) -> Any:
+        """The namespace's device called ``name`` (by variable name, else by getName())."""
+        device = self.namespace.get(name)
+        if device is not None and commands.devices.is_scannable(device):
+            return device
+        for value in self.namespace.values():
+            if commands.devices.is_scannable(value) and value.getName() == name:
+                return value
+        raise NameError(f"no scannable named {name!r} in this session")
 
     @classmethod
     def from_config(cls, path: str | None) -> Session:
@@ -41,9 +76,9 @@ class Session:
         self.namespace.update(found)
 
     def close(self) -> None:
-        for unsubscribe in self._unsubscribe:
-            unsubscribe()
-        self._unsubscribe.clear()
+        for close in reversed(self._closers):
+            close()
+        self._closers.clear()
 
 
 def demo_devices() -> dict[str, Any]:

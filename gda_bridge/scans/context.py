@@ -28,6 +28,7 @@ class ScanContext:
     output: Callable[[str], None] = _print_line
     show_table: bool = True
     return_to_start: bool = True
+    after_scan: list[Callable[[Any], None]] = field(default_factory=list)
     _running: Any = None
     _running_lock: threading.Lock = field(default_factory=threading.Lock)
     last_result: Any = None

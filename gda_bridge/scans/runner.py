@@ -12,6 +12,7 @@ import numpy as np
 
 from gda_bridge.bridge import JavaScan, ScanDevice, is_java
 from gda_bridge.bridge.convert import from_java
+from gda_bridge.bridge.interrupts import JavaInterrupt, interruptible
 from gda_bridge.core.documents import (
     DeviceDescription,
     FieldDescription,
@@ -154,14 +155,12 @@ class _ScanDocuments:
             columns[c].append(data[c])
         self.ctx.stream.emit(ScanPoint(self.result.uid, index, indices, time.time(), data))
 
-    def ended(self, status: str, error: BaseException | None) -> None:
-        self.result.status = ScanStatus(status)
-
     def stopped(self, error: BaseException | None) -> None:
-        """Emit the stop document once the engine has returned, with the error as Python saw it
-        (inside the engine, a Python device's exception is only an opaque proxy)."""
+        """Emit the stop document once the engine has returned, with its final status and the
+        error as Python saw it (inside the engine, a Python exception is only an opaque proxy)."""
         if self.result.start is None:  # refused before it started: no documents at all
             return
+        self.result.status = ScanStatus(self.scan.status)
         if error is not None and self.result.status is ScanStatus.COMPLETED_AFTER_FAILURE:
             self.result.reason = str(error) or type(error).__name__
         self.ctx.stream.emit(
@@ -173,7 +172,8 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     """Run a ConcurrentScan of ``args`` (GDA grammar) on this thread and return its result.
 
     Ctrl-C stops every device and raises KeyboardInterrupt; an abort requested from another
-    thread raises ScanAbortedError. Either way the stop document is emitted first.
+    thread raises ScanAbortedError. Either way the stop document is emitted first. The context's
+    ``after_scan`` callbacks run last, on this thread (analysis waits there for its lines).
     """
     ctx = ctx or context()
     defaults = [d for d in ctx.defaults if not any(d is a for a in args)]
@@ -183,17 +183,24 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     ctx.set_running(scan)
     ctx.last_result = result
     try:
-        scan.run(docs.started, docs.point, docs.ended)
-    except ScanAbortedError as exc:
-        docs.stopped(exc)
-        if scan.aborted_by_request:
-            raise
-        raise KeyboardInterrupt from None
-    except BaseException as exc:
-        docs.stopped(exc)
-        raise
-    else:
-        docs.stopped(None)
+        with interruptible():
+            try:
+                scan.run(docs.started, docs.point)
+            except ScanAbortedError as exc:
+                docs.stopped(exc)
+                if scan.aborted_by_request:
+                    raise
+                raise JavaInterrupt from None
+            except BaseException as exc:
+                docs.stopped(exc)
+                raise
+            else:
+                docs.stopped(None)
     finally:
         ctx.set_running(None)
+        for callback in list(ctx.after_scan):
+            try:
+                callback(result)
+            except Exception:
+                log.exception("after-scan callback %r failed", callback)
     return result

@@ -297,3 +297,31 @@ def test_default_scannables_are_read_in_every_scan(ctx, x, det):
     assert s["temp"].tolist() == [20.0, 20.0]
     cmd.remove_default(temp)
     assert "temp" not in scan(x, 0, 1, 1, det).keys()
+
+
+def test_ctrl_c_during_a_java_motor_move_stops_it_and_raises_keyboard_interrupt(documents):
+    from gda_bridge.devices.java import java_sim_motor
+
+    slow = java_sim_motor("jslow", speed=1.0)
+    sent = {}
+
+    def interrupt_at_point_one(doc):
+        if isinstance(doc, ScanPoint) and doc.index == 1:
+            threading.Timer(0.1, lambda: (sent.setdefault("t", time.monotonic()), os.kill(os.getpid(), signal.SIGINT))).start()
+
+    cmd.context().stream.subscribe(interrupt_at_point_one)
+    with pytest.raises(KeyboardInterrupt):
+        scan(slow, 0, 5, 1)
+    assert time.monotonic() - sent["t"] < 0.5
+    assert documents[-1].status is ScanStatus.COMPLETED_AFTER_STOP
+    assert not slow.isBusy() and 1.0 < slow() < 2.0
+
+
+def test_ctrl_c_during_pos_stops_the_move(ctx):
+    slow = SimMotor("slow", speed=1.0)
+    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        pos(slow, 5)
+    assert time.monotonic() - t0 < 0.8
+    assert not slow.isBusy() and 0.0 < slow() < 1.0

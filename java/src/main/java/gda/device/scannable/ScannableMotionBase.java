@@ -54,7 +54,7 @@ public abstract class ScannableMotionBase extends ScannableBase implements Scann
                 if (o != null) {
                     v += o;
                 }
-                values[i] = v;
+                values[i] = v + 0.0; // no -0.0
             }
         }
         return pack(values, internalPosition);
@@ -79,7 +79,7 @@ public abstract class ScannableMotionBase extends ScannableBase implements Scann
                 if (s != null) {
                     v /= s;
                 }
-                values[i] = v;
+                values[i] = v + 0.0; // no -0.0
             }
         }
         return pack(values, externalPosition);
@@ -160,7 +160,7 @@ public abstract class ScannableMotionBase extends ScannableBase implements Scann
         if (o != null) {
             v += o;
         }
-        return v;
+        return v + 0.0; // no -0.0
     }
 
     private Double toInternal(Double external, int i) {
@@ -176,7 +176,7 @@ public abstract class ScannableMotionBase extends ScannableBase implements Scann
         if (s != null) {
             v /= s;
         }
-        return v;
+        return v + 0.0; // no -0.0
     }
 
     // ---------------------------------------------------------------- limits

@@ -216,7 +216,7 @@ public final class ScannableCommands {
                     }
                 }
             }
-            LOG.log(Level.INFO, "move of " + names(devices) + " failed: " + e);
+            LOG.log(Level.FINE, "move of " + names(devices) + " failed: " + e);
             throw e;
         }
     }
