@@ -17,8 +17,12 @@ from gda_bridge.scans.context import ScanContext
 log = logging.getLogger("gda_bridge.session")
 
 
-def default_data_dir() -> Path:
-    return Path(os.environ.get("GDA_BRIDGE_DATA_DIR", "~/gda_data")).expanduser()
+def data_dir_for(configured: Path | None) -> Path:
+    """$GDA_BRIDGE_DATA_DIR if set (it overrides the configuration), else the configured folder,
+    else ~/gda_data."""
+    if os.environ.get("GDA_BRIDGE_DATA_DIR"):
+        return Path(os.environ["GDA_BRIDGE_DATA_DIR"]).expanduser()
+    return configured or Path("~/gda_data").expanduser()
 
 
 class ScanFiles:

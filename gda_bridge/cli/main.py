@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import runpy
+import os
 import signal
 import sys
 from pathlib import Path
@@ -14,22 +14,32 @@ from gda_bridge.config import ConfigError
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from gda_bridge.commands import pos, scan
+    """Start the simulated beamline IOC, scan its EPICS devices, stop it again."""
+    from importlib import resources
 
-    session = Session()
-    try:
-        devs = demo_devices()
-        session.add_devices(devs)
-        x, det = devs["x"], devs["det"]
-        print("gda-bridge demo: a simulated motor x (50 mm/s, limits -10:10) and a counter det peaked at x=1.3")
-        pos(x, 5)
-        result = scan(x, -2, 2, 0.1, det, 0.05)
-        peak = session.namespace["peak"]
-        print(f"{result!r}: fitted peak at x = {peak.result.pos:.4f}, fwhm = {peak.result.fwhm:.3f}")
-        session.go(peak)
-        return 0
-    finally:
-        session.close()
+    from gda_bridge.commands import pos, scan
+    from gda_bridge.sim_ioc import client_environment, start_ioc
+
+    print("gda-bridge demo: starting the simulated beamline IOC (Channel Access on 127.0.0.1)")
+    with start_ioc(prefix="DEMO:", args=("--frame-size", args.frame_size)) as ioc:
+        os.environ.update(client_environment([ioc.port]))  # before the first Channel Access call
+        config = resources.files("gda_bridge.examples") / "sim_beamline.toml"
+        session = Session.from_config(str(config), variables={"prefix": ioc.prefix})
+        try:
+            ns = session.namespace
+            m1, ct, cam = ns["m1"], ns["ct"], ns["cam"]
+            print(f"IOC {ioc.prefix} on port {ioc.port}; devices: {', '.join(session.device_names)}")
+            pos(m1, 2.5)
+            scan(m1, -1, 1, 0.05, ct, 0.01)
+            peak = ns["peak"]
+            print(f"fitted peak at m1 = {peak.result.pos:.4f} (the IOC's peak is at 0.1), fwhm = {peak.result.fwhm:.3f}")
+            session.go(peak)
+            frames = scan(m1, -1, 1, 0.5, cam, 0.01)
+            print(f"{frames.num_points} frames of {args.frame_size} written to {session.files.writer.path}")
+        finally:
+            session.close()
+    print("IOC stopped.")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -39,10 +49,10 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     session = Session.from_config(args.config)
     try:
-        namespace = dict(session.namespace)
+        namespace = session.namespace  # analysis binds peak, maxval, ... here too
         namespace["__file__"] = str(script)
         sys.argv = [str(script), *args.script_args]
-        runpy.run_path(str(script), init_globals=namespace, run_name="__main__")
+        exec(compile(script.read_text(), str(script), "exec"), namespace)  # noqa: S102 - running the user's script
         return 0
     finally:
         session.close()
@@ -69,8 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gda-bridge", description=__doc__)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="scan a simulated beamline and print the table and the result")
+    demo = sub.add_parser("demo", help="start the simulated beamline IOC and scan its EPICS devices")
+    demo.add_argument("--frame-size", default="1024x1024", help="camera frame size, XxY")
     demo.set_defaults(func=_demo)
+    sub.add_parser("sim-ioc", help="run the simulated beamline IOC (see gda-bridge sim-ioc --help)", add_help=False)
     run = sub.add_parser("run", help="run a script with the GDA commands and devices in its namespace")
     run.add_argument("--config", help="beamline configuration (TOML) whose devices the script sees")
     run.add_argument("script")
@@ -85,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `gda-bridge demo | head` ends quietly
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sim-ioc"]:  # its options belong to the IOC's own parser
+        from gda_bridge.sim_ioc import main as sim_ioc_main
+
+        return sim_ioc_main(argv[1:])
     args = build_parser().parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
 import gda_bridge.commands as commands
 import gda_bridge.devices as devices
 from gda_bridge.analysis import HOOKS, AnalysisConfig, ScanProcessing
-from gda_bridge.cli.files import ScanFiles, default_data_dir, snapshot_provider
+from gda_bridge.cli.files import ScanFiles, data_dir_for, snapshot_provider
 from gda_bridge.config import BeamlineConfig, create_devices, load_config
 from gda_bridge.devices import sim
 from gda_bridge.devices.base import format_value
@@ -31,6 +32,7 @@ class Session:
             self.namespace[name] = getattr(commands, name)
         for name in devices.__all__:
             self.namespace[name] = getattr(devices, name)
+        self.device_names: list[str] = []
         self._closers: list[Callable[[], None]] = []
         self._wire_files()
         self._wire_analysis()
@@ -39,7 +41,7 @@ class Session:
         return dict(self.config.settings.get(section, {})) if self.config else {}
 
     def _wire_files(self) -> None:
-        data_dir = self.config.data_dir if self.config else default_data_dir()
+        data_dir = data_dir_for(self.config.data_dir if self.config else None)
         beamline = self.config.name if self.config else "gda"
         self.files = ScanFiles(self.ctx, data_dir, beamline, **self._setting("nexus"))
         self._closers.append(self.files.close)
@@ -84,9 +86,13 @@ class Session:
         raise NameError(f"no scannable named {name!r} in this session")
 
     @classmethod
-    def from_config(cls, path: str | None) -> Session:
+    def from_config(cls, path: str | os.PathLike[str] | None, variables: dict[str, str] | None = None) -> Session:
         """A session with the devices of a configuration file (none without one)."""
-        config = load_config(path) if path else None
+        config = load_config(path, variables) if path else None
+        if config is not None:
+            for key, value in config.settings.get("epics", {}).items():
+                # pyepics reads these once, at its first Channel Access call; the caller's win
+                os.environ.setdefault(f"EPICS_{key.upper()}", str(value))
         session = cls(config=config)
         if config is not None:
             session.add_devices(create_devices(config))
@@ -94,6 +100,7 @@ class Session:
 
     def add_devices(self, found: dict[str, Any]) -> None:
         self.namespace.update(found)
+        self.device_names += [n for n in found if n not in self.device_names]
 
     def close(self) -> None:
         for close in reversed(self._closers):

@@ -13,6 +13,15 @@ metadata = ["m1", "ring"]          # scannables recorded in every file before th
 [vars]
 prefix = "BL99:"                   # {prefix} in any string below is replaced
 
+[epics]
+ca_addr_list = "127.0.0.1:5064"    # sets EPICS_CA_ADDR_LIST unless the environment has it
+
+[nexus]
+frame_compression = "blosc"        # NexusWriter options (flush_interval, write_srs, ...)
+
+[analysis]
+processors = ["maxval", "minval", "com", "peak"]   # AnalysisConfig options
+
 [devices.m1]
 driver = "epics_motor"             # an entry point of the group gda_bridge.drivers
 pv = "{prefix}m1"
@@ -84,8 +93,9 @@ def _substitute(value: Any, variables: dict[str, str], where: str) -> Any:
     return value
 
 
-def load_config(path: str | os.PathLike[str]) -> BeamlineConfig:
-    """Read and check a configuration file; relative paths are relative to the file."""
+def load_config(path: str | os.PathLike[str], variables: dict[str, str] | None = None) -> BeamlineConfig:
+    """Read and check a configuration file; relative paths are relative to the file.
+    ``variables`` override the file's ``[vars]`` (e.g. another PV prefix)."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text())
@@ -96,7 +106,7 @@ def load_config(path: str | os.PathLike[str]) -> BeamlineConfig:
     unknown = set(raw) - {"beamline", "vars", "devices", "nexus", "analysis", "epics"}
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
-    variables = {k: str(v) for k, v in raw.get("vars", {}).items()}
+    variables = {k: str(v) for k, v in raw.get("vars", {}).items()} | dict(variables or {})
     base = path.parent
     bl = _substitute(raw.get("beamline", {}), variables, f"{path}: [beamline]")
 

@@ -24,15 +24,25 @@ def _run(*args: str, cwd=None, timeout=120) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_demo_prints_the_table_and_the_result():
-    out = _run("demo")
+def test_demo_scans_the_simulated_epics_beamline_and_leaves_nothing_running(data_dir):
+    out = _run("demo", "--frame-size", "64x48", timeout=180)
     assert out.returncode == 0, out.stderr
-    assert "Move completed: x : 5.0000 (-10:10)" in out.stdout
-    assert "Scan complete." in out.stdout
-    assert re.search(r"^\s+peak: At x = \S+ \(pos\), det offset = ", out.stdout, re.M)
-    peak_at = float(re.search(r"fitted peak at x = (\S+),", out.stdout).group(1))
-    assert abs(peak_at - 1.3) <= 0.05  # the counter is noisy (2 %) and peaks at 1.3
-    assert f"Moving x to {peak_at:.4f}" in out.stdout
+    assert "Move completed: m1 : 2.5000" in out.stdout
+    assert out.stdout.count("Scan complete.") == 2
+    assert re.search(r"^\s+peak: At m1 = \S+ \(pos\), det offset = ", out.stdout, re.M)
+    peak_at = float(re.search(r"fitted peak at m1 = (\S+) ", out.stdout).group(1))
+    assert abs(peak_at - 0.1) <= 0.05  # the IOC's scaler peaks at m1 = 0.1
+    assert f"Moving m1 to {peak_at:.4f}" in out.stdout
+    files = sorted(data_dir.glob("bl99-*.nxs"))
+    assert len(files) == 2 and "IOC stopped." in out.stdout
+    leftover = subprocess.run(["pgrep", "-f", "gda_bridge.sim_ioc --prefix DEMO:"], capture_output=True)
+    assert leftover.returncode == 1, "the demo left its IOC running"
+
+
+def test_sim_ioc_subcommand_lists_its_pvs():
+    out = _run("sim-ioc", "--prefix", "T1:", "--list-pvs")
+    assert out.returncode == 0, out.stderr
+    assert "T1:m1.VAL" in out.stdout and "T1:scaler1.CNT" in out.stdout and "T1:image1:ArrayData" in out.stdout
 
 
 def test_run_executes_a_script_with_commands_and_devices(tmp_path):
@@ -71,3 +81,21 @@ def test_a_broken_configuration_is_one_line(tmp_path):
     out = _run("run", "--config", str(tmp_path / "bl.toml"), str(tmp_path / "s.py"))
     assert out.returncode == 2 and "unknown driver 'warp_drive'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.slow
+def test_run_the_example_script_against_the_simulated_ioc(data_dir):
+    from gda_bridge.sim_ioc import client_environment, start_ioc
+
+    with start_ioc(prefix="BL99:", args=("--frame-size", "64x48")) as ioc:
+        env = {**os.environ, **client_environment([ioc.port]), "GDA_BRIDGE_JVM_HEAP": "128m",
+               "PYTHONPATH": str(REPO)}
+        out = subprocess.run(
+            [sys.executable, "-m", "gda_bridge.cli.main", "run", "--config", "examples/sim_beamline.toml",
+             "examples/my_scans.py"],
+            capture_output=True, text=True, timeout=180, env=env, cwd=REPO,
+        )
+    assert out.returncode == 0, out.stderr
+    assert "Move completed: m1 : 2.5000" in out.stdout and out.stdout.count("Scan complete.") == 2
+    assert re.search(r"Moving m1 to 0\.[01]\d*", out.stdout)
+    assert len(list(data_dir.glob("bl99-*.nxs"))) == 2

@@ -1,0 +1,1 @@
+"""Example configurations and scripts for the simulated beamline."""

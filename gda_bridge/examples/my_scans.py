@@ -1,0 +1,5 @@
+# A scan script for the simulated beamline (see sim_beamline.toml beside it).
+pos(m1, 2.5)                        # moves the EPICS motor, waits for completion, prints the readback
+scan(m1, -1, 1, 0.05, ct, 0.01)     # scaler counts show a peak near m1 = 0.1
+go(peak)                            # moves m1 to the fitted peak
+scan(m1, -1, 1, 0.5, cam, 0.01)     # one area-detector frame per point, written to the scan file
