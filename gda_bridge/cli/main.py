@@ -1,4 +1,4 @@
-"""The ``gda-bridge`` command: demo, run, and the tools later issues add."""
+"""The ``gda-bridge`` command: demo, run, server, token, client, and the tools later issues add."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import signal
 import sys
 from pathlib import Path
 
-from gda_bridge.cli.session import Session, demo_devices
+from gda_bridge.server.cli import add_commands as add_server_commands
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from gda_bridge.cli.session import Session, demo_devices
     from gda_bridge.commands import pos, scan
 
     session = Session()
@@ -34,6 +35,8 @@ def _run(args: argparse.Namespace) -> int:
     if not script.is_file():
         print(f"gda-bridge run: no such script: {script}", file=sys.stderr)
         return 2
+    from gda_bridge.cli.session import Session
+
     session = Session()
     try:
         namespace = dict(session.namespace)
@@ -55,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script")
     run.add_argument("script_args", nargs=argparse.REMAINDER)
     run.set_defaults(func=_run)
+    add_server_commands(sub)
     return parser
 
 
