@@ -66,9 +66,9 @@ class EventHub:
         for sub in self._subscribers:
             sub.offer(text)
 
-    def subscribe(self) -> Subscriber:
+    def subscribe(self, size: int = CLIENT_QUEUE) -> Subscriber:
         """Call on the loop's thread."""
-        sub = Subscriber()
+        sub = Subscriber(size)
         self._subscribers.add(sub)
         return sub
 

@@ -330,10 +330,6 @@ class Worker:
         sink.close()
         with self._lock:
             self._current, self._sink = None, None
-        with self._scan_lock:
-            numbers = list(item.scan_numbers)
-        if numbers:
-            self.store.set_scan_numbers(item.id, numbers)
         done = self.store.finish(item.id, status, error)
         log.info("item %d %s%s", item.id, status.value, f": {error}" if error else "")
         self.publish(ItemEvent(item=done))
@@ -410,6 +406,8 @@ class Worker:
                 item = self._current
                 if item is not None and doc.scan_number is not None:
                     item.scan_numbers.append(doc.scan_number)
+                    # at once, so the numbers of a scan cut short by a crash are not given out again
+                    self.store.set_scan_numbers(item.id, list(item.scan_numbers))
                 self._scan = CurrentScan(
                     item_id=item.id if item is not None else None, scan_number=doc.scan_number,
                     command=doc.command, columns=columns_of(doc), num_points=doc.num_points, points=[],

@@ -26,6 +26,8 @@ STARTUP = textwrap.dedent("""
     # a slow-ish motor (0.1 mm steps take 50 ms) so there is time to watch and to abort
     sm = SimMotor("sm", speed=2.0, limits=(-10, 10), units="mm")
     sdet = GaussianCounter("sdet", motor=sm, centre=1.0, fwhm=0.6, peak=100.0, background=2.0, noise=0.01)
+    fast = SimMotor("fast")  # instant
+    fdet = GaussianCounter("fdet", motor=fast, centre=0.5, fwhm=0.2, peak=10.0)
     ran = []
     print("startup done")
 """)

@@ -5,7 +5,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   token: sessionStorage.getItem("gda-token") || "",
   me: null, status: null, queue: [], ws: null, retry: 500,
-  scan: null,   // {item_id, scan_number, command, columns: [{name, role}], num_points, points: [], status}
+  scan: null, outputItem: null,   // {item_id, scan_number, command, columns: [{name, role}], num_points, points: [], status}
   drawPending: false,
 };
 
@@ -95,13 +95,14 @@ function onEvent(ev) {
     case "status": setConnected(true); renderStatus(ev.status); break;
     case "queue": state.queue = ev.queue; renderQueue(); break;
     case "item": if (["completed", "failed", "aborted", "interrupted"].includes(ev.item.status)) loadHistory();
-      if (ev.item.status === "running") $("output").textContent = ""; break;
-    case "output": appendOutput(ev.line); break;
+      if (ev.item.status === "running") showOutputOf(ev.item.id, false);
+      break;
+    case "output": if (ev.item_id === state.outputItem) appendOutput(ev.line); break;
     case "scan_start":
       state.scan = { ...ev, points: [], status: null };
       setupScan(); break;
     case "scan_point":
-      if (state.scan && ev.scan_number === state.scan.scan_number) { state.scan.points.push(ev.data); addRow(ev.data); scheduleDraw(); }
+      if (state.scan && ev.scan_number === state.scan.scan_number) { state.scan.points.push(ev.data); addRow(ev.data); renderScanLine(); scheduleDraw(); }
       break;
     case "scan_stop":
       if (state.scan) { state.scan.status = ev.status; showLastScan(); scheduleDraw(); }
@@ -109,6 +110,19 @@ function onEvent(ev) {
     case "dropped": loadCurrentScan(); break;
     case "error": $("login-error").textContent = ev.detail; logout(); break;
   }
+}
+
+async function showOutputOf(id, fetchEarlier) {
+  // the running item's output: what it printed before we looked, then the live lines
+  if (state.outputItem === id) return;
+  state.outputItem = id;
+  $("output").textContent = "";
+  $("output-head").textContent = "output of #" + id;
+  if (!fetchEarlier) return;
+  try {
+    const item = await api("GET", "/api/items/" + id);
+    if (state.outputItem === id && !$("output").textContent) for (const line of item.output || []) appendOutput(line);
+  } catch (e) { /* it may have finished and gone: nothing to show */ }
 }
 
 function appendOutput(line) {
@@ -127,16 +141,20 @@ function renderStatus(s) {
   $("baton-take").disabled = !canControl || mine;
   $("baton-release").disabled = !mine;
   $("current").textContent = s.current ? "#" + s.current.id + "  " + itemText(s.current) : "nothing is running";
-  if (s.scan) {
-    $("scan-line").textContent = "scan " + s.scan.scan_number + " " + s.scan.state + ": " + s.scan.points_done + "/" + s.scan.num_points + " points";
-  } else {
-    $("scan-line").textContent = "";
-  }
+  renderScanLine();
+  if (s.current) showOutputOf(s.current.id, true);
   for (const id of ["pause", "resume", "finish-early", "abort"]) $(id).disabled = !mine || !s.current;
   $("submit").disabled = !mine;
   $("queue-held").hidden = !s.queue_held;
   $("release-queue").disabled = !mine;
   renderQueue();
+}
+
+function renderScanLine() {
+  const s = state.status && state.status.scan;
+  let done = s ? s.points_done : 0;
+  if (s && state.scan && state.scan.scan_number === s.scan_number) done = Math.max(done, state.scan.points.length);
+  $("scan-line").textContent = s ? "scan " + s.scan_number + " " + s.state + ": " + done + "/" + s.num_points + " points" : "";
 }
 
 function renderQueue() {
@@ -236,7 +254,7 @@ function setupScan() {
 
 function fmt(v) {
   if (v === null || v === undefined) return "-";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(6);
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(+v.toPrecision(6));
   return String(v);
 }
 
@@ -267,7 +285,7 @@ function series() {
 
 function draw() {
   const canvas = $("plot"), g = canvas.getContext("2d");
-  const W = canvas.width, H = canvas.height, L = 60, R = 15, T = 15, B = 35;
+  const W = canvas.width, H = canvas.height, L = 60, R = 30, T = 15, B = 35;
   g.clearRect(0, 0, W, H);
   if (!state.scan) return;
   const { xs, ys } = series();
@@ -283,8 +301,8 @@ function draw() {
   g.fillStyle = "#334"; g.font = "11px sans-serif";
   for (let k = 0; k <= 4; k++) {
     const xv = x0 + (x1 - x0) * k / 4, yv = y0 + (y1 - y0) * k / 4;
-    g.textAlign = "center"; g.fillText(fmt(+xv.toPrecision(4)), px(xv), H - B + 14);
-    g.textAlign = "right"; g.fillText(fmt(+yv.toPrecision(4)), L - 4, py(yv) + 4);
+    g.textAlign = "center"; g.fillText(String(+xv.toPrecision(3)), px(xv), H - B + 14);
+    g.textAlign = "right"; g.fillText(String(+yv.toPrecision(3)), L - 4, py(yv) + 4);
     g.strokeStyle = "#eef"; g.beginPath(); g.moveTo(L, py(yv)); g.lineTo(W - R, py(yv)); g.stroke();
   }
   g.strokeStyle = "#1565c0"; g.lineWidth = 1.5; g.beginPath();
