@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -39,10 +40,17 @@ class ServerClient:
     """The server's API as methods; raises ServerRequestError on any 4xx/5xx answer."""
 
     def __init__(self, url: str, token: str | None, timeout: float = 30.0, verify: bool | str = True) -> None:
+        """``verify``: for https, True (the system's CAs), a CA file to trust, or False (none)."""
         self.url = url.rstrip("/")
         self.token = token
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, verify=verify)
+        self._ssl: ssl.SSLContext | None = None
+        if self.url.startswith("https:"):
+            self._ssl = ssl.create_default_context(cafile=verify if isinstance(verify, str) else None)
+            if verify is False:
+                self._ssl.check_hostname = False
+                self._ssl.verify_mode = ssl.CERT_NONE
+        self.http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, verify=self._ssl or True)
 
     def close(self) -> None:
         self.http.close()
@@ -108,7 +116,7 @@ class ServerClient:
     def events(self, timeout: float | None = None) -> Iterator[dict]:
         """Live events until the server closes (or ``timeout`` s pass without one)."""
         ws_url = "ws" + self.url[len("http"):] + "/api/events"
-        with connect(ws_url, open_timeout=10, max_size=16 * 1024 * 1024) as ws:
+        with connect(ws_url, open_timeout=10, max_size=16 * 1024 * 1024, ssl=self._ssl) as ws:
             ws.send(json.dumps({"token": self.token}))
             while True:
                 try:

@@ -10,16 +10,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import uvicorn
-
-from gda_bridge.cli.session import Session, demo_devices
 from gda_bridge.core.errors import GdaBridgeError
-from gda_bridge.server.app import create_app
-from gda_bridge.server.service import Service
-from gda_bridge.server.store import QueueStore
-from gda_bridge.server.tokens import TokenStore
-from gda_bridge.server.worker import identity
+
+if TYPE_CHECKING:
+    from gda_bridge.server.service import Service
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -41,7 +37,8 @@ class ServerOptions:
     allow_remote: bool = False
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
-    translate: Callable[[str], str] = identity
+    translate: Callable[[str], str] | None = None
+    """GDA syntax -> Python, applied to every command and script (None: plain Python)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -84,13 +81,20 @@ class _RedactTokens(logging.Filter):
 
 
 def build_service(opts: ServerOptions) -> Service:
+    # imported here so that refusing a bad address does not wait for the engine's imports
+    from gda_bridge.cli.session import Session, demo_devices
+    from gda_bridge.server.service import Service
+    from gda_bridge.server.store import QueueStore
+    from gda_bridge.server.tokens import TokenStore
+    from gda_bridge.server.worker import identity
+
     if opts.config is not None and not opts.config.is_file():
         log.warning("configuration %s not found; using the demo devices only", opts.config)
     session = Session()
     session.add_devices(demo_devices())
     return Service(
         TokenStore(opts.tokens), QueueStore(opts.db), session.ctx, session.namespace,
-        translate=opts.translate, scripts_dir=opts.scripts, startup=opts.startup, hold=opts.hold,
+        translate=opts.translate or identity, scripts_dir=opts.scripts, startup=opts.startup, hold=opts.hold,
     )
 
 
@@ -98,6 +102,10 @@ def serve(opts: ServerOptions) -> None:
     """Run until SIGINT/SIGTERM; a running item is then aborted and marked interrupted, and uvicorn
     re-raises the signal (exit status 130 after Ctrl-C, killed by SIGTERM otherwise)."""
     check_bind(opts)
+    import uvicorn
+
+    from gda_bridge.server.app import create_app
+
     logging.getLogger("gda_bridge.server").setLevel(min(logging.INFO, logging.getLogger().getEffectiveLevel()))
     for name in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(name).addFilter(_RedactTokens())
