@@ -88,8 +88,9 @@ def build_service(opts: ServerOptions) -> Service:
     from gda_bridge.server.tokens import TokenStore
     from gda_bridge.server.worker import identity
 
-    if opts.config is not None and not opts.config.is_file():
-        log.warning("configuration %s not found; using the demo devices only", opts.config)
+    if opts.config is not None:
+        log.warning("configuration %s not loaded (%s): the server has the demo devices and what --startup defines",
+                    opts.config, "no such file" if not opts.config.is_file() else "the loader is not there yet")
     session = Session()
     session.add_devices(demo_devices())
     return Service(
@@ -116,7 +117,9 @@ def serve(opts: ServerOptions) -> None:
     try:
         service.start()
         family = socket.AF_INET6 if ":" in opts.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # proto given explicitly: asyncio sets TCP_NODELAY only on sockets that say IPPROTO_TCP, and
+        # without it every keep-alive request waits ~40 ms for a delayed ACK
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((opts.host, opts.port))
         sock.listen(128)
