@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything gda-bridge needs on a fresh Debian machine: a JDK and Maven (apt, only when
-# missing), a virtual environment (.venv, or $GDA_BRIDGE_VENV) and the package with its extras.
+# missing; with the test extra also chromium), a virtual environment (.venv, or $GDA_BRIDGE_VENV)
+# and the package with its extras.
 # Usage: scripts/setup.sh [extras]   e.g. scripts/setup.sh test,bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,10 @@ venv="${GDA_BRIDGE_VENV:-.venv}"
 need_apt=()
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+# the web page's end-to-end test drives Debian's chromium with Playwright (no browser download)
+if [[ ",$extras," == *",test,"* ]]; then
+    command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing ${need_apt[*]} with apt-get" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -1,4 +1,4 @@
-"""The ``gda-bridge`` command: demo, run, and the tools later issues add."""
+"""The ``gda-bridge`` command: demo, run, server, token, client, and the tools later issues add."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ import signal
 import sys
 from pathlib import Path
 
-from gda_bridge.cli.session import Session, demo_devices
 from gda_bridge.config import ConfigError
+from gda_bridge.server.cli import add_commands as add_server_commands
 
 
 def _demo(args: argparse.Namespace) -> int:
     """Start the simulated beamline IOC, scan its EPICS devices, stop it again."""
     from importlib import resources
 
+    from gda_bridge.cli.session import Session
     from gda_bridge.commands import pos, scan
     from gda_bridge.sim_ioc import client_environment, start_ioc
 
@@ -47,6 +48,8 @@ def _run(args: argparse.Namespace) -> int:
     if not script.is_file():
         print(f"gda-bridge run: no such script: {script}", file=sys.stderr)
         return 2
+    from gda_bridge.cli.session import Session
+
     session = Session.from_config(args.config)
     try:
         namespace = session.namespace  # analysis binds peak, maxval, ... here too
@@ -60,6 +63,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _console(args: argparse.Namespace) -> int:
     from gda_bridge.cli.console import run_console
+    from gda_bridge.cli.session import Session, demo_devices
 
     session = Session.from_config(args.config)
     try:
@@ -92,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--config", help="beamline configuration (TOML)")
     console.add_argument("--demo-devices", action="store_true", help="add the demo's simulated x and det")
     console.set_defaults(func=_console)
+    add_server_commands(sub)
     return parser
 
 

@@ -1,0 +1,142 @@
+"""Live events for WebSocket clients: any thread publishes, the asyncio loop fans out.
+
+``publish`` hands the event to the loop with ``call_soon_threadsafe`` and returns at once; each
+client has a bounded queue, and a client that reads too slowly loses events (it is told how many
+with a ``dropped`` event) rather than ever slowing the scan or the other clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStop
+from gda_bridge.server.models import ColumnInfo, ScanPointEvent, ScanStartEvent, ScanStopEvent
+
+log = logging.getLogger("gda_bridge.server")
+
+CLIENT_QUEUE = 2000
+"""Events buffered per WebSocket client before it starts losing them."""
+
+
+class Subscriber:
+    """One client's bounded queue of encoded events."""
+
+    def __init__(self, size: int = CLIENT_QUEUE) -> None:
+        self.queue: asyncio.Queue[str] = asyncio.Queue(size)
+        self.dropped = 0
+
+    def offer(self, text: str) -> None:
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self.dropped += 1
+
+
+class EventHub:
+    """Fans events out to the subscribers; ``publish`` may be called from any thread."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._subscribers: set[Subscriber] = set()
+
+    def bind(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Attach to the server's loop (None: detach, events are dropped)."""
+        self._loop = loop
+
+    def publish(self, event: BaseModel) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._fan_out, event)
+        except RuntimeError:  # the loop closed between the check and the call
+            pass
+
+    def _fan_out(self, event: BaseModel) -> None:
+        if not self._subscribers:
+            return
+        text = event.model_dump_json()
+        for sub in self._subscribers:
+            sub.offer(text)
+
+    def subscribe(self, size: int = CLIENT_QUEUE) -> Subscriber:
+        """Call on the loop's thread."""
+        sub = Subscriber(size)
+        self._subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self._subscribers.discard(sub)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+
+def plain(value: Any) -> float | int | str | None:
+    """A point value as JSON can carry it: NaN and infinities become None, arrays a shape text."""
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return plain(value.item())
+        return "<" + "x".join(str(s) for s in value.shape) + ">"
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None:
+        return None
+    return str(value)
+
+
+def columns_of(start: ScanStart) -> list[ColumnInfo]:
+    axes = {c for dim in range(len(start.shape)) for c in start.axes(dim)}
+    detectors = set(start.detector_columns())
+    return [
+        ColumnInfo(name=c, role="axis" if c in axes else "detector" if c in detectors else "other")
+        for c in start.columns
+    ]
+
+
+class DocumentEvents:
+    """A document subscriber that turns a scan's documents into events for ``sink``; it runs on
+    the scan's thread, so it only builds small plain objects."""
+
+    def __init__(self, sink: Callable[[BaseModel], None], item_id: Callable[[], int | None]) -> None:
+        self.sink = sink
+        self.item_id = item_id
+        self.scan_number: int | None = None
+
+    def __call__(self, doc: Document) -> None:
+        if isinstance(doc, ScanStart):
+            self.scan_number = doc.scan_number
+            self.sink(
+                ScanStartEvent(
+                    item_id=self.item_id(), scan_number=doc.scan_number, command=doc.command,
+                    columns=columns_of(doc), num_points=doc.num_points, shape=list(doc.shape),
+                )
+            )
+        elif isinstance(doc, ScanPoint):
+            self.sink(
+                ScanPointEvent.model_construct(
+                    type="scan_point", item_id=self.item_id(), scan_number=self.scan_number, index=doc.index,
+                    data={k: plain(v) for k, v in doc.data.items()},
+                )
+            )
+        elif isinstance(doc, ScanStop):
+            self.sink(
+                ScanStopEvent(
+                    item_id=self.item_id(), scan_number=self.scan_number, status=doc.status.value,
+                    num_points=doc.num_points, reason=doc.reason,
+                )
+            )

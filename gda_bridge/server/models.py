@@ -1,0 +1,220 @@
+"""The typed messages of the server's HTTP API and WebSocket events (pydantic models).
+
+The OpenAPI schema generated from these (``docs/reference/openapi.json``) is committed and a test
+fails when it and the code differ; the WebSocket events are in it under ``x-websocket-events``.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_TEXT = 200_000
+"""The longest command or script text accepted (characters); the body limit is a little larger."""
+
+
+class Role(enum.StrEnum):
+    """What a token may do: observers read and watch, operators also control, admins everything."""
+
+    OBSERVER = "observer"
+    OPERATOR = "operator"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return [Role.OBSERVER, Role.OPERATOR, Role.ADMIN].index(self)
+
+
+class ItemStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    ABORTED = "aborted"
+    INTERRUPTED = "interrupted"
+    """The server stopped (crash, kill, shutdown) while the item ran; it is never run again."""
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CommandSubmission(_Message):
+    """One command line, e.g. ``scan(x, 0, 1, 0.1, det, 0.01)``."""
+
+    kind: Literal["command"] = "command"
+    command: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class ScriptSubmission(_Message):
+    """Script text, run in the server's namespace."""
+
+    kind: Literal["script"] = "script"
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    name: str = Field(default="script", max_length=200)
+
+
+class MacroSubmission(_Message):
+    """A script of the server's script directory (``--scripts``), by name, with arguments
+    (``sys.argv[1:]`` while it runs)."""
+
+    kind: Literal["macro"] = "macro"
+    name: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$")
+    args: list[str] = Field(default_factory=list, max_length=100)
+
+
+Submission = Annotated[CommandSubmission | ScriptSubmission | MacroSubmission, Field(discriminator="kind")]
+
+
+class Move(_Message):
+    """Where to put a queued item: 0 is the front of the queue."""
+
+    position: int = Field(ge=0)
+
+
+class Item(BaseModel):
+    """A queue or history item; ``output`` only in the detail (``GET /api/items/{id}``)."""
+
+    id: int
+    kind: Literal["command", "script", "macro"]
+    text: str
+    args: list[str] = Field(default_factory=list)
+    owner: str
+    status: ItemStatus
+    submitted: float
+    started: float | None = None
+    finished: float | None = None
+    scan_numbers: list[int] = Field(default_factory=list)
+    error: str | None = None
+    output: list[str] | None = None
+
+
+class Baton(BaseModel):
+    """Who holds control; only the holder may queue and control scans."""
+
+    holder: str | None = None
+    since: float | None = None
+
+
+class ScanState(BaseModel):
+    """The scan in progress: ``paused`` means no further point starts until resumed."""
+
+    item_id: int | None
+    scan_number: int | None
+    command: str
+    state: Literal["running", "paused"]
+    points_done: int
+    num_points: int
+
+
+class Status(BaseModel):
+    worker: Literal["idle", "running", "starting"]
+    queue_held: bool
+    queue_length: int
+    current: Item | None = None
+    scan: ScanState | None = None
+    baton: Baton
+
+
+class Identity(BaseModel):
+    name: str
+    role: Role
+
+
+class Detail(BaseModel):
+    """A short answer or error: ``{"detail": "..."}``."""
+
+    detail: str
+
+
+class ColumnInfo(BaseModel):
+    name: str
+    role: Literal["axis", "detector", "other"]
+
+
+class CurrentScan(BaseModel):
+    """The current (or last) scan with its points so far, for a client that joins mid-scan."""
+
+    item_id: int | None
+    scan_number: int | None
+    command: str
+    columns: list[ColumnInfo]
+    num_points: int
+    points: list[dict[str, float | int | str | None]]
+    status: str | None = None
+
+
+# --- WebSocket events (server -> client, JSON text frames) --------------------------------------
+class StatusEvent(BaseModel):
+    """Sent first after authentication, and on every change of worker, scan, queue hold or baton."""
+
+    type: Literal["status"] = "status"
+    status: Status
+
+
+class QueueEvent(BaseModel):
+    """The queue (queued and running items, in order) after any change."""
+
+    type: Literal["queue"] = "queue"
+    queue: list[Item]
+
+
+class ItemEvent(BaseModel):
+    """An item started or finished."""
+
+    type: Literal["item"] = "item"
+    item: Item
+
+
+class OutputEvent(BaseModel):
+    """One line printed by the running item (scan table rows, prints, log warnings)."""
+
+    type: Literal["output"] = "output"
+    item_id: int
+    seq: int
+    """The line's index in the item's output (0 first), so a client can join without gaps."""
+    line: str
+
+
+class ScanStartEvent(BaseModel):
+    type: Literal["scan_start"] = "scan_start"
+    item_id: int | None
+    scan_number: int | None
+    command: str
+    columns: list[ColumnInfo]
+    num_points: int
+    shape: list[int]
+
+
+class ScanPointEvent(BaseModel):
+    """One point; arrays (frames) appear as a text like ``"<256x256>"``."""
+
+    type: Literal["scan_point"] = "scan_point"
+    item_id: int | None
+    scan_number: int | None
+    index: int
+    data: dict[str, float | int | str | None]
+
+
+class ScanStopEvent(BaseModel):
+    type: Literal["scan_stop"] = "scan_stop"
+    item_id: int | None
+    scan_number: int | None
+    status: str
+    num_points: int
+    reason: str | None = None
+
+
+class DroppedEvent(BaseModel):
+    """This client read too slowly: ``count`` events were dropped for it (the scan never waits)."""
+
+    type: Literal["dropped"] = "dropped"
+    count: int
+
+
+Event = Annotated[
+    StatusEvent | QueueEvent | ItemEvent | OutputEvent | ScanStartEvent | ScanPointEvent | ScanStopEvent | DroppedEvent,
+    Field(discriminator="type"),
+]

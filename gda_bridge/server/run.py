@@ -1,0 +1,138 @@
+"""Starting the server: the namespace, the service and its worker, then uvicorn on a socket."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gda_bridge.core.errors import GdaBridgeError
+
+if TYPE_CHECKING:
+    from gda_bridge.server.service import Service
+
+log = logging.getLogger("gda_bridge.server")
+
+
+class UnsafeBindError(GdaBridgeError, ValueError):
+    """A non-loopback address without --allow-remote and TLS."""
+
+
+@dataclass
+class ServerOptions:
+    host: str = "127.0.0.1"
+    port: int = 8787
+    tokens: Path = Path("tokens.json")
+    db: Path = Path("queue.sqlite")
+    config: Path | None = None
+    startup: Path | None = None
+    scripts: Path | None = None
+    hold: bool = False
+    allow_remote: bool = False
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    translate: Callable[[str], str] | None = None
+    """GDA syntax -> Python, applied to every command and script (None: plain Python)."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(opts: ServerOptions) -> None:
+    """Loopback only, unless asked explicitly and with TLS."""
+    if is_loopback(opts.host):
+        return
+    if not opts.allow_remote:
+        raise UnsafeBindError(
+            f"refusing to listen on {opts.host}: the server binds to loopback (127.0.0.1) unless "
+            "started with --allow-remote and TLS (--ssl-certfile, --ssl-keyfile)"
+        )
+    if opts.ssl_certfile is None or opts.ssl_keyfile is None:
+        raise UnsafeBindError(
+            f"refusing to listen on {opts.host} without TLS: give --ssl-certfile and --ssl-keyfile "
+            "(tokens must not cross the network in clear)"
+        )
+
+
+class _RedactTokens(logging.Filter):
+    """Keep tokens given as ``?token=`` out of the access log."""
+
+    _pattern = re.compile(r"token=[^&\s\"']+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(
+                self._pattern.sub("token=***", a) if isinstance(a, str) else a for a in record.args
+            )
+        record.msg = self._pattern.sub("token=***", str(record.msg))
+        return True
+
+
+def build_service(opts: ServerOptions) -> Service:
+    # imported here so that refusing a bad address does not wait for the engine's imports
+    from gda_bridge.cli.session import Session, demo_devices
+    from gda_bridge.server.service import Service
+    from gda_bridge.server.store import QueueStore
+    from gda_bridge.server.tokens import TokenStore
+    from gda_bridge.server.worker import identity
+
+    if opts.config is not None:
+        log.warning("configuration %s not loaded (%s): the server has the demo devices and what --startup defines",
+                    opts.config, "no such file" if not opts.config.is_file() else "the loader is not there yet")
+    session = Session()
+    session.add_devices(demo_devices())
+    return Service(
+        TokenStore(opts.tokens), QueueStore(opts.db), session.ctx, session.namespace,
+        translate=opts.translate or identity, scripts_dir=opts.scripts, startup=opts.startup, hold=opts.hold,
+    )
+
+
+def serve(opts: ServerOptions) -> None:
+    """Run until SIGINT/SIGTERM; a running item is then aborted and marked interrupted, and uvicorn
+    re-raises the signal (exit status 130 after Ctrl-C, killed by SIGTERM otherwise)."""
+    check_bind(opts)
+    import uvicorn
+
+    from gda_bridge.server.app import create_app
+
+    logging.getLogger("gda_bridge.server").setLevel(min(logging.INFO, logging.getLogger().getEffectiveLevel()))
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logging.getLogger(name).addFilter(_RedactTokens())
+    if not opts.tokens.is_file():
+        log.warning("no token file %s: every request will get 401; create tokens with "
+                    "`gda-bridge token add NAME --role admin --tokens %s`", opts.tokens, opts.tokens)
+    service = build_service(opts)
+    try:
+        service.start()
+        family = socket.AF_INET6 if ":" in opts.host else socket.AF_INET
+        # proto given explicitly: asyncio sets TCP_NODELAY only on sockets that say IPPROTO_TCP, and
+        # without it every keep-alive request waits ~40 ms for a delayed ACK
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((opts.host, opts.port))
+        sock.listen(128)
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(service), host=opts.host, port=port, log_config=None, ws_max_size=64 * 1024,
+            timeout_graceful_shutdown=3, lifespan="on",
+            ssl_certfile=str(opts.ssl_certfile) if opts.ssl_certfile else None,
+            ssl_keyfile=str(opts.ssl_keyfile) if opts.ssl_keyfile else None,
+        )
+        scheme = "https" if opts.ssl_certfile else "http"
+        host = f"[{opts.host}]" if family == socket.AF_INET6 else opts.host
+        print(f"gda-bridge server: listening on {scheme}://{host}:{port}", file=sys.stderr, flush=True)  # noqa: T201
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        service.stop()
