@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStop
-from gda_bridge.jython.translate import AliasRegistry, TranslationError, translate_source
 from gda_bridge.scans.table import ScanTable
 
 log = logging.getLogger("gda_bridge.console")
@@ -26,16 +25,11 @@ def history_file() -> Path:
     return home / "console_history.sqlite"
 
 
-def gda_syntax(aliases: AliasRegistry) -> Callable[[list[str]], list[str]]:
+def gda_syntax(translate: Callable[[str], str]) -> Callable[[list[str]], list[str]]:
     """An IPython input transformer: `pos x 1` -> `pos(x, 1)`; anything else is left alone."""
 
     def transform(lines: list[str]) -> list[str]:
-        text = "".join(lines)
-        try:
-            translated = translate_source(text, "<console>", "py3", aliases, cache=None)
-        except TranslationError:
-            return lines  # IPython reports the error on the user's own text
-        return translated.splitlines(keepends=True)
+        return translate("".join(lines)).splitlines(keepends=True)
 
     return transform
 
@@ -128,8 +122,7 @@ def run_console(session: Any, banner: str = "") -> None:
     config.TerminalInteractiveShell.confirm_exit = False
     config.HistoryManager.hist_file = str(history_file())
     shell = TerminalInteractiveShell.instance(config=config, user_ns=session.namespace)
-    aliases = session.namespace.get("__gda_aliases__") or AliasRegistry()
-    shell.input_transformers_post.append(gda_syntax(aliases))
+    shell.input_transformers_post.append(gda_syntax(session.translate))
     try:
         shell.mainloop()
     finally:

@@ -14,6 +14,7 @@ from gda_bridge.cli.files import ScanFiles, data_dir_for, snapshot_provider
 from gda_bridge.config import BeamlineConfig, create_devices, load_config
 from gda_bridge.devices import sim
 from gda_bridge.devices.base import format_value
+from gda_bridge.jython.translate import AliasRegistry, TranslationError, translate_source
 from gda_bridge.scans.context import ScanContext, context
 
 log = logging.getLogger("gda_bridge.session")
@@ -32,6 +33,7 @@ class Session:
             self.namespace[name] = getattr(commands, name)
         for name in devices.__all__:
             self.namespace[name] = getattr(devices, name)
+        self.aliases = AliasRegistry()
         self.device_names: list[str] = []
         self._closers: list[Callable[[], None]] = []
         self._wire_files()
@@ -74,6 +76,14 @@ class Session:
         shown = format_value(device.getOutputFormat()[0], position) if device.getOutputFormat() else position
         self.ctx.output(f"Moving {name} to {shown}")
         commands.pos(device, position)
+
+    def translate(self, text: str, filename: str = "<console>") -> str:
+        """GDA command syntax (`pos x 1`) to Python; text it cannot translate is left for Python
+        to report on the user's own words."""
+        try:
+            return translate_source(text, filename, "py3", self.aliases, cache=None)
+        except TranslationError:
+            return text
 
     def find_device(self, name: str) -> Any:
         """The namespace's device called ``name`` (by variable name, else by getName())."""

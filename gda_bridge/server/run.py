@@ -86,16 +86,17 @@ def build_service(opts: ServerOptions) -> Service:
     from gda_bridge.server.service import Service
     from gda_bridge.server.store import QueueStore
     from gda_bridge.server.tokens import TokenStore
-    from gda_bridge.server.worker import identity
 
     if opts.config is not None:
-        log.warning("configuration %s not loaded (%s): the server has the demo devices and what --startup defines",
-                    opts.config, "no such file" if not opts.config.is_file() else "the loader is not there yet")
-    session = Session()
-    session.add_devices(demo_devices())
+        session = Session.from_config(opts.config)
+    else:
+        log.warning("no --config: the server has the demo's simulated devices and what --startup defines")
+        session = Session()
+        session.add_devices(demo_devices())
     return Service(
         TokenStore(opts.tokens), QueueStore(opts.db), session.ctx, session.namespace,
-        translate=opts.translate or identity, scripts_dir=opts.scripts, startup=opts.startup, hold=opts.hold,
+        translate=opts.translate or (lambda text: session.translate(text, "<queue item>")),
+        scripts_dir=opts.scripts, startup=opts.startup, hold=opts.hold,
     )
 
 

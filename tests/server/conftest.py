@@ -53,7 +53,8 @@ class ServerProcess:
     def __init__(self, workdir: Path, tokens: Path, db: Path, *extra: str) -> None:
         self.workdir = workdir
         path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
-        env = {**os.environ, "GDA_BRIDGE_JVM_HEAP": "128m", "PYTHONPATH": path, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "GDA_BRIDGE_JVM_HEAP": "128m", "PYTHONPATH": path, "PYTHONUNBUFFERED": "1",
+               "GDA_BRIDGE_DATA_DIR": str(workdir / "data")}
         startup = workdir / "startup.py"
         startup.write_text(STARTUP)
         self.proc = subprocess.Popen(

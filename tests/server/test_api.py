@@ -101,6 +101,16 @@ def test_malformed_and_oversized_bodies_get_clear_4xx_and_the_server_keeps_servi
 
 
 # --- the queue -------------------------------------------------------------------------------------
+def test_gda_command_syntax_is_accepted_in_the_queue(clients):
+    op1 = clients["op1"]
+    op1.baton("take")
+    done = op1.wait(op1.submit("pos sm 0.2; scan sm 0 0.2 0.1 sdet 0.01")["id"], timeout=30)
+    assert done["status"] == "completed", done
+    assert "Move completed: sm : 0.2000 (-10:10)" in done["output"]
+    assert any(line.endswith("scan sm 0 0.2 0.1 sdet 0.01  (3 points)") for line in done["output"])
+    op1.baton("release")
+
+
 def test_a_command_runs_and_keeps_its_output_status_and_scan_number(clients):
     op1 = clients["op1"]
     op1.baton("take")

@@ -77,7 +77,9 @@ def test_a_scan_streams_start_every_point_stop_and_output(server, clients, token
     assert stop["status"] == "COMPLETED_OKAY" and stop["num_points"] == 6
     output = [e for e in events if e["type"] == "output"]
     assert [e["seq"] for e in output] == list(range(len(output)))
-    assert output[0]["line"].startswith(f"Scan {start['scan_number']}: scan sm 0 0.5 0.1 sdet 0.01")
+    lines = [e["line"] for e in output]
+    assert lines[0].startswith("Writing data to file: ") and lines[0].endswith(f"-{start['scan_number']}.nxs")
+    assert lines[1].startswith(f"Scan {start['scan_number']}: scan sm 0 0.5 0.1 sdet 0.01")
     assert "Scan complete." in [e["line"] for e in output]
     statuses = [e["item"]["status"] for e in events if e["type"] == "item"]
     assert statuses == ["running", "completed"]
