@@ -2,10 +2,10 @@
 # Set up everything gda-bridge needs on a fresh Debian machine: a JDK and Maven (apt, only when
 # missing; with the test extra also chromium), a virtual environment (.venv, or $GDA_BRIDGE_VENV)
 # and the package with its extras.
-# Usage: scripts/setup.sh [extras]   e.g. scripts/setup.sh test,bench
+# Usage: scripts/setup.sh [extras]   e.g. scripts/setup.sh test,bench ("" for none; default test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="${1:-test}"
+extras="${1-test}"
 venv="${GDA_BRIDGE_VENV:-.venv}"
 
 need_apt=()
@@ -24,4 +24,8 @@ if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q -e ".[$extras]"
+if [ -n "$extras" ]; then
+    "$venv/bin/python" -m pip install -q -e ".[$extras]"
+else
+    "$venv/bin/python" -m pip install -q -e .
+fi
