@@ -62,6 +62,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
+    if args.remote:
+        from gda_bridge.cli.remote_console import run_remote_console
+
+        token = args.token or os.environ.get("GDA_BRIDGE_TOKEN")
+        if not token:
+            print("gda-bridge console --remote needs --token (or GDA_BRIDGE_TOKEN)", file=sys.stderr)
+            return 2
+        run_remote_console(args.remote, token)
+        return 0
     from gda_bridge.cli.console import run_console
     from gda_bridge.cli.session import Session, demo_devices
 
@@ -95,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="the interactive console (IPython with GDA command syntax)")
     console.add_argument("--config", help="beamline configuration (TOML)")
     console.add_argument("--demo-devices", action="store_true", help="add the demo's simulated x and det")
+    console.add_argument("--remote", metavar="URL", help="attach to a running gda-bridge server instead")
+    console.add_argument("--token", help="the server token for --remote (default: $GDA_BRIDGE_TOKEN)")
     console.set_defaults(func=_console)
     add_server_commands(sub)
     return parser
