@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from gda_bridge.bridge import make_exception_base
+from gda_bridge.bridge import is_java, make_exception_base
 from gda_bridge.core.errors import DeviceError, ScanAbortedError
 
 log = logging.getLogger("gda_bridge.jython")
@@ -70,10 +70,13 @@ def interruptible(func: Callable[..., Any], what: str = "Scan") -> Callable[...,
     def command(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ScanInterruptedException:
+        except ScanInterruptedException as exc:
+            if is_java(exc):  # a Java ScanInterruptedException that reached us untranslated
+                raise ScanInterruptedException(str(exc.getMessage())) from None
             raise
         except ScanAbortedError as exc:
-            raise ScanInterruptedException(str(exc) or f"{what} aborted on request.") from None
+            message = str(exc).removeprefix("gda.scan.ScanInterruptedException: ")
+            raise ScanInterruptedException(message or f"{what} aborted on request.") from None
         except KeyboardInterrupt:
             raise CommandInterrupted(f"{what} aborted on request (Ctrl-C); every device was stopped.") from None
 

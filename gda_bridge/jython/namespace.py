@@ -70,6 +70,8 @@ def scan_command(
 
     @functools.wraps(func)
     def command(*args: Any) -> Any:
+        if len(args) == 1 and isinstance(args[0], list) and args[0] and dev.is_scannable(args[0][0]):
+            args = tuple(args[0])  # GDA's vararg form: scan([x, 0, 1, 1])
         args = _positions(args)
         flag = namespace.get(RETURN_FLAG) if namespace is not None and returns_by_flag else None
         starts = [(d, dev.position(d)) for d in _moved_scannables(args)] if flag else []
@@ -92,8 +94,32 @@ def commands_for(namespace: dict[str, Any] | None = None) -> dict[str, Any]:
         found[name] = scan_command(getattr(commands, name))
     for name in _MOVES:
         found[name] = interruptible(getattr(commands, name), "Move")
+    if namespace is not None:
+        found["pos"] = _pos_listing(found["pos"], namespace)
+        found["ls"] = functools.wraps(commands.ls)(
+            lambda kind="all": commands.ls(kind, namespace=_devices_in(namespace))
+        )
     found.update(pause=pause, resume=resume, abort=abort, checkForPauses=checkForPauses)
     return found
+
+
+def _devices_in(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The namespace's devices (not the device classes, which look like devices to duck typing)."""
+    return {k: v for k, v in namespace.items() if not isinstance(v, type) and dev.is_scannable(v)}
+
+
+def _pos_listing(pos: Callable[..., Any], namespace: dict[str, Any]) -> Callable[..., Any]:
+    """pos with no arguments lists the devices of the script namespace."""
+
+    @functools.wraps(pos)
+    def command(*args: Any) -> Any:
+        if args:
+            return pos(*args)
+        for device in sorted(_devices_in(namespace).values(), key=dev.name_of):
+            context().output(dev.formatted(device))
+        return None
+
+    return command
 
 
 def pause() -> None:

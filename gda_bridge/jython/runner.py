@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
+import sysconfig
 import traceback
 import types
 from collections.abc import Iterable, Iterator
@@ -28,6 +30,19 @@ log = logging.getLogger("gda_bridge.jython")
 
 PathLike = str | os.PathLike[str]
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+# Commands our namespace has beyond GDA's default aliases; GDA beamlines aliased them in
+# localStation.py (installStandardScansWithProcessing does), so scripts use them as commands.
+EXTRA_VARARG_ALIASES = ("rscan", "ascan", "a2scan", "a3scan", "mesh", "dscan", "d2scan", "d3scan", "lup")
+
+
+def default_aliases() -> AliasRegistry:
+    """GDA's default aliases plus the scan commands beamlines alias at start-up."""
+    registry = AliasRegistry()
+    for name in EXTRA_VARARG_ALIASES:
+        registry.vararg_alias(name)
+    return registry
 
 
 class ScriptNotFoundError(GdaBridgeError, FileNotFoundError):
@@ -58,7 +73,7 @@ class ScriptRunner:
         self.script_paths = [Path(p).expanduser().resolve() for p in script_paths]
         self.legacy_paths = [Path(p).expanduser().resolve() for p in legacy_paths]
         self.mode = mode
-        self.aliases = aliases if aliases is not None else AliasRegistry()
+        self.aliases = aliases if aliases is not None else default_aliases()
         self.module = types.ModuleType("__main__", "The shared namespace of GDA scripts.")
         self.namespace: dict[str, Any] = self.module.__dict__
         self._extra_names = dict(names or {})
@@ -200,13 +215,20 @@ def current_runner() -> ScriptRunner:
     return _current
 
 
+_LIBRARY_DIRS = tuple(
+    Path(p).resolve() for p in {sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+)
+
+
 def _library_frame(filename: str) -> bool:
+    """Frames of gda-bridge, the standard library and installed packages: not the user's."""
     if filename.startswith("<frozen "):
         return True
     try:
-        return Path(filename).resolve().is_relative_to(_PACKAGE_DIR)
+        path = Path(filename).resolve()
     except (OSError, ValueError):
         return False
+    return path.is_relative_to(_PACKAGE_DIR) or any(path.is_relative_to(d) for d in _LIBRARY_DIRS)
 
 
 def format_user_error(exc: BaseException) -> str:
@@ -214,10 +236,24 @@ def format_user_error(exc: BaseException) -> str:
     line, text and message; anything else as a traceback of the user's own frames only."""
     if isinstance(exc, SyntaxError):
         return "".join(traceback.format_exception_only(exc)).rstrip("\n")
+    last_line = "".join(traceback.format_exception_only(exc))
+    missing = _missing_shim_name(exc)
+    if missing is not None:
+        last_line = (
+            f"ImportError: gda-bridge does not provide {missing} (neither a shim nor a Java class of "
+            "the core has that name); see docs/jython.md\n"
+        )
     frames = traceback.extract_tb(exc.__traceback__)
     kept = [f for f in frames if not _library_frame(f.filename)]
     if not kept and frames:
         kept = [frames[-1]]
-    lines = ["Traceback (most recent call last):\n", *traceback.format_list(kept)]
-    lines += traceback.format_exception_only(exc)
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(kept), last_line]
     return "".join(lines).rstrip("\n")
+
+
+def _missing_shim_name(exc: BaseException) -> str | None:
+    """``gda.x.Name`` when exc is a failed ``from gda.x import Name`` of a name we do not serve."""
+    if not isinstance(exc, ImportError) or not exc.name or exc.name.partition(".")[0] not in ("gda", "gdascripts"):
+        return None
+    match = re.match(r"cannot import name '(\w+)'", str(exc))
+    return f"{exc.name}.{match.group(1)}" if match else None

@@ -4,6 +4,7 @@ ScanPositionProvider (a base for position lists scripts write), ScanInterruptedE
 from collections.abc import Sequence
 from typing import Any
 
+from gda_bridge.commands.scanning import command_text
 from gda_bridge.jython.importer import java_fallback
 from gda_bridge.jython.interrupts import ScanInterruptedException
 from gda_bridge.jython.namespace import scan_command
@@ -45,7 +46,7 @@ class ConcurrentScan:
         self.result: Any = None
 
     def runScan(self) -> Any:  # noqa: N802
-        self.result = scan_command(lambda *a: run_scan(a))(*self.args)
+        self.result = scan_command(lambda *a: run_scan(a, command=command_text("scan", a)))(*self.args)
         return self.result
 
     run = runScan

@@ -19,6 +19,12 @@ class _RunnerNamespace(dict):
     def get(self, key: str, default: Any = None) -> Any:
         return _namespace().get(key, default)
 
+    def items(self) -> Any:
+        return _namespace().items()
+
+    def values(self) -> Any:
+        return _namespace().values()
+
 
 _commands = commands_for(_RunnerNamespace())
 pos, upos, inc, uinc = _commands["pos"], _commands["upos"], _commands["inc"], _commands["uinc"]
