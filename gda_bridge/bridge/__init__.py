@@ -4,7 +4,7 @@ from gda_bridge.bridge.adapters import adapter_of, is_java, to_java_device
 from gda_bridge.bridge.engine import JavaScan, ScanDevice, is_device
 from gda_bridge.bridge.errors import java_errors
 from gda_bridge.bridge.jvm import add_classpath, add_jvm_options, ensure_jvm, jclass
-from gda_bridge.bridge.packages import is_java_package, java_member, java_names, make_exception_base
+from gda_bridge.bridge.packages import is_java_package, java_member, java_names
 
 __all__ = [
     "JavaScan",
@@ -20,6 +20,5 @@ __all__ = [
     "jclass",
     "java_member",
     "java_names",
-    "make_exception_base",
     "to_java_device",
 ]

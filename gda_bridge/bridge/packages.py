@@ -37,16 +37,3 @@ def java_names(package: str) -> list[str]:
     if not _jpype.isPackage(package):
         return []
     return [n for n in dir(jpype.JPackage(package)) if not n.startswith("_")]
-
-
-def make_exception_base(java_name: str, python_base: type[BaseException]) -> None:
-    """Make the Java exception class ``java_name`` also a subclass of ``python_base``, so that
-    ``except python_base`` catches it when Java throws it. Must run before JPype first builds the
-    class (it has no effect afterwards). Such a Java class can then only be thrown by Java, not
-    constructed from Python."""
-
-    class _Base(python_base):  # type: ignore[misc, valid-type]
-        pass
-
-    _Base.__name__ = f"{python_base.__name__}For{java_name.rsplit('.', 1)[-1]}"
-    jpype.JImplementationFor(java_name, base=True)(_Base)

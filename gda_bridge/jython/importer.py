@@ -168,9 +168,6 @@ _shim_finder = ShimFinder()
 
 def install_shims() -> None:
     """Start the JVM and put the shim finder first in sys.meta_path (before JPype's)."""
-    from gda_bridge.jython.interrupts import install_java_bases
-
-    install_java_bases()
     ensure_jvm()
     if _shim_finder in sys.meta_path:
         sys.meta_path.remove(_shim_finder)
@@ -179,13 +176,12 @@ def install_shims() -> None:
 
 
 def _override_java_names() -> None:
-    """``java.lang.InterruptedException`` in scripts is the Python class that also catches aborted
-    scans (the Java class has it as a base, so Java-thrown ones are caught too)."""
+    """``java.lang.InterruptedException`` in scripts also catches aborted scans (see interrupts)."""
     import java.lang  # type: ignore[import-not-found]  # JPype's Java package
 
-    from gda_bridge.jython.interrupts import InterruptedException
+    from gda_bridge.jython.interrupts import exception_names
 
-    java.lang.InterruptedException = InterruptedException
+    java.lang.InterruptedException = exception_names()["InterruptedException"]
 
 
 def enable_legacy_imports(legacy_paths: Iterable[str | os.PathLike[str]]) -> LegacyModuleFinder:

@@ -1,17 +1,18 @@
-"""The exceptions and pause points GDA scripts use around interrupted scans.
+"""The exception names GDA scripts catch, and the pause points they call.
 
 GDA scripts catch an aborted scan with ``except ScanInterruptedException:`` or
-``except java.lang.InterruptedException:``. Our commands raise ``ScanAbortedError`` (abort on
-request) and ``KeyboardInterrupt`` (Ctrl-C); the namespace's commands turn both into the classes
-below, so every name a script might use catches them:
+``except java.lang.InterruptedException:``, and a refused move with ``except DeviceException``.
+Our commands raise Python exceptions (``ScanAbortedError`` on an abort, ``KeyboardInterrupt`` on
+Ctrl-C, ``DeviceError``) while a direct call of a Java method raises the Java class. A script's
+name must catch both, and JPype cannot make a Python class a subclass of a Java one (nor, safely,
+the reverse), so each name is an :class:`ExceptionNames`: a tuple of the Python and the Java
+class, which ``except`` and ``isinstance`` accept as they accept any tuple, which can be raised
+by calling it (``raise DeviceException("msg")`` raises the Python class) and subclassed
+(``class MotorError(DeviceException)`` subclasses the Python class).
 
-- :class:`InterruptedException` stands for ``java.lang.InterruptedException``. It is what the
-  name resolves to in scripts (``from java.lang import InterruptedException``, ``import java``),
-  and the Java class is given it as a Python base, so a Java-thrown InterruptedException is one too.
-- :class:`ScanInterruptedException` (``gda.scan``) is an InterruptedException and a
-  ``ScanAbortedError``; the Java ``gda.scan.ScanInterruptedException`` is given it as a base.
-- :class:`CommandInterrupted` (Ctrl-C during a command) is all of those and a ``KeyboardInterrupt``,
-  so a script that does not catch it still ends as a Ctrl-C does.
+Scan commands in the script namespace turn Ctrl-C into :class:`CommandInterrupted`, which is a
+``ScanAbortedError`` (so the names above catch it) and a ``KeyboardInterrupt`` (so a script that
+does not catch it still ends as a Ctrl-C does).
 """
 
 from __future__ import annotations
@@ -22,61 +23,75 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from gda_bridge.bridge import is_java, make_exception_base
+from gda_bridge.bridge import jclass
 from gda_bridge.core.errors import DeviceError, ScanAbortedError
 
 log = logging.getLogger("gda_bridge.jython")
 
 
-class InterruptedException(Exception):  # noqa: N818 - Java's name
-    """java.lang.InterruptedException as scripts see it."""
+class ExceptionNames(tuple):
+    """Several exception classes under one script-visible name (see the module docstring)."""
 
-    __module__ = "java.lang"
+    def __new__(cls, name: str, classes: tuple[type[BaseException], ...]) -> ExceptionNames:
+        names = super().__new__(cls, classes)
+        names.__name__ = name  # type: ignore[attr-defined]
+        return names
+
+    def __call__(self, *args: Any) -> BaseException:
+        return self[0](*args)
+
+    def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[type, ...]:
+        return (self[0],)
+
+    def __repr__(self) -> str:
+        return f"<exception names {self.__name__}: {', '.join(c.__name__ for c in self)}>"
+
+
+class JavaInterrupted(Exception):  # noqa: N818
+    """What ``raise InterruptedException(...)`` raises from a script."""
 
     def getMessage(self) -> str:  # noqa: N802 - Java's name
         return str(self)
 
 
-class ScanInterruptedException(InterruptedException, ScanAbortedError):
-    """gda.scan.ScanInterruptedException: a scan or script aborted on request."""
-
-    __module__ = "gda.scan"
-
-
-class CommandInterrupted(ScanInterruptedException, KeyboardInterrupt):
+class CommandInterrupted(ScanAbortedError, KeyboardInterrupt):
     """Ctrl-C during a scan or a move: every device was stopped."""
 
-    __module__ = "gda.scan"
+    def getMessage(self) -> str:  # noqa: N802
+        return str(self)
 
 
-_java_bases_done = False
-
-
-def install_java_bases() -> None:
-    """Give the Java exceptions their Python bases (before JPype first builds their classes)."""
-    global _java_bases_done
-    if _java_bases_done:
-        return
-    _java_bases_done = True
-    make_exception_base("java.lang.InterruptedException", InterruptedException)
-    make_exception_base("gda.scan.ScanInterruptedException", ScanInterruptedException)
-    make_exception_base("gda.device.DeviceException", DeviceError)
+@functools.cache
+def exception_names() -> dict[str, ExceptionNames]:
+    """DeviceException, InterruptedException and ScanInterruptedException as scripts see them
+    (the Java classes need the JVM, which this starts)."""
+    java_device = jclass("gda.device.DeviceException")
+    java_interrupted = jclass("java.lang.InterruptedException")
+    java_scan = jclass("gda.scan.ScanInterruptedException")
+    return {
+        "DeviceException": ExceptionNames("DeviceException", (DeviceError, java_device)),
+        "InterruptedException": ExceptionNames(
+            "InterruptedException", (JavaInterrupted, ScanAbortedError, java_interrupted)
+        ),
+        "ScanInterruptedException": ExceptionNames("ScanInterruptedException", (ScanAbortedError, java_scan)),
+    }
 
 
 def interruptible(func: Callable[..., Any], what: str = "Scan") -> Callable[..., Any]:
-    """``func`` raising the script-catchable exceptions above on an abort or Ctrl-C."""
+    """``func`` raising ScanAbortedError (with the Java message) on an abort and
+    CommandInterrupted on Ctrl-C."""
 
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ScanInterruptedException as exc:
-            if is_java(exc):  # a Java ScanInterruptedException that reached us untranslated
-                raise ScanInterruptedException(str(exc.getMessage())) from None
+        except CommandInterrupted:
             raise
         except ScanAbortedError as exc:
             message = str(exc).removeprefix("gda.scan.ScanInterruptedException: ")
-            raise ScanInterruptedException(message or f"{what} aborted on request.") from None
+            if message != str(exc):
+                raise ScanAbortedError(message) from None
+            raise
         except KeyboardInterrupt:
             raise CommandInterrupted(f"{what} aborted on request (Ctrl-C); every device was stopped.") from None
 
@@ -112,14 +127,14 @@ class ScriptController:
             self._cond.notify_all()
 
     def check_for_pauses(self) -> None:
-        """Wait while the script is paused; raise ScanInterruptedException if it was aborted."""
+        """Wait while the script is paused; raise ScanAbortedError if it was aborted."""
         with self._cond:
             while self._paused and not self._abort:
                 self._cond.wait()
             if self._abort:
                 self._abort = False
                 self._paused = False
-                raise ScanInterruptedException("Script aborted on request.")
+                raise ScanAbortedError("Script aborted on request.")
 
 
 _controller = ScriptController()

@@ -18,13 +18,7 @@ import gda_bridge.commands as commands
 import gda_bridge.devices as devices
 from gda_bridge.commands import devices as dev
 from gda_bridge.commands.motion import move_to
-from gda_bridge.core.errors import DeviceError
-from gda_bridge.jython.interrupts import (
-    InterruptedException,
-    ScanInterruptedException,
-    interruptible,
-    script_controller,
-)
+from gda_bridge.jython.interrupts import exception_names, interruptible, script_controller
 from gda_bridge.scans.context import context
 
 RETURN_FLAG = "scansReturnToOriginalPositions"
@@ -156,7 +150,5 @@ def base_namespace() -> dict[str, Any]:
     names: dict[str, Any] = {}
     for name in devices.__all__:
         names[name] = getattr(devices, name)
-    names["ScanInterruptedException"] = ScanInterruptedException
-    names["InterruptedException"] = InterruptedException
-    names["DeviceException"] = DeviceError  # Java-thrown DeviceExceptions are DeviceErrors too
+    names.update(exception_names())
     return names

@@ -2,17 +2,19 @@
 
 ``Scannable`` and ``Detector`` are stand-ins for the Java interfaces: ``isinstance`` is true for
 Java devices and Python ones (ScannableMotionBase subclasses...) alike, and other attributes come
-from the Java interface. ``DeviceException`` is gda_bridge's DeviceError, which our commands and
-devices raise and which the Java gda.device.DeviceException has as a base, so
-``except DeviceException`` catches both.
+from the Java interface. ``DeviceException`` catches gda_bridge's DeviceError (which our commands
+and Python devices raise) and the Java gda.device.DeviceException; raising it raises DeviceError
+(see gda_bridge.jython.interrupts.ExceptionNames).
 """
 
 from typing import Any
 
 from gda_bridge.bridge import is_device, jclass
 from gda_bridge.commands.devices import is_detector
-from gda_bridge.core.errors import DeviceError as DeviceException
 from gda_bridge.jython.importer import java_fallback
+from gda_bridge.jython.interrupts import exception_names
+
+DeviceException = exception_names()["DeviceException"]
 
 
 class _JavaInterface(type):

@@ -6,9 +6,11 @@ from typing import Any
 
 from gda_bridge.commands.scanning import command_text
 from gda_bridge.jython.importer import java_fallback
-from gda_bridge.jython.interrupts import ScanInterruptedException
+from gda_bridge.jython.interrupts import exception_names
 from gda_bridge.jython.namespace import scan_command
 from gda_bridge.scans.runner import run_scan
+
+ScanInterruptedException = exception_names()["ScanInterruptedException"]
 
 
 class ScanPositionProvider:
