@@ -9,6 +9,14 @@ import pytest
 os.environ.setdefault("GDA_BRIDGE_JVM_HEAP", "256m")
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Scan files of a test (and of the processes it starts) go to its own folder."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("GDA_BRIDGE_DATA_DIR", str(path))
+    return path
+
+
 @pytest.fixture
 def ctx():
     """The session's scan context, emptied before and after the test; scan output goes to
@@ -16,7 +24,8 @@ def ctx():
     from gda_bridge.scans.context import context
 
     c = context()
-    saved = (c.stream, c.output, list(c.defaults), list(c.spec_counters), dict(c.metadata), c.return_to_start)
+    saved = (c.stream, c.output, list(c.defaults), list(c.spec_counters), dict(c.metadata), c.return_to_start,
+             c.next_scan_number)
     lines: list[str] = []
     c.reset_stream()
     c.output = lines.append
@@ -31,6 +40,7 @@ def ctx():
     c.metadata.clear()
     c.metadata.update(saved[4])
     c.return_to_start = saved[5]
+    c.next_scan_number = saved[6]
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from gda_bridge.bridge.adapters import adapter_of, is_java, to_java_device
 from gda_bridge.bridge.engine import JavaScan, ScanDevice, is_device
 from gda_bridge.bridge.errors import java_errors
+from gda_bridge.bridge.interrupts import clear_interrupt, interruptible
 from gda_bridge.bridge.jvm import add_classpath, add_jvm_options, ensure_jvm, jclass
 from gda_bridge.bridge.packages import is_java_package, java_member, java_names
 
@@ -10,9 +11,11 @@ __all__ = [
     "JavaScan",
     "ScanDevice",
     "adapter_of",
+    "clear_interrupt",
     "add_classpath",
     "add_jvm_options",
     "ensure_jvm",
+    "interruptible",
     "is_device",
     "is_java",
     "is_java_package",

@@ -16,6 +16,7 @@ from typing import Any
 import jpype
 
 from gda_bridge.bridge.convert import from_java, to_java_position, to_names
+from gda_bridge.bridge.interrupts import clear_interrupt, python_interrupt_seen
 from gda_bridge.bridge.jvm import ensure_jvm
 
 log = logging.getLogger("gda_bridge.bridge")
@@ -49,7 +50,8 @@ def interrupted() -> None:
     """Called where Python code run by Java sees Ctrl-C, before re-raising it."""
     # Ctrl-C also sets the Java thread's interrupt flag; left set, it breaks JPype's conversion
     # of the KeyboardInterrupt we re-raise. The scan learns of it through its abort request.
-    jpype.JClass("java.lang.Thread").interrupted()
+    clear_interrupt()
+    python_interrupt_seen()
     handler = getattr(_interrupt, "handler", None)
     if handler is not None:
         handler()

@@ -13,9 +13,16 @@ from typing import Any
 import jpype
 import numpy as np
 
-from gda_bridge.bridge.adapters import adapter_of, from_java_device, interrupted, on_interrupt, to_java_device
+from gda_bridge.bridge.adapters import (
+    adapter_of,
+    from_java_device,
+    interrupted,
+    on_interrupt,
+    to_java_device,
+)
 from gda_bridge.bridge.convert import from_java, to_java_position, to_names
 from gda_bridge.bridge.errors import java_errors
+from gda_bridge.bridge.interrupts import clear_interrupt
 from gda_bridge.bridge.jvm import ensure_jvm
 
 
@@ -125,6 +132,7 @@ class JavaScan:
                 self.jscan.run()
         finally:
             on_interrupt(None)
+            clear_interrupt()
 
     def point_values(self, positions: Any) -> list[Any]:
         """One value per device: a Python device's own last value, a Java device's from one packed

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import jpype
 
+from gda_bridge.bridge.interrupts import JavaInterrupt
 from gda_bridge.core.errors import DeviceError, GdaBridgeError, ScanAbortedError, ScanSyntaxError
 
 
@@ -36,7 +37,7 @@ def translate(exc: BaseException) -> BaseException:
     if name == "java.lang.IllegalArgumentException":
         return ScanSyntaxError(msg)
     if name == "java.lang.InterruptedException":
-        return KeyboardInterrupt()
+        return JavaInterrupt()
     return GdaBridgeError(f"{exc.getClass().getSimpleName()}: {msg}")
 
 

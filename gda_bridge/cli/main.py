@@ -18,12 +18,14 @@ def _demo(args: argparse.Namespace) -> int:
     session = Session()
     try:
         devs = demo_devices()
+        session.add_devices(devs)
         x, det = devs["x"], devs["det"]
         print("gda-bridge demo: a simulated motor x (50 mm/s, limits -10:10) and a counter det peaked at x=1.3")
         pos(x, 5)
         result = scan(x, -2, 2, 0.1, det, 0.05)
-        peak_at = float(result["x"][result["det"].argmax()])
-        print(f"{result!r}: det is highest ({result['det'].max():.1f}) at x = {peak_at:.4f}")
+        peak = session.namespace["peak"]
+        print(f"{result!r}: fitted peak at x = {peak.result.pos:.4f}, fwhm = {peak.result.fwhm:.3f}")
+        session.go(peak)
         return 0
     finally:
         session.close()
@@ -61,6 +63,23 @@ def _run(args: argparse.Namespace) -> int:
         session.close()
 
 
+def _console(args: argparse.Namespace) -> int:
+    from gda_bridge.cli.console import run_console
+
+    session = Session.from_config(args.config)
+    try:
+        if args.demo_devices:
+            session.add_devices(demo_devices())
+        names = sorted(k for k, v in session.namespace.items() if hasattr(v, "getPosition") and not isinstance(v, type))
+        banner = "gda-bridge console: GDA commands (pos x 1, scan x 0 10 1 det 0.1, go peak, ls, help pos) or Python 3."
+        if names:
+            banner += "\nDevices: " + ", ".join(names)
+        run_console(session, banner=banner)
+        return 0
+    finally:
+        session.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gda-bridge", description=__doc__)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
@@ -77,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script")
     run.add_argument("script_args", nargs=argparse.REMAINDER)
     run.set_defaults(func=_run)
+    console = sub.add_parser("console", help="the interactive console (IPython with GDA command syntax)")
+    console.add_argument("--config", help="beamline configuration (TOML)")
+    console.add_argument("--demo-devices", action="store_true", help="add the demo's simulated x and det")
+    console.set_defaults(func=_console)
     return parser
 
 

@@ -8,15 +8,20 @@ from typing import Any
 
 import gda_bridge.commands as commands
 import gda_bridge.devices as devices
+from gda_bridge.analysis import HOOKS, AnalysisConfig, ScanProcessing
+from gda_bridge.cli.files import ScanFiles, default_data_dir, snapshot_provider
 from gda_bridge.config import BeamlineConfig, create_devices, load_config
 from gda_bridge.devices import sim
+from gda_bridge.devices.base import format_value
 from gda_bridge.scans.context import ScanContext, context
 
 log = logging.getLogger("gda_bridge.session")
 
+PROCESSING_WAIT = 30.0
+
 
 class Session:
-    """One interactive or scripted session: a namespace and the scan table."""
+    """One interactive or scripted session: a namespace, the scan table and post-scan analysis."""
 
     def __init__(self, ctx: ScanContext | None = None, config: BeamlineConfig | None = None) -> None:
         self.ctx = ctx or context()
@@ -26,7 +31,57 @@ class Session:
             self.namespace[name] = getattr(commands, name)
         for name in devices.__all__:
             self.namespace[name] = getattr(devices, name)
-        self._unsubscribe: list[Callable[[], None]] = []
+        self._closers: list[Callable[[], None]] = []
+        self._wire_files()
+        self._wire_analysis()
+
+    def _setting(self, section: str) -> dict[str, Any]:
+        return dict(self.config.settings.get(section, {})) if self.config else {}
+
+    def _wire_files(self) -> None:
+        data_dir = self.config.data_dir if self.config else default_data_dir()
+        beamline = self.config.name if self.config else "gda"
+        self.files = ScanFiles(self.ctx, data_dir, beamline, **self._setting("nexus"))
+        self._closers.append(self.files.close)
+        if self.config and self.config.metadata:
+            names = list(self.config.metadata)
+            provider = snapshot_provider(lambda: {n: self.find_device(n) for n in names}, commands.devices.position)
+            self.ctx.metadata_providers.append(provider)
+            self._closers.append(lambda: self.ctx.metadata_providers.remove(provider))
+
+    def _wire_analysis(self) -> None:
+        self.processing = ScanProcessing(
+            self.namespace,
+            config=AnalysisConfig(**self._setting("analysis")),
+            report=self.ctx.output,
+            hooks=HOOKS,
+            on_results=self.files.add_results,
+            file_path=self.files.path_of,
+        )
+        HOOKS.load_entry_points(report=self.ctx.output)
+        unsubscribe = self.ctx.stream.subscribe(self.processing)
+        wait = lambda result: self.processing.wait_processed(PROCESSING_WAIT)  # noqa: E731
+        self.ctx.after_scan.append(wait)
+        self.namespace["go"] = self.go
+        self._closers += [unsubscribe, lambda: self.ctx.after_scan.remove(wait), self.processing.close]
+
+    def go(self, target: Any) -> None:
+        """go peak: move the scanned scannable to where a processor found its feature."""
+        name, position = self.processing.go_target(target)
+        device = self.find_device(name)
+        shown = format_value(device.getOutputFormat()[0], position) if device.getOutputFormat() else position
+        self.ctx.output(f"Moving {name} to {shown}")
+        commands.pos(device, position)
+
+    def find_device(self, name: str) -> Any:
+        """The namespace's device called ``name`` (by variable name, else by getName())."""
+        device = self.namespace.get(name)
+        if device is not None and commands.devices.is_scannable(device):
+            return device
+        for value in self.namespace.values():
+            if commands.devices.is_scannable(value) and value.getName() == name:
+                return value
+        raise NameError(f"no scannable named {name!r} in this session")
 
     @classmethod
     def from_config(cls, path: str | None) -> Session:
@@ -41,9 +96,9 @@ class Session:
         self.namespace.update(found)
 
     def close(self) -> None:
-        for unsubscribe in self._unsubscribe:
-            unsubscribe()
-        self._unsubscribe.clear()
+        for close in reversed(self._closers):
+            close()
+        self._closers.clear()
 
 
 def demo_devices() -> dict[str, Any]:

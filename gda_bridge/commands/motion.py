@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
+from gda_bridge.bridge import interruptible
 from gda_bridge.commands import devices as dev
 from gda_bridge.core.errors import DeviceError, ScanSyntaxError
 from gda_bridge.devices.base import as_list
@@ -48,21 +49,8 @@ def _move(pairs: list[tuple[Any, Any]], updates: bool) -> None:
     everything = [d for d, _ in pairs]
     started: list[Any] = []
     try:
-        ordered = sorted(pairs, key=lambda p: dev.level_of(p[0]))
-        for _, group in groupby(ordered, key=lambda p: dev.level_of(p[0])):
-            level = list(group)
-            for device, _ in level:
-                dev.call_hook(device, "atLevelStart")
-                dev.call_hook(device, "atLevelMoveStart")
-            for device, target in level:
-                dev.start_move(device, target)
-                started.append(device)
-            for device, _ in level:
-                if updates:
-                    _wait_with_updates(device)
-                dev.wait(device)
-            for device, _ in level:
-                dev.call_hook(device, "atLevelEnd")
+        with interruptible():
+            _move_levels(pairs, started, updates)
     except BaseException:
         for device in started:
             try:
@@ -75,6 +63,24 @@ def _move(pairs: list[tuple[Any, Any]], updates: bool) -> None:
             except Exception:
                 log.exception("atCommandFailure of %s", dev.name_of(device))
         raise
+
+
+def _move_levels(pairs: list[tuple[Any, Any]], started: list[Any], updates: bool) -> None:
+    ordered = sorted(pairs, key=lambda p: dev.level_of(p[0]))
+    for _, group in groupby(ordered, key=lambda p: dev.level_of(p[0])):
+        level = list(group)
+        for device, _ in level:
+            dev.call_hook(device, "atLevelStart")
+            dev.call_hook(device, "atLevelMoveStart")
+        for device, target in level:
+            dev.start_move(device, target)
+            started.append(device)
+        for device, _ in level:
+            if updates:
+                _wait_with_updates(device)
+            dev.wait(device)
+        for device, _ in level:
+            dev.call_hook(device, "atLevelEnd")
 
 
 def _wait_with_updates(device: Any) -> None:

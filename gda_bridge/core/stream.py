@@ -33,11 +33,12 @@ class DocumentStream:
         self._subs: list[_Subscription] = []
         self._lock = threading.Lock()
 
-    def subscribe(self, callback: Subscriber, *, critical: bool = False) -> Callable[[], None]:
-        """Add ``callback``; returns a function that removes it again."""
+    def subscribe(self, callback: Subscriber, *, critical: bool = False, first: bool = False) -> Callable[[], None]:
+        """Add ``callback`` (ahead of the others with ``first``); returns a function that removes
+        it again."""
         sub = _Subscription(callback, critical)
         with self._lock:
-            self._subs = [*self._subs, sub]
+            self._subs = [sub, *self._subs] if first else [*self._subs, sub]
 
         def unsubscribe() -> None:
             with self._lock:

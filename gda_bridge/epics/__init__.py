@@ -1,0 +1,17 @@
+"""EPICS device drivers over pyepics (the only package that imports it).
+
+Each driver is a GDA-style device (``ScannableMotionBase`` / ``DetectorBase``) that the Java
+engine drives like any other. Completion is signalled by put-callbacks turned into events, never
+by sleeping; connection failures name every PV that did not connect.
+"""
+
+from ._area_detector import AreaDetector
+from ._motor import EpicsMotor
+from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
+from ._pv_scannable import PVMonitor, PVScannable
+from ._scaler import EpicsScaler
+
+__all__ = [
+    "CONNECTION_TIMEOUT", "AreaDetector", "Channel", "Completion", "EpicsMotor", "EpicsScaler", "PVMonitor",
+    "PVScannable", "connect_all", "done_completion", "get_many",
+]

@@ -28,6 +28,11 @@ class ScanContext:
     output: Callable[[str], None] = _print_line
     show_table: bool = True
     return_to_start: bool = True
+    after_scan: list[Callable[[Any], None]] = field(default_factory=list)
+    metadata_providers: list[Callable[[], dict[str, Any]]] = field(default_factory=list)
+    on_ctrl_c: Callable[[Any], None] | None = None
+    """Set by an interactive console: scans then run on a worker thread and Ctrl-C calls this
+    with the running scan (to offer continue / pause / finish / abort) instead of aborting."""
     _running: Any = None
     _running_lock: threading.Lock = field(default_factory=threading.Lock)
     last_result: Any = None

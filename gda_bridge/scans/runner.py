@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ import numpy as np
 
 from gda_bridge.bridge import JavaScan, ScanDevice, is_java
 from gda_bridge.bridge.convert import from_java
+from gda_bridge.bridge.interrupts import JavaInterrupt, clear_interrupt, interruptible, python_interrupt_seen
 from gda_bridge.core.documents import (
     DeviceDescription,
     FieldDescription,
@@ -130,6 +132,9 @@ class _ScanDocuments:
 
     def started(self) -> None:
         self.result.scan_number = self.ctx.next_scan_number()
+        metadata = dict(self.ctx.metadata)
+        for provide in self.ctx.metadata_providers:
+            metadata.update(provide())
         start = ScanStart(
             uid=self.result.uid,
             scan_number=self.result.scan_number,
@@ -137,7 +142,7 @@ class _ScanDocuments:
             shape=self.result.shape,
             devices=self.devices,
             time=time.time(),
-            metadata=dict(self.ctx.metadata),
+            metadata=metadata,
         )
         self.result.start = start
         self.result.columns = {c: [] for c in start.columns if c in self.kept}
@@ -167,11 +172,43 @@ class _ScanDocuments:
         )
 
 
+def _run_on_worker(scan: JavaScan, docs: _ScanDocuments, on_ctrl_c: Any) -> None:
+    """Run the engine on a worker thread while this one waits, so that Ctrl-C reaches Python here
+    (and not the engine) and ``on_ctrl_c`` can ask the user what to do."""
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            scan.run(docs.started, docs.point)
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+        finally:
+            done.set()
+
+    # Wait on an Event, not Thread.join(): a KeyboardInterrupt inside join() can leave the thread
+    # marked as stopped while it still runs (CPython 3.11).
+    threading.Thread(target=work, name="gda-scan", daemon=True).start()
+    while not done.is_set():
+        try:
+            done.wait(0.05)
+        except KeyboardInterrupt:
+            python_interrupt_seen()
+            clear_interrupt()
+            try:
+                on_ctrl_c(scan)
+            except KeyboardInterrupt:  # Ctrl-C while the user was asked: abort at once
+                scan.request_abort()
+    if failure:
+        raise failure[0]
+
+
 def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContext | None = None) -> ScanResult:
     """Run a ConcurrentScan of ``args`` (GDA grammar) on this thread and return its result.
 
     Ctrl-C stops every device and raises KeyboardInterrupt; an abort requested from another
-    thread raises ScanAbortedError. Either way the stop document is emitted first.
+    thread raises ScanAbortedError. Either way the stop document is emitted first. The context's
+    ``after_scan`` callbacks run last, on this thread (analysis waits there for its lines).
     """
     ctx = ctx or context()
     defaults = [d for d in ctx.defaults if not any(d is a for a in args)]
@@ -181,17 +218,27 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     ctx.set_running(scan)
     ctx.last_result = result
     try:
-        scan.run(docs.started, docs.point)
-    except ScanAbortedError as exc:
-        docs.stopped(exc)
-        if scan.aborted_by_request:
-            raise
-        raise KeyboardInterrupt from None
-    except BaseException as exc:
-        docs.stopped(exc)
-        raise
-    else:
-        docs.stopped(None)
+        with interruptible():
+            try:
+                if ctx.on_ctrl_c is None:
+                    scan.run(docs.started, docs.point)
+                else:
+                    _run_on_worker(scan, docs, ctx.on_ctrl_c)
+            except ScanAbortedError as exc:
+                docs.stopped(exc)
+                if scan.aborted_by_request:
+                    raise
+                raise JavaInterrupt from None
+            except BaseException as exc:
+                docs.stopped(exc)
+                raise
+            else:
+                docs.stopped(None)
     finally:
         ctx.set_running(None)
+        for callback in list(ctx.after_scan):
+            try:
+                callback(result)
+            except Exception:
+                log.exception("after-scan callback %r failed", callback)
     return result

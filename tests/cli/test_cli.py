@@ -29,8 +29,10 @@ def test_demo_prints_the_table_and_the_result():
     assert out.returncode == 0, out.stderr
     assert "Move completed: x : 5.0000 (-10:10)" in out.stdout
     assert "Scan complete." in out.stdout
-    peak_at = float(re.search(r"det is highest \(.*\) at x = (\S+)", out.stdout).group(1))
-    assert abs(peak_at - 1.3) <= 0.15  # the counter is noisy (2 %) and peaks at 1.3
+    assert re.search(r"^\s+peak: At x = \S+ \(pos\), det offset = ", out.stdout, re.M)
+    peak_at = float(re.search(r"fitted peak at x = (\S+),", out.stdout).group(1))
+    assert abs(peak_at - 1.3) <= 0.05  # the counter is noisy (2 %) and peaks at 1.3
+    assert f"Moving x to {peak_at:.4f}" in out.stdout
 
 
 def test_run_executes_a_script_with_commands_and_devices(tmp_path):

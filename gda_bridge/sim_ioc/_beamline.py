@@ -1,0 +1,59 @@
+"""The simulated beamline: motors, a scaler, a camera, the ring and a shutter, as one PV database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._beam import SimBeam
+from ._camera import CameraConfig, SimCamera
+from ._motor import MotorConfig, SimMotor
+from ._scaler import PeakConfig, SimScaler
+
+
+def default_motors() -> list[MotorConfig]:
+    return [MotorConfig(name) for name in ("m1", "m2", "m3")]
+
+
+@dataclass
+class BeamlineConfig:
+    """Everything the simulated IOC serves; every PV name starts with ``prefix``."""
+
+    prefix: str = "BL99:"
+    motors: list[MotorConfig] = field(default_factory=default_motors)
+    peak: PeakConfig = field(default_factory=PeakConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    seed: int | None = None
+
+
+class SimBeamline:
+    """Builds the devices and their PV database (name -> caproto channel)."""
+
+    def __init__(self, config: BeamlineConfig) -> None:
+        self.config = config
+        rng = np.random.default_rng(config.seed)
+        self.motors = {m.name: SimMotor(m) for m in config.motors}
+        self.beam = SimBeam()
+
+        def position(name: str) -> float:
+            motor = self.motors.get(name)
+            return motor.position if motor is not None else 0.0
+
+        cam = config.camera
+        self.scaler = SimScaler("scaler1", config.peak, lambda: position(config.peak.motor),
+                                lambda: self.beam.intensity, rng)
+        self.camera = SimCamera(cam, lambda: (position(cam.motor_x), position(cam.motor_y)),
+                                lambda: self.beam.intensity, rng)
+        prefix = config.prefix
+        self.pvdb: dict[str, object] = {}
+        for motor in self.motors.values():
+            self.pvdb.update(motor.channels(prefix))
+        self.pvdb.update(self.scaler.channels(prefix))
+        self.pvdb.update(self.camera.channels(prefix))
+        self.pvdb.update(self.beam.channels(prefix))
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(PV name, DBR type, what it is) for every PV, sorted by name."""
+        return sorted((name, ch.data_type.name, getattr(ch, "doc", ""))  # type: ignore[attr-defined]
+                      for name, ch in self.pvdb.items())

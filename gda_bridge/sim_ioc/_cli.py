@@ -1,0 +1,110 @@
+"""``python -m gda_bridge.sim_ioc`` / ``gda-bridge sim-ioc``: run the simulated beamline IOC."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from ._beamline import BeamlineConfig, SimBeamline
+from ._camera import CameraConfig
+from ._constants import LOOPBACK, READY_MARKER
+from ._motor import MotorConfig
+from ._scaler import PeakConfig
+from ._server import PortInUseError, serve
+
+log = logging.getLogger("gda_bridge.sim_ioc")
+
+
+def _frame_size(text: str) -> tuple[int, int]:
+    try:
+        x, y = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"frame size {text!r} is not WIDTHxHEIGHT, e.g. 1024x1024") from None
+    if x < 1 or y < 1:
+        raise argparse.ArgumentTypeError(f"frame size {text!r} must be positive")
+    return x, y
+
+
+def _default_port() -> int:
+    for var in ("EPICS_CAS_SERVER_PORT", "EPICS_CA_SERVER_PORT"):
+        if os.environ.get(var, "").strip().isdigit():
+            return int(os.environ[var])
+    return 5064
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gda-bridge sim-ioc",
+        description="A simulated beamline IOC speaking Channel Access on 127.0.0.1: motors (motor "
+                    "record fields), a scaler, an areaDetector camera, the ring current and a shutter.")
+    p.add_argument("--prefix", default="BL99:", help="PV name prefix (default: %(default)s)")
+    p.add_argument("--port", type=int, default=None,
+                   help="CA server port, TCP and UDP (default: $EPICS_CAS_SERVER_PORT, "
+                        "$EPICS_CA_SERVER_PORT or 5064; 0 picks a free one)")
+    p.add_argument("--motors", default="m1,m2,m3", help="comma-separated motor names (default: %(default)s)")
+    p.add_argument("--velocity", type=float, default=1.0, help="initial VELO of every motor (units/s)")
+    p.add_argument("--frame-size", type=_frame_size, default=(1024, 1024), metavar="XxY",
+                   help="camera frame size (default: 1024x1024)")
+    p.add_argument("--peak-centre", type=float, default=PeakConfig.centre, help="S2 peak centre (m1 units)")
+    p.add_argument("--peak-fwhm", type=float, default=PeakConfig.fwhm, help="S2 peak FWHM")
+    p.add_argument("--peak-rate", type=float, default=PeakConfig.rate, help="S2 counts/s at the peak top")
+    p.add_argument("--seed", type=int, default=None, help="seed of the noise generator")
+    p.add_argument("--list-pvs", action="store_true", help="print every PV (name, type, meaning) and exit")
+    p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level to stderr")
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> BeamlineConfig:
+    names = [n.strip() for n in args.motors.split(",") if n.strip()]
+    return BeamlineConfig(
+        prefix=args.prefix,
+        motors=[MotorConfig(name, velocity=args.velocity) for name in names],
+        peak=PeakConfig(motor=names[0] if names else "m1", centre=args.peak_centre,
+                        fwhm=args.peak_fwhm, rate=args.peak_rate),
+        camera=CameraConfig(size_x=args.frame_size[0], size_y=args.frame_size[1],
+                            motor_x=names[0] if names else "m1",
+                            motor_y=names[1] if len(names) > 1 else "m2"),
+        seed=args.seed,
+    )
+
+
+def _pin_to_loopback(port: int) -> None:
+    """caproto reads its settings from the environment: keep searches, beacons and TCP on 127.0.0.1."""
+    os.environ.update({
+        "EPICS_CA_SERVER_PORT": str(port),
+        "EPICS_CAS_SERVER_PORT": str(port),
+        "EPICS_CAS_INTF_ADDR_LIST": LOOPBACK,
+        "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO",
+        "EPICS_CAS_BEACON_ADDR_LIST": LOOPBACK,
+    })
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the IOC until SIGTERM/SIGINT; print one ready line on stdout once it accepts clients."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    beamline = SimBeamline(config_from_args(args))
+    if args.list_pvs:
+        for name, dbr, doc in beamline.describe():
+            sys.stdout.write(f"{name:<40} {dbr:<7} {doc}\n")
+        return 0
+
+    port = _default_port() if args.port is None else args.port
+    _pin_to_loopback(port)
+
+    def ready(actual_port: int) -> None:
+        if actual_port != port:
+            _pin_to_loopback(actual_port)
+        sys.stdout.write(f"{READY_MARKER} prefix={args.prefix} port={actual_port} pvs={len(beamline.pvdb)}\n")
+        sys.stdout.flush()
+
+    try:
+        asyncio.run(serve(beamline.pvdb, port, ready))
+    except PortInUseError as ex:
+        sys.stderr.write(f"sim-ioc: {ex}\n")
+        return 2
+    return 0

@@ -1,0 +1,191 @@
+"""Start the simulated IOC as a subprocess and stop it: used by the pytest fixtures and the demo.
+
+This module does not import pyepics. It hands back the environment a Channel Access client needs;
+pyepics reads that environment once, at its first CA call, so set it before any.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import secrets
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._constants import LOOPBACK, READY_MARKER
+
+log = logging.getLogger("gda_bridge.sim_ioc")
+
+#: Enough for a 4096x4096 uint16 frame; pyepics' own default (16 MB) would do for 2048x2048.
+MAX_ARRAY_BYTES = 64 * 1024 * 1024
+
+
+class IOCStartError(RuntimeError):
+    """The simulated IOC did not become ready."""
+
+
+@dataclass
+class SimIOC:
+    """A running simulated IOC: its PV prefix, its port and the process (own process group)."""
+
+    prefix: str
+    port: int
+    process: subprocess.Popen[str]
+    log_path: Path
+    args: Sequence[str] = field(default_factory=tuple)
+
+    def pv(self, suffix: str) -> str:
+        """The full PV name of ``suffix``, e.g. ``ioc.pv("m1.RBV")``."""
+        return f"{self.prefix}{suffix}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What a CA client needs to reach this IOC alone."""
+        return client_environment([self.port])
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, timeout: float = 5.0) -> int | None:
+        """SIGTERM the process group, then SIGKILL if it has not gone within ``timeout``."""
+        if self.alive:
+            _signal_group(self.process, signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log.warning("sim-ioc %s ignored SIGTERM for %.1f s; killing it", self.prefix, timeout)
+                self.kill()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.log_path.unlink(missing_ok=True)
+        return self.process.returncode
+
+    def kill(self) -> None:
+        """SIGKILL the process group now (what a crashed IOC looks like to its clients)."""
+        if self.alive:
+            _signal_group(self.process, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> SimIOC:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _signal_group(process: subprocess.Popen[str], sig: signal.Signals) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def random_prefix() -> str:
+    """A PV prefix no other test run uses, e.g. ``T3fa9c1:``."""
+    return f"T{secrets.token_hex(3)}:"
+
+
+def client_environment(ports: Iterable[int]) -> dict[str, str]:
+    """Environment for a CA client that searches only the given IOC ports on 127.0.0.1."""
+    ports = list(ports)
+    return {
+        "EPICS_CA_ADDR_LIST": " ".join(f"{LOOPBACK}:{p}" for p in ports),
+        "EPICS_CA_AUTO_ADDR_LIST": "NO",
+        "EPICS_CA_SERVER_PORT": str(ports[0]),
+        "EPICS_CA_MAX_ARRAY_BYTES": str(MAX_ARRAY_BYTES),
+    }
+
+
+def _port_free(port: int) -> bool:
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        with socket.socket(socket.AF_INET, kind) as probe:
+            try:
+                probe.bind((LOOPBACK, port))
+            except OSError:
+                return False
+    return True
+
+
+def reserve_ports(count: int) -> list[int]:
+    """Pick ``count`` ports free for TCP and UDP on 127.0.0.1, below the ephemeral range.
+
+    Below the ephemeral range, the kernel never hands them to outgoing connections meanwhile;
+    an IOC started later on one of them binds it exactly (or fails with a clear message).
+    """
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    low = max(low, 12000)
+    chosen: list[int] = []
+    while len(chosen) < count:
+        port = random.randrange(10000, low)
+        if port not in chosen and _port_free(port):
+            chosen.append(port)
+    return chosen
+
+
+def _package_root() -> str:
+    return str(Path(__file__).resolve().parents[2])
+
+
+def start_ioc(prefix: str | None = None, port: int = 0, args: Sequence[str] = (),
+              timeout: float = 20.0) -> SimIOC:
+    """Start ``python -m gda_bridge.sim_ioc`` in its own process group; return once it accepts clients.
+
+    ``port=0`` lets the IOC pick a free port (read back from its ready line). Raises
+    :class:`IOCStartError` with the IOC's log if it exits or is not ready within ``timeout``.
+    """
+    prefix = prefix or random_prefix()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_package_root(), env.get("PYTHONPATH")) if p)
+    handle, log_name = tempfile.mkstemp(prefix="sim-ioc-", suffix=".log")
+    cmd = [sys.executable, "-m", "gda_bridge.sim_ioc", "--prefix", prefix, "--port", str(port), *args]
+    with os.fdopen(handle, "w") as log_file:
+        process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log_file, stdin=subprocess.DEVNULL,
+                                   env=env, text=True, start_new_session=True)
+    ioc = SimIOC(prefix=prefix, port=port, process=process, log_path=Path(log_name), args=tuple(args))
+    try:
+        ioc.port = _wait_ready(process, timeout)
+    except IOCStartError as ex:
+        ioc.kill()
+        text = ioc.log_text()
+        ioc.stop()
+        raise IOCStartError(f"{ex}\n{' '.join(cmd)}\n--- sim-ioc log ---\n{text}") from None
+    log.info("sim-ioc %s ready on %s:%d (pid %d)", prefix, LOOPBACK, ioc.port, process.pid)
+    return ioc
+
+
+def _wait_ready(process: subprocess.Popen[str], timeout: float) -> int:
+    """Read stdout until the ready line (which carries the port); no sleeping."""
+    if process.stdout is None:
+        raise IOCStartError("sim-ioc started without a stdout pipe")
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as sel:
+        sel.register(process.stdout, selectors.EVENT_READ)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise IOCStartError(f"sim-ioc not ready within {timeout} s")
+            if not sel.select(remaining):
+                continue
+            line = process.stdout.readline()
+            if not line:
+                process.wait()
+                raise IOCStartError(f"sim-ioc exited with code {process.returncode} before it was ready")
+            if line.startswith(READY_MARKER):
+                fields = dict(item.split("=", 1) for item in line.split()[2:] if "=" in item)
+                return int(fields["port"])

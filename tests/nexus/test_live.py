@@ -1,0 +1,141 @@
+"""Reading a scan while it runs (SWMR), flush policy, and kill -9 of the acquiring process."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+from conftest import check_file
+from scan_docs import camera, counter, motor, points, start, stop, value
+
+from gda_bridge.nexus import NexusWriter
+from gda_bridge.nexus.recovery import needs_recovery
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+ENV = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"}
+
+
+class FlushWatch:
+    """on_flush callback that lets a test wait until n points are readable."""
+
+    def __init__(self) -> None:
+        self.flushed = 0
+        self.count = 0
+        self._cond = threading.Condition()
+
+    def __call__(self, n: int) -> None:
+        with self._cond:
+            self.flushed = n
+            self.count += 1
+            self._cond.notify_all()
+
+    def wait_for(self, n: int, timeout: float = 10.0) -> None:
+        with self._cond:
+            assert self._cond.wait_for(lambda: self.flushed >= n, timeout), f"only {self.flushed} flushed"
+
+
+def test_reader_process_sees_each_point_while_the_scan_runs(data_dir):
+    watch = FlushWatch()
+    writer = NexusWriter(data_dir, "i99", on_flush=watch)
+    s = start((8,), [motor("x"), counter("det"), camera("cam", (16, 16))])
+    writer(s)
+    with subprocess.Popen([sys.executable, str(HERE / "swmr_reader.py"), str(writer.path)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=ENV) as reader:
+        try:
+            lags = _follow(writer, watch, s, reader)
+        finally:
+            if reader.poll() is None:
+                reader.kill()
+    # each point was visible well within a flush interval plus the reader's turnaround
+    assert max(lags) < 2.0
+    check_file(writer.path)
+
+
+def _follow(writer, watch, s, reader) -> list[float]:
+    """Feed points one by one; after each flush the reader process must see it."""
+    assert reader.stdout.readline().strip() == "ready"
+    lags = []
+    for p in points(s):
+        t0 = time.perf_counter()
+        writer(p)
+        watch.wait_for(p.index + 1)
+        reader.stdin.write(f"{p.index + 1}\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == f"ok {p.index + 1}"
+        lags.append(time.perf_counter() - t0)
+    writer(stop(s, 8))
+    reader.stdin.write("quit\n")
+    reader.stdin.flush()
+    assert reader.wait(timeout=10) == 0
+    return lags
+
+
+def test_fast_points_are_flushed_on_a_time_basis(data_dir):
+    watch = FlushWatch()
+    writer = NexusWriter(data_dir, "i99", on_flush=watch)
+    s = start((2000,), [motor("x"), counter("det")])
+    writer(s)
+    for p in points(s):
+        writer(p)
+    watch.wait_for(2000)
+    assert watch.count <= 10  # not one flush per point
+    writer(stop(s, 2000))
+    check_file(writer.path)
+    with h5py.File(writer.path) as f:
+        np.testing.assert_array_equal(f["entry1/instrument/det/counts"][-3:],
+                                      [value("det", (i,)) for i in (1997, 1998, 1999)])
+
+
+def test_flush_every_point_on_request(data_dir):
+    watch = FlushWatch()
+    writer = NexusWriter(data_dir, "i99", flush_every_point=True, on_flush=watch)
+    s = start((20,), [motor("x"), counter("det")])
+    writer(s)
+    for p in points(s):
+        writer(p)
+        watch.wait_for(p.index + 1)
+    writer(stop(s, 20))
+    assert watch.count >= 20
+    check_file(writer.path)
+
+
+def test_kill_9_leaves_every_flushed_point(data_dir):
+    flushed = 0
+    with subprocess.Popen([sys.executable, str(HERE / "kill_writer.py"), str(data_dir)],
+                          stdout=subprocess.PIPE, text=True, env=ENV) as proc:
+        try:
+            first = proc.stdout.readline().split()
+            assert first[0] == "path", first
+            path = Path(first[1])
+            for line in proc.stdout:
+                flushed = int(line.split()[1])
+                if flushed >= 300:
+                    break
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+    assert flushed >= 300
+
+    # a reader opening it as SWMR works as it is; a plain open needs the mark cleared
+    with h5py.File(path, "r", swmr=True) as f:
+        assert f["entry1/points_completed"][()] >= flushed
+    assert needs_recovery(path)
+    NexusWriter(data_dir, "i99")  # a new writer on this data directory clears it
+    assert not needs_recovery(path)
+
+    check_file(path)
+    with h5py.File(path) as f:
+        e = f["entry1"]
+        done = int(e["points_completed"][()])
+        assert done >= flushed
+        assert e["scan_status"][()] == b"RUNNING"
+        det = e["instrument/det/counts"][:done]
+        np.testing.assert_array_equal(det, [value("det", (i,)) for i in range(done)])
+        cam = e["instrument/cam/data"]
+        assert (cam[done - 1] != np.iinfo(np.uint16).max).any()
