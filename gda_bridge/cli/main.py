@@ -42,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     config = session.config
     try:
         runner = ScriptRunner(
-            {k: v for k, v in session.namespace.items() if not k.startswith("__")},
+            namespace=session.namespace,
             script_paths=[*(config.script_paths if config else []), *args.script_path],
             legacy_paths=[*(config.legacy_paths if config else []), *args.legacy_path],
             mode=args.mode,

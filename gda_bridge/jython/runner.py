@@ -35,6 +35,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Commands our namespace has beyond GDA's default aliases; GDA beamlines aliased them in
 # localStation.py (installStandardScansWithProcessing does), so scripts use them as commands.
 EXTRA_VARARG_ALIASES = ("rscan", "ascan", "a2scan", "a3scan", "mesh", "dscan", "d2scan", "d3scan", "lup")
+EXTRA_ALIASES = ("go",)
 
 
 def default_aliases() -> AliasRegistry:
@@ -42,6 +43,8 @@ def default_aliases() -> AliasRegistry:
     registry = AliasRegistry()
     for name in EXTRA_VARARG_ALIASES:
         registry.vararg_alias(name)
+    for name in EXTRA_ALIASES:
+        registry.alias(name)
     return registry
 
 
@@ -55,6 +58,7 @@ class ScriptRunner:
     ``script_paths``: folders ``run "name"`` searches (GDA's script folders; also put on sys.path
     so scripts import modules from them). ``legacy_paths``: files under these run as Python 2.
     ``mode``: the ``--mode`` override for files no pragma or legacy path decides.
+    ``namespace``: run in this dict (e.g. a Session's) instead of a fresh module's.
     ``translate_imports``: also translate (Python 2 -> 3) modules imported from under the legacy
     paths; GDA never translated imported modules, so this is off by default.
     """
@@ -63,6 +67,7 @@ class ScriptRunner:
         self,
         names: dict[str, Any] | None = None,
         *,
+        namespace: dict[str, Any] | None = None,
         script_paths: Iterable[PathLike] = (),
         legacy_paths: Iterable[PathLike] = (),
         mode: str | None = None,
@@ -74,9 +79,13 @@ class ScriptRunner:
         self.legacy_paths = [Path(p).expanduser().resolve() for p in legacy_paths]
         self.mode = mode
         self.aliases = aliases if aliases is not None else default_aliases()
-        self.module = types.ModuleType("__main__", "The shared namespace of GDA scripts.")
-        self.namespace: dict[str, Any] = self.module.__dict__
-        self._extra_names = dict(names or {})
+        if namespace is None:
+            self.module: types.ModuleType = types.ModuleType("__main__", "The shared namespace of GDA scripts.")
+            self.namespace: dict[str, Any] = self.module.__dict__
+        else:  # a session's namespace (its analysis binds results there): reached through a proxy
+            self.module = _NamespaceModule(namespace)
+            self.namespace = namespace
+        self._extra_names = {**{k: v for k, v in self.namespace.items() if not k.startswith("__")}, **(names or {})}
         self._startup: list[Path] = []
         self._running: list[Path] = []
         self._fill_namespace()
@@ -202,6 +211,33 @@ class ScriptRunner:
                 self.namespace["__file__"] = saved_file
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
+
+
+class _NamespaceModule(types.ModuleType):
+    """``__main__`` for a namespace that is not a module's own dict: attributes are its entries."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        super().__init__("__main__", "The shared namespace of GDA scripts.")
+        object.__setattr__(self, "_namespace", namespace)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._namespace[name]
+        except KeyError:
+            raise AttributeError(f"module '__main__' has no attribute {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._namespace[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self._namespace[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property  # type: ignore[override]
+    def __dict__(self) -> dict[str, Any]:
+        return self._namespace
 
 
 _current: ScriptRunner | None = None

@@ -30,17 +30,30 @@ _ARGS = re.compile(r"^#\s*corpus-args:\s*(.*)$", re.MULTILINE)
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 
-def command(script: Path) -> list[str]:
+CONFIG = """\
+[beamline]
+name = "corpus"
+data_dir = "data"
+
+[analysis]
+save_plots = false
+"""
+
+
+def command(script: Path, config: Path) -> list[str]:
     extra = _ARGS.search(script.read_text())
     return [
-        sys.executable, "-m", "gda_bridge.cli.main", "run",
+        sys.executable, "-m", "gda_bridge.cli.main", "run", "--config", str(config),
         "--legacy-path", str(CORPUS), "--script-path", str(CORPUS / "lib"),
         *(shlex.split(extra.group(1)) if extra else []),
         script.name,
     ]
 
 
-def run_script(script: Path, cache_dir: str) -> subprocess.CompletedProcess[str]:
+def run_script(script: Path, cache_dir: str, work: Path) -> subprocess.CompletedProcess[str]:
+    """Run one script; its scan files go to ``work/data`` (a configuration in ``work`` says so)."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "corpus.toml").write_text(CONFIG)
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
     env = {
         **os.environ,
@@ -50,7 +63,11 @@ def run_script(script: Path, cache_dir: str) -> subprocess.CompletedProcess[str]
         "JAVA_TOOL_OPTIONS": JAVA_OPTIONS,
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-    return subprocess.run(command(script), capture_output=True, text=True, timeout=90, env=env, cwd=CORPUS)
+    out = subprocess.run(
+        command(script, work / "corpus.toml"), capture_output=True, text=True, timeout=90, env=env, cwd=CORPUS
+    )
+    out.stdout, out.stderr = (t.replace(str(work), "<WORK>") for t in (out.stdout, out.stderr))
+    return out
 
 
 def normalise(text: str) -> str:
@@ -69,8 +86,9 @@ def error_block(text: str) -> str:
 @pytest.fixture(scope="session")
 def corpus_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Future[subprocess.CompletedProcess[str]]]:
     cache_dir = str(tmp_path_factory.mktemp("corpus-cache"))
+    work = tmp_path_factory.mktemp("corpus-work")
     pool = ThreadPoolExecutor(max_workers=WORKERS)
-    futures = {s.name: pool.submit(run_script, s, cache_dir) for s in SCRIPTS}
+    futures = {s.name: pool.submit(run_script, s, cache_dir, work / s.stem) for s in SCRIPTS}
     yield futures
     pool.shutdown(wait=True, cancel_futures=True)
 
@@ -99,8 +117,8 @@ if __name__ == "__main__":
     write = "--write" in sys.argv
     for name in [a for a in sys.argv[1:] if a != "--write"]:
         script = CORPUS / (name if name.endswith(".py") else name + ".py")
-        with tempfile.TemporaryDirectory() as cache:
-            result = run_script(script, cache)
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run_script(script, tmp + "/cache", Path(tmp) / "work")
         print(f"--- {script.name}: exit {result.returncode}\n{result.stdout}--- stderr\n{result.stderr}")
         if write:
             script.with_suffix(".out").write_text(normalise(result.stdout))
