@@ -181,7 +181,7 @@ def _override_java_names() -> None:
 
     from gda_bridge.jython.interrupts import exception_names
 
-    java.lang.InterruptedException = exception_names()["InterruptedException"]
+    java.lang.InterruptedException = exception_names()["InterruptedException"]  # the Python class
 
 
 def enable_legacy_imports(legacy_paths: Iterable[str | os.PathLike[str]]) -> LegacyModuleFinder:

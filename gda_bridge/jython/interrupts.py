@@ -2,17 +2,18 @@
 
 GDA scripts catch an aborted scan with ``except ScanInterruptedException:`` or
 ``except java.lang.InterruptedException:``, and a refused move with ``except DeviceException``.
-Our commands raise Python exceptions (``ScanAbortedError`` on an abort, ``KeyboardInterrupt`` on
-Ctrl-C, ``DeviceError``) while a direct call of a Java method raises the Java class. A script's
-name must catch both, and JPype cannot make a Python class a subclass of a Java one (nor, safely,
-the reverse), so each name is an :class:`ExceptionNames`: a tuple of the Python and the Java
-class, which ``except`` and ``isinstance`` accept as they accept any tuple, which can be raised
-by calling it (``raise DeviceException("msg")`` raises the Python class) and subclassed
-(``class MotorError(DeviceException)`` subclasses the Python class).
+In the script namespace and the shims:
 
-Scan commands in the script namespace turn Ctrl-C into :class:`CommandInterrupted`, which is a
-``ScanAbortedError`` (so the names above catch it) and a ``KeyboardInterrupt`` (so a script that
-does not catch it still ends as a Ctrl-C does).
+- ``DeviceException`` is our ``DeviceError`` (commands and Python devices raise it; the commands
+  turn a Java device's ``gda.device.DeviceException`` into it);
+- ``ScanInterruptedException`` is our ``ScanAbortedError``;
+- ``InterruptedException`` (also ``java.lang.InterruptedException``) is :class:`InterruptedException`;
+- the scan and move commands raise :class:`ScanInterrupted` on an abort (a ScanAbortedError and an
+  InterruptedException, so every name catches it) and :class:`CommandInterrupted` on Ctrl-C (also
+  a ``KeyboardInterrupt``, so an uncaught one ends the script as Ctrl-C does).
+
+They are real Python classes (``except (DeviceException, IOError)`` works); a Java exception
+thrown by a direct call of a Java method is not one of them (JPype cannot mix the hierarchies).
 """
 
 from __future__ import annotations
@@ -23,75 +24,53 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from gda_bridge.bridge import jclass
 from gda_bridge.core.errors import DeviceError, ScanAbortedError
 
 log = logging.getLogger("gda_bridge.jython")
 
 
-class ExceptionNames(tuple):
-    """Several exception classes under one script-visible name (see the module docstring)."""
+class InterruptedException(Exception):  # noqa: N818 - Java's name
+    """java.lang.InterruptedException as scripts see it."""
 
-    def __new__(cls, name: str, classes: tuple[type[BaseException], ...]) -> ExceptionNames:
-        names = super().__new__(cls, classes)
-        names.__name__ = name  # type: ignore[attr-defined]
-        return names
-
-    def __call__(self, *args: Any) -> BaseException:
-        return self[0](*args)
-
-    def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[type, ...]:
-        return (self[0],)
-
-    def __repr__(self) -> str:
-        return f"<exception names {self.__name__}: {', '.join(c.__name__ for c in self)}>"
-
-
-class JavaInterrupted(Exception):  # noqa: N818
-    """What ``raise InterruptedException(...)`` raises from a script."""
+    __module__ = "java.lang"
 
     def getMessage(self) -> str:  # noqa: N802 - Java's name
         return str(self)
 
 
-class CommandInterrupted(ScanAbortedError, KeyboardInterrupt):
+class ScanInterrupted(ScanAbortedError, InterruptedException):
+    """A scan or move aborted on request, as the commands of the script namespace raise it."""
+
+    __module__ = "gda.scan"
+
+
+class CommandInterrupted(ScanInterrupted, KeyboardInterrupt):
     """Ctrl-C during a scan or a move: every device was stopped."""
 
-    def getMessage(self) -> str:  # noqa: N802
-        return str(self)
+    __module__ = "gda.scan"
 
 
-@functools.cache
-def exception_names() -> dict[str, ExceptionNames]:
-    """DeviceException, InterruptedException and ScanInterruptedException as scripts see them
-    (the Java classes need the JVM, which this starts)."""
-    java_device = jclass("gda.device.DeviceException")
-    java_interrupted = jclass("java.lang.InterruptedException")
-    java_scan = jclass("gda.scan.ScanInterruptedException")
+def exception_names() -> dict[str, type[BaseException]]:
+    """DeviceException, InterruptedException and ScanInterruptedException as scripts see them."""
     return {
-        "DeviceException": ExceptionNames("DeviceException", (DeviceError, java_device)),
-        "InterruptedException": ExceptionNames(
-            "InterruptedException", (JavaInterrupted, ScanAbortedError, java_interrupted)
-        ),
-        "ScanInterruptedException": ExceptionNames("ScanInterruptedException", (ScanAbortedError, java_scan)),
+        "DeviceException": DeviceError,
+        "InterruptedException": InterruptedException,
+        "ScanInterruptedException": ScanAbortedError,
     }
 
 
 def interruptible(func: Callable[..., Any], what: str = "Scan") -> Callable[..., Any]:
-    """``func`` raising ScanAbortedError (with the Java message) on an abort and
-    CommandInterrupted on Ctrl-C."""
+    """``func`` raising ScanInterrupted on an abort and CommandInterrupted on Ctrl-C."""
 
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except CommandInterrupted:
+        except ScanInterrupted:
             raise
         except ScanAbortedError as exc:
             message = str(exc).removeprefix("gda.scan.ScanInterruptedException: ")
-            if message != str(exc):
-                raise ScanAbortedError(message) from None
-            raise
+            raise ScanInterrupted(message or f"{what} aborted on request.") from None
         except KeyboardInterrupt:
             raise CommandInterrupted(f"{what} aborted on request (Ctrl-C); every device was stopped.") from None
 
@@ -127,14 +106,14 @@ class ScriptController:
             self._cond.notify_all()
 
     def check_for_pauses(self) -> None:
-        """Wait while the script is paused; raise ScanAbortedError if it was aborted."""
+        """Wait while the script is paused; raise ScanInterrupted if it was aborted."""
         with self._cond:
             while self._paused and not self._abort:
                 self._cond.wait()
             if self._abort:
                 self._abort = False
                 self._paused = False
-                raise ScanAbortedError("Script aborted on request.")
+                raise ScanInterrupted("Script aborted on request.")
 
 
 _controller = ScriptController()

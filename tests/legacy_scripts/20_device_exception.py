@@ -15,9 +15,13 @@ print "slit stays at", slit()
 jd = DummyScannable("jd", 0.0)
 jd.setUpperGdaLimits(java.lang.Double(1.0))
 try:
-    jd.moveTo(5.0)
+    pos jd 5
 except DeviceException, e:
-    print "Java DeviceException caught:", e.getMessage()
+    print "Java device refused:", e
+try:
+    jd.moveTo(5.0)
+except java.lang.Exception, e:
+    print "a direct Java call raises the Java class:", e.getMessage()
 
 class Shutter(DummyPD):
     def rawAsynchronousMoveTo(self, p):

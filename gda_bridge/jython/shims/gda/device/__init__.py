@@ -2,9 +2,8 @@
 
 ``Scannable`` and ``Detector`` are stand-ins for the Java interfaces: ``isinstance`` is true for
 Java devices and Python ones (ScannableMotionBase subclasses...) alike, and other attributes come
-from the Java interface. ``DeviceException`` catches gda_bridge's DeviceError (which our commands
-and Python devices raise) and the Java gda.device.DeviceException; raising it raises DeviceError
-(see gda_bridge.jython.interrupts.ExceptionNames).
+from the Java interface. ``DeviceException`` is gda_bridge's DeviceError, which our commands and
+Python devices raise (the commands turn a Java device's DeviceException into it).
 """
 
 from typing import Any
