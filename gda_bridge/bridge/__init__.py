@@ -5,6 +5,7 @@ from gda_bridge.bridge.engine import JavaScan, ScanDevice, is_device
 from gda_bridge.bridge.errors import java_errors
 from gda_bridge.bridge.interrupts import clear_interrupt, interruptible
 from gda_bridge.bridge.jvm import add_classpath, add_jvm_options, ensure_jvm, jclass
+from gda_bridge.bridge.packages import is_java_package, java_member, java_names
 
 __all__ = [
     "JavaScan",
@@ -17,7 +18,10 @@ __all__ = [
     "interruptible",
     "is_device",
     "is_java",
+    "is_java_package",
     "java_errors",
     "jclass",
+    "java_member",
+    "java_names",
     "to_java_device",
 ]

@@ -44,6 +44,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from gda_bridge.jython.runner import ScriptRunner, format_user_error
+
     script = Path(args.script)
     if not script.is_file():
         print(f"gda-bridge run: no such script: {script}", file=sys.stderr)
@@ -51,11 +53,25 @@ def _run(args: argparse.Namespace) -> int:
     from gda_bridge.cli.session import Session
 
     session = Session.from_config(args.config)
+    config = session.config
     try:
-        namespace = session.namespace  # analysis binds peak, maxval, ... here too
-        namespace["__file__"] = str(script)
-        sys.argv = [str(script), *args.script_args]
-        exec(compile(script.read_text(), str(script), "exec"), namespace)  # noqa: S102 - running the user's script
+        runner = ScriptRunner(
+            namespace=session.namespace,
+            script_paths=[*(config.script_paths if config else []), *args.script_path],
+            legacy_paths=[*(config.legacy_paths if config else []), *args.legacy_path],
+            mode=args.mode,
+            translate_imports=args.translate_imports,
+        )
+        try:
+            runner.run_startup([*(config.startup if config else []), *args.startup])
+            decision = runner.decide(script, script.read_text(encoding="utf-8", errors="surrogateescape"))
+            print(f"gda-bridge run: {script} runs as {decision.reason}", file=sys.stderr)
+            runner.run_file(script, args.script_args)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # the user's error, shown as the user's own frames
+            print(format_user_error(exc), file=sys.stderr)
+            return 1
         return 0
     finally:
         session.close()
@@ -98,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("sim-ioc", help="run the simulated beamline IOC (see gda-bridge sim-ioc --help)", add_help=False)
     run = sub.add_parser("run", help="run a script with the GDA commands and devices in its namespace")
     run.add_argument("--config", help="beamline configuration (TOML) whose devices the script sees")
+    run.add_argument("--mode", choices=["py2", "py3"], help="language of scripts no pragma or legacy path decides")
+    run.add_argument("--legacy-path", action="append", default=[], metavar="DIR", help="scripts under DIR are Python 2")
+    run.add_argument("--script-path", action="append", default=[], metavar="DIR", help="where `run \"name\"` looks")
+    run.add_argument("--startup", action="append", default=[], metavar="FILE", help="run FILE first (localStation.py)")
+    run.add_argument("--translate-imports", action="store_true", help="translate modules imported from legacy paths")
     run.add_argument("script")
     run.add_argument("script_args", nargs=argparse.REMAINDER)
     run.set_defaults(func=_run)

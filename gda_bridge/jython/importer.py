@@ -1,0 +1,192 @@
+"""Import hooks for legacy scripts: the ``gda.*`` / ``gdascripts.*`` shims and, when asked for,
+Python 2 translation of modules under the legacy script paths.
+
+``ShimFinder`` sits first in ``sys.meta_path`` (before JPype's finder, which would otherwise take
+``gda`` as the Java package and hand out Java classes that Python cannot subclass):
+
+- ``gda.x.y`` is served from ``shims/gda/x/y.py`` (or ``.../y/__init__.py``) when that file exists;
+  names a shim does not define fall back to the Java class of the same name
+  (``from gda.device.scannable import DummyScannable`` gives the Java core's class). A Java
+  package without a shim (``gda.device.sim``) is served as a module of its Java classes.
+  ``gda`` is never a real top-level package on ``sys.path``.
+- ``gdascripts.*`` is served from ``shims/gdascripts`` unless a real ``gdascripts`` package is on
+  the path (e.g. a beamline's copy of GDA's script library in a script folder): that one wins.
+- ``org.slf4j`` (LoggerFactory) maps to Python logging; ``org.python.*`` (Jython's own classes)
+  fails with a message saying so.
+- ``java.*`` / ``javax.*`` are left to JPype.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import logging
+import os
+import sys
+import types
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from gda_bridge.bridge import ensure_jvm, is_java_package, java_member, java_names
+
+log = logging.getLogger("gda_bridge.jython")
+
+SHIM_ROOT = Path(__file__).resolve().parent / "shims"
+_SHIM_TOPS = ("gda", "gdascripts")
+_EXTRA_SHIMS = {"org.slf4j": SHIM_ROOT / "org_slf4j.py"}
+
+
+def java_fallback(module_name: str) -> Callable[[str], Any]:
+    """A module ``__getattr__`` serving the Java classes of the package ``module_name``."""
+
+    def __getattr__(name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        member = java_member(module_name, name)
+        if member is None:
+            raise AttributeError(
+                f"{module_name}.{name} is not provided by gda-bridge (no shim and no Java class of "
+                "that name in the core); see docs/jython.md"
+            )
+        return member
+
+    return __getattr__
+
+
+def _shim_file(fullname: str) -> tuple[Path, bool] | None:
+    if fullname in _EXTRA_SHIMS:
+        return _EXTRA_SHIMS[fullname], False
+    base = SHIM_ROOT.joinpath(*fullname.split("."))
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py", True
+    module = base.with_suffix(".py")
+    if module.is_file():
+        return module, False
+    return None
+
+
+class _JavaPackageLoader(importlib.abc.Loader):
+    """A module whose attributes are the classes and subpackages of a Java package."""
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        name = module.__name__
+        module.__getattr__ = java_fallback(name)  # type: ignore[method-assign]
+        module.__dir__ = lambda: java_names(name)  # type: ignore[method-assign]
+        module.__all__ = [n for n in java_names(name) if n[:1].isupper()]
+
+
+class ShimFinder(importlib.abc.MetaPathFinder):
+    """Serves the ``gda``, ``gdascripts`` and ``org.slf4j`` modules legacy scripts import."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname == "org.python" or fullname.startswith("org.python."):
+            raise ImportError(
+                f"{fullname} is Jython's own Java API; gda-bridge runs scripts on CPython, where it "
+                "does not exist (catch Python exceptions instead of PyException)",
+                name=fullname,
+            )
+        top = fullname.partition(".")[0]
+        if top not in _SHIM_TOPS and fullname not in _EXTRA_SHIMS:
+            return None
+        if top == "gdascripts" and self._real_gdascripts(fullname):
+            return None
+        found = _shim_file(fullname)
+        if found is not None:
+            file, is_package = found
+            return importlib.util.spec_from_file_location(
+                fullname, file, submodule_search_locations=[] if is_package else None
+            )
+        if top == "gda" and is_java_package(fullname):
+            spec = importlib.machinery.ModuleSpec(fullname, _JavaPackageLoader(), is_package=True)
+            spec.submodule_search_locations = []
+            return spec
+        return None
+
+    @staticmethod
+    def _real_gdascripts(fullname: str) -> bool:
+        """True when gdascripts comes from a real library on sys.path, not from the shims."""
+        if fullname != "gdascripts":
+            parent = sys.modules.get("gdascripts")
+            return parent is not None and not _is_shim(parent)
+        return importlib.machinery.PathFinder.find_spec("gdascripts") is not None
+
+
+def _is_shim(module: types.ModuleType) -> bool:
+    file = getattr(module, "__file__", None)
+    return file is not None and Path(file).resolve().is_relative_to(SHIM_ROOT)
+
+
+class _TranslatingLoader(importlib.machinery.SourceFileLoader):
+    """Loads a legacy module through the Python 2 -> 3 translation (never from a .pyc, which
+    could hold an untranslated compilation)."""
+
+    def __init__(self, fullname: str, path: str, legacy_paths: Sequence[str]) -> None:
+        super().__init__(fullname, path)
+        self.legacy_paths = legacy_paths
+
+    def get_code(self, fullname: str) -> types.CodeType:
+        from gda_bridge.jython.translate import compile_script, decide_mode
+
+        path = self.get_filename(fullname)
+        text = Path(path).read_text(encoding="utf-8", errors="surrogateescape")
+        decision = decide_mode(path, text, self.legacy_paths)
+        log.info("importing %s as %s", fullname, decision.reason)
+        return compile_script(text, path, decision)
+
+
+class LegacyModuleFinder(importlib.abc.MetaPathFinder):
+    """Opt-in: modules found under a legacy script path are translated from Python 2 on import
+    (GDA itself never translated imported modules: only the console and `run` scripts)."""
+
+    def __init__(self, legacy_paths: Iterable[str | os.PathLike[str]]) -> None:
+        self.legacy_paths = [str(Path(p).resolve()) for p in legacy_paths]
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            return None
+        origin = Path(spec.origin).resolve()
+        if not any(origin.is_relative_to(p) for p in self.legacy_paths):
+            return None
+        loader = _TranslatingLoader(fullname, spec.origin, self.legacy_paths)
+        return importlib.util.spec_from_file_location(
+            fullname, spec.origin, loader=loader, submodule_search_locations=spec.submodule_search_locations
+        )
+
+
+_shim_finder = ShimFinder()
+
+
+def install_shims() -> None:
+    """Start the JVM and put the shim finder first in sys.meta_path (before JPype's)."""
+    ensure_jvm()
+    if _shim_finder in sys.meta_path:
+        sys.meta_path.remove(_shim_finder)
+    sys.meta_path.insert(0, _shim_finder)
+    _override_java_names()
+
+
+def _override_java_names() -> None:
+    """``java.lang.InterruptedException`` in scripts also catches aborted scans (see interrupts)."""
+    import java.lang  # type: ignore[import-not-found]  # JPype's Java package
+
+    from gda_bridge.jython.interrupts import exception_names
+
+    java.lang.InterruptedException = exception_names()["InterruptedException"]  # the Python class
+
+
+def enable_legacy_imports(legacy_paths: Iterable[str | os.PathLike[str]]) -> LegacyModuleFinder:
+    """Translate modules imported from under ``legacy_paths`` (placed after the shim finder)."""
+    finder = LegacyModuleFinder(legacy_paths)
+    at = sys.meta_path.index(_shim_finder) + 1 if _shim_finder in sys.meta_path else 0
+    sys.meta_path.insert(at, finder)
+    return finder

@@ -1,0 +1,1 @@
+"""gdascripts.messages: handle_messages."""

@@ -1,0 +1,1 @@
+"""gdascripts.pd: dummy_pds, time_pds, pd_gaussian."""

@@ -1,0 +1,1 @@
+"""gdascripts.scan: gdascans, specscans and installStandardScansWithProcessing."""

@@ -1,0 +1,3 @@
+# written for a session where localStation aliased these commands
+set_energy 8.5
+show_energy
