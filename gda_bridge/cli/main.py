@@ -44,7 +44,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gda_bridge.jython.runner import ScriptRunner, format_user_error
+    from gda_bridge.jython.runner import format_user_error
 
     script = Path(args.script)
     if not script.is_file():
@@ -53,17 +53,10 @@ def _run(args: argparse.Namespace) -> int:
     from gda_bridge.cli.session import Session
 
     session = Session.from_config(args.config)
-    config = session.config
     try:
-        runner = ScriptRunner(
-            namespace=session.namespace,
-            script_paths=[*(config.script_paths if config else []), *args.script_path],
-            legacy_paths=[*(config.legacy_paths if config else []), *args.legacy_path],
-            mode=args.mode,
-            translate_imports=args.translate_imports,
-        )
+        runner = session.make_runner(args.script_path, args.legacy_path, args.mode, args.translate_imports)
         try:
-            runner.run_startup([*(config.startup if config else []), *args.startup])
+            session.run_startup(args.startup)
             decision = runner.decide(script, script.read_text(encoding="utf-8", errors="surrogateescape"))
             print(f"gda-bridge run: {script} runs as {decision.reason}", file=sys.stderr)
             runner.run_file(script, args.script_args)
@@ -94,6 +87,7 @@ def _console(args: argparse.Namespace) -> int:
     try:
         if args.demo_devices:
             session.add_devices(demo_devices())
+        session.run_startup()
         names = sorted(k for k, v in session.namespace.items() if hasattr(v, "getPosition") and not isinstance(v, type))
         banner = "gda-bridge console: GDA commands (pos x 1, scan x 0 10 1 det 0.1, go peak, ls, help pos) or Python 3."
         if names:

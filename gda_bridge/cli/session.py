@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import gda_bridge.commands as commands
@@ -14,7 +14,8 @@ from gda_bridge.cli.files import ScanFiles, data_dir_for, snapshot_provider
 from gda_bridge.config import BeamlineConfig, create_devices, load_config
 from gda_bridge.devices import sim
 from gda_bridge.devices.base import format_value
-from gda_bridge.jython.translate import AliasRegistry, TranslationError, translate_source
+from gda_bridge.jython.runner import ScriptRunner, default_aliases
+from gda_bridge.jython.translate import TranslationError, translate_source
 from gda_bridge.scans.context import ScanContext, context
 
 log = logging.getLogger("gda_bridge.session")
@@ -33,7 +34,8 @@ class Session:
             self.namespace[name] = getattr(commands, name)
         for name in devices.__all__:
             self.namespace[name] = getattr(devices, name)
-        self.aliases = AliasRegistry()
+        self.runner: ScriptRunner | None = None
+        self.aliases = default_aliases()
         self.device_names: list[str] = []
         self._closers: list[Callable[[], None]] = []
         self._wire_files()
@@ -76,6 +78,31 @@ class Session:
         shown = format_value(device.getOutputFormat()[0], position) if device.getOutputFormat() else position
         self.ctx.output(f"Moving {name} to {shown}")
         commands.pos(device, position)
+
+    def make_runner(
+        self,
+        script_paths: Iterable[str | os.PathLike[str]] = (),
+        legacy_paths: Iterable[str | os.PathLike[str]] = (),
+        mode: str | None = None,
+        translate_imports: bool = False,
+    ) -> ScriptRunner:
+        """The session's script runner (`run "name"`, aliases, start-up scripts), on its namespace,
+        with the configuration's script and legacy paths before the given ones."""
+        config = self.config
+        self.runner = ScriptRunner(
+            namespace=self.namespace,
+            script_paths=[*(config.script_paths if config else []), *script_paths],
+            legacy_paths=[*(config.legacy_paths if config else []), *legacy_paths],
+            mode=mode,
+            translate_imports=translate_imports,
+            aliases=self.aliases,
+        )
+        return self.runner
+
+    def run_startup(self, extra: Iterable[str | os.PathLike[str]] = ()) -> None:
+        """Run the configuration's start-up scripts (localStation.py), then ``extra``."""
+        runner = self.runner or self.make_runner()
+        runner.run_startup([*(self.config.startup if self.config else []), *extra])
 
     def translate(self, text: str, filename: str = "<console>") -> str:
         """GDA command syntax (`pos x 1`) to Python; text it cannot translate is left for Python

@@ -56,7 +56,7 @@ def run_script(script: Path, cache_dir: str, work: Path) -> subprocess.Completed
     (work / "corpus.toml").write_text(CONFIG)
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "GDA_BRIDGE_DATA_DIR"},  # corpus.toml names the folder
         "PYTHONPATH": path,
         "GDA_BRIDGE_JVM_HEAP": "64m",
         "GDA_BRIDGE_CACHE_DIR": cache_dir,
