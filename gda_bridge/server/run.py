@@ -96,7 +96,7 @@ def build_service(opts: ServerOptions) -> Service:
     return Service(
         TokenStore(opts.tokens), QueueStore(opts.db), session.ctx, session.namespace,
         translate=opts.translate or (lambda text: session.translate(text, "<queue item>")),
-        scripts_dir=opts.scripts, startup=opts.startup, hold=opts.hold,
+        scripts_dir=opts.scripts, startup=opts.startup, prepare=session.run_startup, hold=opts.hold,
     )
 
 

@@ -67,6 +67,7 @@ class Service:
         translate: Callable[[str], str] = identity,
         scripts_dir: Path | None = None,
         startup: Path | None = None,
+        prepare: Callable[[], None] | None = None,
         hold: bool = False,
     ) -> None:
         self.tokens = tokens
@@ -84,7 +85,7 @@ class Service:
             ctx.next_scan_number = itertools.count(last + 1).__next__
         self.worker = Worker(
             store, ctx, namespace, self.hub.publish, translate=translate, scripts_dir=scripts_dir,
-            startup=startup, on_change=self._changed, held=hold or bool(interrupted),
+            startup=startup, prepare=prepare, on_change=self._changed, held=hold or bool(interrupted),
         )
         self._baton = Baton()
         self._baton_lock = threading.Lock()

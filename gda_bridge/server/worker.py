@@ -171,6 +171,7 @@ class Worker:
         translate: Callable[[str], str] = identity,
         scripts_dir: Path | None = None,
         startup: Path | None = None,
+        prepare: Callable[[], None] | None = None,
         on_change: Callable[[], None] = lambda: None,
         held: bool = False,
     ) -> None:
@@ -181,6 +182,7 @@ class Worker:
         self.translate = translate
         self.scripts_dir = scripts_dir
         self.startup = startup
+        self.prepare = prepare
         self.on_change = on_change
         self._cond = threading.Condition()
         self._pending = True
@@ -269,6 +271,8 @@ class Worker:
     def _main(self) -> None:
         try:
             ensure_jvm()
+            if self.prepare is not None:  # the configuration's start-up scripts, run GDA-style
+                self.prepare()
             if self.startup is not None:
                 self._exec_file(self.startup, [])
         except BaseException as exc:  # reported by start()
