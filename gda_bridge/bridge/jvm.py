@@ -87,6 +87,25 @@ def ensure_jvm() -> None:
         from gda_bridge.bridge import customizers
 
         customizers.install()
+        _forward_java_logging()
+
+
+@jpype.JImplements("gda.util.LogSink", deferred=True)
+class _PythonLogSink:
+    """The Java core's log records, into Python's logging as gda_bridge.java.<java logger>."""
+
+    @jpype.JOverride
+    def log(self, logger: str, level: int, message: str, thrown: str | None) -> None:
+        py_level = (logging.ERROR if level >= 1000 else logging.WARNING if level >= 900
+                    else logging.INFO if level >= 800 else logging.DEBUG)
+        target = logging.getLogger(f"gda_bridge.java.{logger}")
+        if target.isEnabledFor(py_level):
+            target.log(py_level, "%s%s", message, f"\n{thrown}" if thrown else "")
+
+
+def _forward_java_logging() -> None:
+    level = jpype.JClass("java.util.logging.Level")
+    jpype.JClass("gda.util.LogForwarder").install(_PythonLogSink(), level.INFO)
 
 
 def jclass(name: str) -> type:

@@ -814,7 +814,9 @@ public class ConcurrentScan {
             try {
                 l.scanEnded(this, end, failure);
             } catch (Throwable t) {
-                LOG.log(Level.WARNING, "scan listener " + l + " failed in scanEnded", t);
+                // After an abort a listener failing is expected (a pending Ctrl-C lands in it).
+                Level level = end == ScanStatus.COMPLETED_AFTER_STOP ? Level.FINE : Level.WARNING;
+                LOG.log(level, "scan listener " + l + " failed in scanEnded", t);
             }
         }
     }
