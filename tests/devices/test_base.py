@@ -14,26 +14,7 @@ from gda_bridge.devices import (
     ScannableMotionBase,
 )
 from gda_bridge.devices.sim import GaussianCounter, SimMotor, SimMultiField, SimZeroField
-
-
-class Temperature(ScannableMotionBase):
-    """A legacy-style subclass that never calls the base __init__."""
-
-    def __init__(self, name):
-        self.name = name
-        self.inputNames = [name]
-        self.outputFormat = ["%5.2f"]
-        self.level = 3
-        self._t = 20.0
-
-    def rawGetPosition(self):
-        return self._t
-
-    def rawAsynchronousMoveTo(self, t):
-        self._t = float(t)
-
-    def isBusy(self):
-        return False
+from tests.sample_devices import Temperature
 
 
 def test_subclass_without_base_init_has_gda_defaults_and_synced_bean_properties():
