@@ -111,6 +111,8 @@ def describe(devices: Sequence[ScanDevice]) -> tuple[DeviceDescription, ...]:
 
 def _split(value: Any, n: int) -> list[Any]:
     if n == 1:
+        if isinstance(value, (list, tuple)) and len(value) == 1:  # GDA allows [v] for one field
+            return [value[0]]
         return [value]
     if isinstance(value, np.ndarray) and value.ndim == 1 and value.size == n:
         return list(value)

@@ -300,3 +300,17 @@ def test_ctrl_c_during_pos_stops_the_move(ctx):
         pos(slow, 5)
     assert time.monotonic() - t0 < 0.8
     assert not slow.isBusy() and 0.0 < slow() < 1.0
+
+
+def test_a_one_field_device_may_return_its_position_as_a_list(ctx):
+    class ListPosition(ScannableMotionBase):
+        def __init__(self):
+            self.name, self.inputNames, self._p = "lp", ["lp"], 0.0
+
+        def rawGetPosition(self):
+            return [self._p]
+
+        def rawAsynchronousMoveTo(self, p):
+            self._p = float(p[0] if isinstance(p, list) else p)
+
+    assert scan(ListPosition(), 0, 1, 0.5)["lp"].tolist() == [0.0, 0.5, 1.0]
