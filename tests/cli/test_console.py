@@ -66,6 +66,11 @@ def test_ctrl_c_then_continue_completes_the_scan_and_history_is_kept(tmp_path):
     child.expect("Scan complete.")
     child.expect(PROMPT)
     assert _value(child, "lastScanDataPoint().num_points") == "5"
+    child.send("lastScanDataP\t")  # tab completes a command (and device names) from the namespace
+    child.expect("lastScanDataPoint")
+    child.sendline("().num_points")
+    child.expect(rf"Out\[{ANSI}\d+{ANSI}\]: {ANSI}5")
+    child.expect(PROMPT)
     child.sendline("exit")
     child.expect(pexpect.EOF)
     with sqlite3.connect(tmp_path / "home" / "console_history.sqlite") as db:
