@@ -185,9 +185,16 @@ def _tool_for(paths: tuple[str, ...]) -> Any:
     tool = _tools.get(paths)
     if tool is not None:
         return tool
+    from fissix import pytree
     from fissix.refactor import RefactoringTool
 
+    from gda_bridge.jython.translate._fastparse import FastDriver
+
     class _Tool(RefactoringTool):
+        def __init__(self, fixer_names: list[str]) -> None:
+            super().__init__(fixer_names)
+            self.driver = FastDriver(self.grammar, convert=pytree.convert, logger=self.logger)
+
         def get_fixers(self) -> tuple[list, list]:
             fixers = [_fixer(path) for path in self.fixers]
             fixers = [f for f in fixers if not f.explicit]
