@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fissix import pytree
@@ -39,6 +39,55 @@ def _decide(gram: Any, symbol: int, state: int, ilabel: int) -> tuple[int, int, 
     if (0, state) in arcs:
         return _POP, 0, 0
     return _FAIL, 0, 0
+
+
+class _Root(pytree.Node):
+    """The parsed file's root: whole-tree walks without a generator per level.
+
+    fissix walks the whole tree three times (``leaves`` for the bottom matcher, ``pre_order`` and
+    ``post_order`` for the other fixers); its recursive generators pass every node up through
+    one generator per ancestor. These walks visit the same nodes in the same order, and, like
+    the recursive ones, read a node's children list when they enter that node (a fixer may
+    replace nodes during the walk).
+    """
+
+    def leaves(self) -> Iterator[pytree.Leaf]:
+        stack = [iter(self.children)]
+        while stack:
+            for child in stack[-1]:
+                if isinstance(child, pytree.Leaf):
+                    yield child
+                else:
+                    stack.append(iter(child.children))
+                    break
+            else:
+                stack.pop()
+
+    def post_order(self) -> Iterator[pytree.Base]:
+        stack: list[tuple[pytree.Base, Iterator[pytree.Base]]] = [(self, iter(self.children))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if isinstance(child, pytree.Leaf):
+                    yield child
+                else:
+                    stack.append((child, iter(child.children)))
+                    break
+            else:
+                stack.pop()
+                yield node
+
+    def pre_order(self) -> Iterator[pytree.Base]:
+        yield self
+        stack = [iter(self.children)]
+        while stack:
+            for child in stack[-1]:
+                yield child
+                if not isinstance(child, pytree.Leaf):
+                    stack.append(iter(child.children))
+                    break
+            else:
+                stack.pop()
 
 
 class FastDriver(driver.Driver):
@@ -70,7 +119,10 @@ class FastDriver(driver.Driver):
         def pop() -> None:
             _type, _value, context, children = stack.pop()[2]
             # what pytree.convert does with a finished nonterminal: a lone child stands for it
-            new = children[0] if len(children) == 1 else make_node(_type, children, context=context)
+            if len(children) == 1:
+                new = children[0]
+            else:
+                new = (make_node if stack else _Root)(_type, children, context=context)
             if stack:
                 stack[-1][2][3].append(new)
             else:
