@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +31,20 @@ class PeakConfig:
     background: float = 100.0
     #: Counts per second of the beam monitor S3 ("mon") at nominal beam.
     monitor_rate: float = 1e4
+
+
+#: The event loop's timers wake up to ~1 ms late (epoll and libuv count milliseconds); the last
+#: stretch of a count is slept in a worker thread, whose sleep ends within ~0.1 ms of the deadline.
+_COARSE_MARGIN_S = 0.003
+
+
+async def precise_sleep(deadline: float) -> None:
+    """Sleep until ``deadline`` (``time.monotonic()``), to ~0.1 ms instead of the loop's ~1 ms."""
+    if deadline - time.monotonic() > _COARSE_MARGIN_S:
+        await asyncio.sleep(deadline - time.monotonic() - _COARSE_MARGIN_S)
+    remaining = deadline - time.monotonic()
+    if remaining > 0:
+        await asyncio.get_running_loop().run_in_executor(None, time.sleep, remaining)
 
 
 class SimScaler:
@@ -99,15 +114,14 @@ class SimScaler:
             self._task.cancel()
 
     async def _count(self, preset: float) -> None:
-        loop = asyncio.get_running_loop()
-        self._start = loop.time()
+        self._start = time.monotonic()
         for ch in self.counts[:3]:
             await ch.set(0)
         try:
-            await asyncio.sleep(preset)
+            await precise_sleep(self._start + preset)
             elapsed = preset
         except asyncio.CancelledError:
-            elapsed = min(preset, loop.time() - self._start)
+            elapsed = min(preset, time.monotonic() - self._start)
         finally:
             self._task = None
         beam = self._beam()
