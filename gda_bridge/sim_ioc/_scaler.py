@@ -33,20 +33,6 @@ class PeakConfig:
     monitor_rate: float = 1e4
 
 
-#: The event loop's timers wake up to ~1 ms late (epoll and libuv count milliseconds); the last
-#: stretch of a count is slept in a worker thread, whose sleep ends within ~0.1 ms of the deadline.
-_COARSE_MARGIN_S = 0.003
-
-
-async def precise_sleep(deadline: float) -> None:
-    """Sleep until ``deadline`` (``time.monotonic()``), to ~0.1 ms instead of the loop's ~1 ms."""
-    if deadline - time.monotonic() > _COARSE_MARGIN_S:
-        await asyncio.sleep(deadline - time.monotonic() - _COARSE_MARGIN_S)
-    remaining = deadline - time.monotonic()
-    if remaining > 0:
-        await asyncio.get_running_loop().run_in_executor(None, time.sleep, remaining)
-
-
 class SimScaler:
     """S1 "clock" = FREQ*TP; S2 "det" = Poisson(peak(motor) * TP * beam); S3 "mon" = Poisson(rate * TP * beam).
 
@@ -118,7 +104,7 @@ class SimScaler:
         for ch in self.counts[:3]:
             await ch.set(0)
         try:
-            await precise_sleep(self._start + preset)
+            await asyncio.sleep(preset)
             elapsed = preset
         except asyncio.CancelledError:
             elapsed = min(preset, time.monotonic() - self._start)
