@@ -33,6 +33,19 @@ class PeakConfig:
     monitor_rate: float = 1e4
 
 
+#: The last stretch of a count is waited for by yielding to the loop, not by a timer: timers and
+#: epoll count whole milliseconds, and a process that sleeps waits for a CPU again when it wakes.
+SPIN_S = 0.002
+
+
+async def _sleep_until(deadline: float) -> None:
+    """Sleep until ``deadline`` (``time.monotonic()``) to within a few microseconds."""
+    if deadline - time.monotonic() > SPIN_S:
+        await asyncio.sleep(deadline - time.monotonic() - SPIN_S)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0)
+
+
 class SimScaler:
     """S1 "clock" = FREQ*TP; S2 "det" = Poisson(peak(motor) * TP * beam); S3 "mon" = Poisson(rate * TP * beam).
 
@@ -104,7 +117,7 @@ class SimScaler:
         for ch in self.counts[:3]:
             await ch.set(0)
         try:
-            await asyncio.sleep(preset)
+            await _sleep_until(self._start + preset)
             elapsed = preset
         except asyncio.CancelledError:
             elapsed = min(preset, time.monotonic() - self._start)
