@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Callable
 
 from ._beamline import BeamlineConfig, SimBeamline
 from ._camera import CameraConfig
@@ -82,6 +83,15 @@ def _pin_to_loopback(port: int) -> None:
     })
 
 
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop if installed: it serves a CA request with about half the CPU of asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the IOC until SIGTERM/SIGINT; print one ready line on stdout once it accepts clients."""
     args = build_parser().parse_args(argv)
@@ -103,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
 
     try:
-        asyncio.run(serve(beamline.pvdb, port, ready))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(serve(beamline.pvdb, port, ready))
     except PortInUseError as ex:
         sys.stderr.write(f"sim-ioc: {ex}\n")
         return 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +31,19 @@ class PeakConfig:
     background: float = 100.0
     #: Counts per second of the beam monitor S3 ("mon") at nominal beam.
     monitor_rate: float = 1e4
+
+
+#: The last stretch of a count is waited for by yielding to the loop, not by a timer: timers and
+#: epoll count whole milliseconds, and a process that sleeps waits for a CPU again when it wakes.
+SPIN_S = 0.002
+
+
+async def _sleep_until(deadline: float) -> None:
+    """Sleep until ``deadline`` (``time.monotonic()``) to within a few microseconds."""
+    if deadline - time.monotonic() > SPIN_S:
+        await asyncio.sleep(deadline - time.monotonic() - SPIN_S)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0)
 
 
 class SimScaler:
@@ -99,15 +113,14 @@ class SimScaler:
             self._task.cancel()
 
     async def _count(self, preset: float) -> None:
-        loop = asyncio.get_running_loop()
-        self._start = loop.time()
+        self._start = time.monotonic()
         for ch in self.counts[:3]:
             await ch.set(0)
         try:
-            await asyncio.sleep(preset)
+            await _sleep_until(self._start + preset)
             elapsed = preset
         except asyncio.CancelledError:
-            elapsed = min(preset, loop.time() - self._start)
+            elapsed = min(preset, time.monotonic() - self._start)
         finally:
             self._task = None
         beam = self._beam()
