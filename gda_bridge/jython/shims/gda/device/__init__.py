@@ -10,6 +10,7 @@ from typing import Any
 
 from gda_bridge.bridge import is_device, jclass
 from gda_bridge.commands.devices import is_detector
+from gda_bridge.devices import DetectorBase
 from gda_bridge.jython.importer import java_fallback
 from gda_bridge.jython.interrupts import exception_names
 
@@ -50,12 +51,12 @@ class Detector(Scannable):
 
     _java = "gda.device.Detector"
     _check = staticmethod(lambda obj: is_device(obj) and is_detector(obj))
-    IDLE = 0
-    BUSY = 1
-    PAUSED = 2
-    STANDBY = 3
-    FAULT = 4
-    MONITORING = 5
+    IDLE = DetectorBase.IDLE
+    BUSY = DetectorBase.BUSY
+    PAUSED = DetectorBase.PAUSED
+    STANDBY = DetectorBase.STANDBY
+    FAULT = DetectorBase.FAULT
+    MONITORING = DetectorBase.MONITORING
 
 
 __all__ = ["DeviceException", "Detector", "Scannable", "ScannableMotion"]
