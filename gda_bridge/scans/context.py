@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,8 +32,8 @@ class ScanContext:
     on_ctrl_c: Callable[[Any], None] | None = None
     """Set by an interactive console: scans then run on a worker thread and Ctrl-C calls this
     with the running scan (to offer continue / pause / finish / abort) instead of aborting."""
-    _running: Any = None
-    _running_lock: threading.Lock = field(default_factory=threading.Lock)
+    running: Any = None
+    """The scan in progress (other threads pause or abort it through this), or None."""
     last_result: Any = None
 
     def __post_init__(self) -> None:
@@ -44,14 +43,6 @@ class ScanContext:
         """A new document stream whose only subscriber is the scan table."""
         self.stream = DocumentStream()
         self.stream.subscribe(ScanTable(lambda line: self.output(line), lambda: self.show_table))
-
-    def set_running(self, scan: Any) -> None:
-        with self._running_lock:
-            self._running = scan
-
-    @property
-    def running(self) -> Any:
-        return self._running
 
 
 _context = ScanContext()

@@ -217,7 +217,7 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     scan = JavaScan(args, defaults, command)
     result = ScanResult(command=scan.command, uid=uuid.uuid4().hex, scan_number=None, shape=scan.dimensions)
     docs = _ScanDocuments(scan, ctx, result)
-    ctx.set_running(scan)
+    ctx.running = scan
     ctx.last_result = result
     try:
         with interruptible():
@@ -237,7 +237,7 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
             else:
                 docs.stopped(None)
     finally:
-        ctx.set_running(None)
+        ctx.running = None
         for callback in list(ctx.after_scan):
             try:
                 callback(result)

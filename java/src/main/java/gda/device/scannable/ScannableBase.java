@@ -372,6 +372,15 @@ public abstract class ScannableBase implements Scannable {
         return new Object[] {position};
     }
 
+    /** {@link #toDoubleArray} for a position given to this device: the error names the device. */
+    protected double[] numericPosition(Object position) throws DeviceException {
+        try {
+            return toDoubleArray(position);
+        } catch (IllegalArgumentException e) {
+            throw new DeviceException(getName() + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A numeric position as a double[]; Numbers, numeric arrays and lists are accepted.
      *

@@ -86,12 +86,7 @@ public class SimMotor extends ScannableMotionBase {
 
     @Override
     public void rawAsynchronousMoveTo(Object internalPosition) throws DeviceException {
-        double[] values;
-        try {
-            values = toDoubleArray(internalPosition);
-        } catch (IllegalArgumentException e) {
-            throw new DeviceException(getName() + ": " + e.getMessage(), e);
-        }
+        double[] values = numericPosition(internalPosition);
         if (values.length != 1) {
             throw new DeviceException(getName() + ": expects one value, got " + describe(internalPosition));
         }

@@ -28,12 +28,7 @@ public class SimMultiField extends ScannableMotionBase {
 
     @Override
     public void rawAsynchronousMoveTo(Object internalPosition) throws DeviceException {
-        double[] values;
-        try {
-            values = toDoubleArray(internalPosition);
-        } catch (IllegalArgumentException e) {
-            throw new DeviceException(getName() + ": " + e.getMessage(), e);
-        }
+        double[] values = numericPosition(internalPosition);
         if (values.length < 2) {
             throw new DeviceException(getName() + ": expects 2 values, got " + describe(internalPosition));
         }
