@@ -1,8 +1,8 @@
-"""A simulated beamline IOC speaking real Channel Access on 127.0.0.1 (built on caproto's server).
+"""A simulated beamline IOC speaking real Channel Access on 127.0.0.1 (built on pcaspy's server).
 
 Run it with ``python -m gda_bridge.sim_ioc --prefix BL99:`` (or ``gda-bridge sim-ioc``), or from
 Python with :func:`start_ioc`. It never imports pyepics: it is the other end of the wire. Importing
-this package does not import caproto either; only the IOC process does.
+this package does not import pcaspy either; only the IOC process does.
 """
 
 from ._constants import LOOPBACK, READY_MARKER

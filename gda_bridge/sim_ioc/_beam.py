@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._channels import Double, Enum
+from ._fields import Field, double, enum
 
 NOMINAL_CURRENT_MA = 300.0
 
@@ -11,13 +11,13 @@ class SimBeam:
     """``ring:current`` (mA, settable) and ``shutter:control`` -> ``shutter:status``."""
 
     def __init__(self, current: float = NOMINAL_CURRENT_MA) -> None:
-        self.current = Double(value=current, units="mA", precision=2,
-                              doc="ring current (mA); put a value to simulate a beam dump")
-        self.status = Enum(value="Open", enum_strings=("Closed", "Open"), doc="shutter state")
-        self.control = Enum(value="Open", enum_strings=("Close", "Open"), action=self._on_control,
-                            doc="shutter command; status follows")
+        self.current = double(current, "ring current (mA); put a value to simulate a beam dump",
+                              units="mA", precision=2)
+        self.status = enum("Open", ("Closed", "Open"), "shutter state")
+        self.control = enum("Open", ("Close", "Open"), "shutter command; status follows",
+                            action=self._on_control)
 
-    def channels(self, prefix: str) -> dict[str, object]:
+    def fields(self, prefix: str) -> dict[str, Field]:
         return {
             f"{prefix}ring:current": self.current,
             f"{prefix}shutter:status": self.status,
@@ -31,5 +31,5 @@ class SimBeam:
             return 0.0
         return max(0.0, self.current.value) / NOMINAL_CURRENT_MA
 
-    async def _on_control(self, value: str) -> None:
-        await self.status.set("Open" if value == "Open" else "Closed")
+    def _on_control(self, value: str) -> None:
+        self.status.set("Open" if value == "Open" else "Closed")

@@ -8,8 +8,10 @@ import numpy as np
 
 from ._beam import SimBeam
 from ._camera import CameraConfig, SimCamera
+from ._fields import DBR_NAMES, Field
 from ._motor import MotorConfig, SimMotor
 from ._scaler import PeakConfig, SimScaler
+from ._scheduler import Scheduler
 
 
 def default_motors() -> list[MotorConfig]:
@@ -28,12 +30,13 @@ class BeamlineConfig:
 
 
 class SimBeamline:
-    """Builds the devices and their PV database (name -> caproto channel)."""
+    """Builds the devices and their PV database (name -> field); time runs on ``scheduler``."""
 
-    def __init__(self, config: BeamlineConfig) -> None:
+    def __init__(self, config: BeamlineConfig, scheduler: Scheduler | None = None) -> None:
         self.config = config
+        self.scheduler = scheduler or Scheduler()
         rng = np.random.default_rng(config.seed)
-        self.motors = {m.name: SimMotor(m) for m in config.motors}
+        self.motors = {m.name: SimMotor(m, self.scheduler) for m in config.motors}
         self.beam = SimBeam()
 
         def position(name: str) -> float:
@@ -42,18 +45,17 @@ class SimBeamline:
 
         cam = config.camera
         self.scaler = SimScaler("scaler1", config.peak, lambda: position(config.peak.motor),
-                                lambda: self.beam.intensity, rng)
+                                lambda: self.beam.intensity, rng, self.scheduler)
         self.camera = SimCamera(cam, lambda: (position(cam.motor_x), position(cam.motor_y)),
-                                lambda: self.beam.intensity, rng)
+                                lambda: self.beam.intensity, rng, self.scheduler)
         prefix = config.prefix
-        self.pvdb: dict[str, object] = {}
+        self.pvdb: dict[str, Field] = {}
         for motor in self.motors.values():
-            self.pvdb.update(motor.channels(prefix))
-        self.pvdb.update(self.scaler.channels(prefix))
-        self.pvdb.update(self.camera.channels(prefix))
-        self.pvdb.update(self.beam.channels(prefix))
+            self.pvdb.update(motor.fields(prefix))
+        self.pvdb.update(self.scaler.fields(prefix))
+        self.pvdb.update(self.camera.fields(prefix))
+        self.pvdb.update(self.beam.fields(prefix))
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(PV name, DBR type, what it is) for every PV, sorted by name."""
-        return sorted((name, ch.data_type.name, getattr(ch, "doc", ""))  # type: ignore[attr-defined]
-                      for name, ch in self.pvdb.items())
+        return sorted((name, DBR_NAMES[f.kind], f.doc) for name, f in self.pvdb.items())

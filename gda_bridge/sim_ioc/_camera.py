@@ -7,14 +7,14 @@ beam, on a noisy background.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._channels import Double, Enum, Integer, Short, String
+from ._fields import Field, Pending, double, enum, integer, short_array, string
+from ._scheduler import Scheduler, Timer
 
 log = logging.getLogger("gda_bridge.sim_ioc.camera")
 
@@ -45,76 +45,74 @@ class SimCamera:
     """``cam1:Acquire=1`` takes Single/Multiple/Continuous frames; a put completes when they are done."""
 
     def __init__(self, config: CameraConfig, positions: Callable[[], tuple[float, float]],
-                 beam: Callable[[], float], rng: np.random.Generator) -> None:
+                 beam: Callable[[], float], rng: np.random.Generator, scheduler: Scheduler) -> None:
         self.config = c = config
         self._positions = positions
         self._beam = beam
-        self._task: asyncio.Task[None] | None = None
+        self._scheduler = scheduler
+        self._next: Timer | None = None
+        self._acquiring: Pending | None = None
         n_pixels = c.size_x * c.size_y
         # A few background frames made once and cycled: Poisson noise per frame costs too much.
         self._backgrounds = rng.poisson(c.background, size=(4, c.size_y, c.size_x)).astype(np.float32)
         self._xs = np.arange(c.size_x, dtype=np.float32)
         self._ys = np.arange(c.size_y, dtype=np.float32)
 
-        self.acquire = Enum(value="Done", enum_strings=("Done", "Acquire"), action=self._on_acquire,
-                            doc="1 starts acquisition; a put completes when the frames are done")
-        self.acquire_rbv = Enum(value="Done", enum_strings=("Done", "Acquire"), doc="acquiring")
-        self.state = Enum(value="Idle", enum_strings=DETECTOR_STATES, doc="detector state")
-        self.cam_counter = Integer(value=0, doc="frames taken (cam)")
-        self.images_counter = Integer(value=0, doc="frames taken in this acquisition")
-        self.array_data = Short(value=np.zeros(n_pixels, dtype=np.int16), max_length=n_pixels,
-                                doc="last frame, X*Y uint16 served as DBR_SHORT")
-        self.unique_id = Integer(value=0, doc="id of the last frame")
-        self.image_counter = Integer(value=0, doc="frames received (image plugin)")
-        self.settings: dict[str, object] = {}
-        self._setting("AcquireTime", Double(value=0.1, precision=4, units="s", doc="exposure (s)"))
-        self._setting("AcquirePeriod", Double(value=0.0, precision=4, units="s",
-                                              doc="frame period (s); at least the exposure"))
-        self._setting("NumImages", Integer(value=1, doc="frames per acquisition in Multiple mode"))
-        self._setting("ImageMode", Enum(value="Single", enum_strings=IMAGE_MODES, doc="image mode"))
-        self._setting("DataType", Enum(value="UInt16", enum_strings=DATA_TYPES,
-                                       doc="pixel type (UInt16 only)"))
-        self.array_counter = Integer(value=0, action=self.cam_counter.set,
-                                     doc="frame counter; a put sets ArrayCounter_RBV")
+        self.acquire = enum("Done", ("Done", "Acquire"), "1 starts acquisition; a put completes when the "
+                            "frames are done", action=self._on_acquire)
+        self.acquire_rbv = enum("Done", ("Done", "Acquire"), "acquiring")
+        self.state = enum("Idle", DETECTOR_STATES, "detector state")
+        self.cam_counter = integer(0, "frames taken (cam)")
+        self.images_counter = integer(0, "frames taken in this acquisition")
+        self.array_data = short_array(n_pixels, "last frame, X*Y uint16 served as DBR_SHORT")
+        self.unique_id = integer(0, "id of the last frame")
+        self.image_counter = integer(0, "frames received (image plugin)")
+        self.settings: dict[str, Field] = {}
+        self._setting("AcquireTime", double(0.1, "exposure (s)", precision=4, units="s"))
+        self._setting("AcquirePeriod", double(0.0, "frame period (s); at least the exposure", precision=4,
+                                              units="s"))
+        self._setting("NumImages", integer(1, "frames per acquisition in Multiple mode"))
+        self._setting("ImageMode", enum("Single", IMAGE_MODES, "image mode"))
+        self._setting("DataType", enum("UInt16", DATA_TYPES, "pixel type (UInt16 only)"))
+        self.array_counter = integer(0, "frame counter; a put sets ArrayCounter_RBV", action=self._on_counter)
 
-    def _setting(self, name: str, channel: object) -> None:
+    def _setting(self, name: str, field: Field) -> None:
         """A setting with its _RBV twin; a put to the setting is echoed to the _RBV."""
-        rbv = type(channel)(value=channel.value, doc=f"{name} readback",
-                            **({"enum_strings": channel.enum_strings} if isinstance(channel, Enum) else {}))
+        rbv = Field(field.kind, field.value, doc=f"{name} readback", precision=field.precision,
+                    units=field.units, enums=field.enums)
 
-        async def echo(value: object) -> None:
-            await rbv.set(value)
+        def echo(value: object) -> None:
+            rbv.set(value)
 
-        channel.action = echo
-        self.settings[name] = channel
+        field.action = echo
+        self.settings[name] = field
         self.settings[f"{name}_RBV"] = rbv
 
-    def channels(self, prefix: str) -> dict[str, object]:
+    def fields(self, prefix: str) -> dict[str, Field]:
         c = self.config
         cam, image = f"{prefix}cam1:", f"{prefix}image1:"
-        pvs: dict[str, object] = {f"{cam}{name}": ch for name, ch in self.settings.items()}
+        pvs: dict[str, Field] = {f"{cam}{name}": ch for name, ch in self.settings.items()}
         const = {
             "ArraySizeX_RBV": c.size_x, "ArraySizeY_RBV": c.size_y, "SizeX_RBV": c.size_x,
             "SizeY_RBV": c.size_y, "MaxSizeX_RBV": c.size_x, "MaxSizeY_RBV": c.size_y,
         }
-        pvs.update({f"{cam}{name}": Integer(value=v, doc=name) for name, v in const.items()})
+        pvs.update({f"{cam}{name}": integer(v, name) for name, v in const.items()})
         pvs.update({
             f"{cam}Acquire": self.acquire, f"{cam}Acquire_RBV": self.acquire_rbv,
             f"{cam}DetectorState_RBV": self.state, f"{cam}ArrayCounter": self.array_counter,
             f"{cam}ArrayCounter_RBV": self.cam_counter,
             f"{cam}NumImagesCounter_RBV": self.images_counter,
-            f"{cam}Manufacturer_RBV": String(value="gda-bridge", doc="manufacturer"),
-            f"{cam}Model_RBV": String(value="simulated camera", doc="model"),
+            f"{cam}Manufacturer_RBV": string("gda-bridge", "manufacturer"),
+            f"{cam}Model_RBV": string("simulated camera", "model"),
             f"{image}ArrayData": self.array_data,
-            f"{image}ArraySize0_RBV": Integer(value=c.size_x, doc="frame width"),
-            f"{image}ArraySize1_RBV": Integer(value=c.size_y, doc="frame height"),
-            f"{image}ArraySize2_RBV": Integer(value=0, doc="third dimension (none)"),
-            f"{image}NDimensions_RBV": Integer(value=2, doc="dimensions"),
+            f"{image}ArraySize0_RBV": integer(c.size_x, "frame width"),
+            f"{image}ArraySize1_RBV": integer(c.size_y, "frame height"),
+            f"{image}ArraySize2_RBV": integer(0, "third dimension (none)"),
+            f"{image}NDimensions_RBV": integer(2, "dimensions"),
             f"{image}UniqueId_RBV": self.unique_id,
             f"{image}ArrayCounter_RBV": self.image_counter,
-            f"{image}DataType_RBV": Enum(value="UInt16", enum_strings=DATA_TYPES, doc="pixel type"),
-            f"{image}EnableCallbacks": Enum(value="Enable", enum_strings=("Disable", "Enable"),
-                                            doc="plugin enabled"),
+            f"{image}DataType_RBV": enum("UInt16", DATA_TYPES, "pixel type"),
+            f"{image}EnableCallbacks": enum("Enable", ("Disable", "Enable"), "plugin enabled"),
         })
         return pvs
 
@@ -133,43 +131,52 @@ class SimCamera:
         np.clip(image, 0, 65535, out=image)
         return image.astype(np.uint16)
 
-    async def _on_acquire(self, value: str) -> None:
-        if value == "Acquire":
-            if self._task is None:
-                self._task = asyncio.create_task(self._acquire())
-            await self._task
-        elif self._task is not None:
-            self._task.cancel()
+    def _on_counter(self, value: int) -> None:
+        self.cam_counter.set(value)
 
-    async def _acquire(self) -> None:
+    def _on_acquire(self, value: str) -> Pending | None:
+        if value == "Acquire":
+            if self._acquiring is None:
+                self._start()
+            return self._acquiring
+        if self._acquiring is not None:
+            self._end("Aborted")
+        return None
+
+    def _start(self) -> None:
         s = self.settings
-        mode = s["ImageMode"].value
-        count = {"Single": 1, "Multiple": max(1, s["NumImages"].value)}.get(mode)
+        count = {"Single": 1, "Multiple": max(1, s["NumImages"].value)}.get(s["ImageMode"].value)
         exposure = s["AcquireTime"].value
         period = max(exposure, s["AcquirePeriod"].value)
-        await self.acquire_rbv.set("Acquire")
-        await self.state.set("Acquire")
-        await self.images_counter.set(0)
-        final = "Idle"
-        try:
-            taken = 0
-            while count is None or taken < count:
-                await asyncio.sleep(exposure)
-                await self._publish(self.frame(exposure, self.unique_id.value))
-                taken += 1
-                await self.images_counter.set(taken)
-                if period > exposure and (count is None or taken < count):
-                    await asyncio.sleep(period - exposure)
-        except asyncio.CancelledError:
-            final = "Aborted"
-        finally:
-            self._task = None
-        await self.state.set(final)
-        await self.acquire_rbv.set("Done")
-        await self.acquire.set("Done")
+        self._acquiring = Pending()
+        self.acquire_rbv.set("Acquire")
+        self.state.set("Acquire")
+        self.images_counter.set(0)
 
-    async def _publish(self, frame: np.ndarray) -> None:
-        await self.array_data.set(frame.reshape(-1).view(np.int16))
-        await self.unique_id.set(self.unique_id.value + 1)
-        await self.image_counter.set(self.image_counter.value + 1)
-        await self.cam_counter.set(self.cam_counter.value + 1)
+        def expose_end() -> None:
+            self._publish(self.frame(exposure, self.unique_id.value))
+            taken = self.images_counter.value + 1
+            self.images_counter.set(taken)
+            if count is not None and taken >= count:
+                self._end("Idle")
+            else:
+                self._next = self._scheduler.call_later(period, expose_end)
+
+        self._next = self._scheduler.call_later(exposure, expose_end)
+
+    def _end(self, state: str) -> None:
+        timer, self._next = self._next, None
+        if timer is not None:
+            timer.cancel()
+        self.state.set(state)
+        self.acquire_rbv.set("Done")
+        self.acquire.set("Done")
+        acquiring, self._acquiring = self._acquiring, None
+        if acquiring is not None:
+            acquiring.fire()
+
+    def _publish(self, frame: np.ndarray) -> None:
+        self.array_data.set(frame.reshape(-1).view(np.int16))
+        self.unique_id.set(self.unique_id.value + 1)
+        self.image_counter.set(self.image_counter.value + 1)
+        self.cam_counter.set(self.cam_counter.value + 1)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
-from collections.abc import Callable
 
 from ._beamline import BeamlineConfig, SimBeamline
 from ._camera import CameraConfig
-from ._constants import LOOPBACK, READY_MARKER
+from ._constants import READY_MARKER
 from ._motor import MotorConfig
 from ._scaler import PeakConfig
 from ._server import PortInUseError, serve
@@ -72,26 +70,6 @@ def config_from_args(args: argparse.Namespace) -> BeamlineConfig:
     )
 
 
-def _pin_to_loopback(port: int) -> None:
-    """caproto reads its settings from the environment: keep searches, beacons and TCP on 127.0.0.1."""
-    os.environ.update({
-        "EPICS_CA_SERVER_PORT": str(port),
-        "EPICS_CAS_SERVER_PORT": str(port),
-        "EPICS_CAS_INTF_ADDR_LIST": LOOPBACK,
-        "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO",
-        "EPICS_CAS_BEACON_ADDR_LIST": LOOPBACK,
-    })
-
-
-def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop if installed: it serves a CA request with about half the CPU of asyncio's own loop."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the IOC until SIGTERM/SIGINT; print one ready line on stdout once it accepts clients."""
     args = build_parser().parse_args(argv)
@@ -103,18 +81,12 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(f"{name:<40} {dbr:<7} {doc}\n")
         return 0
 
-    port = _default_port() if args.port is None else args.port
-    _pin_to_loopback(port)
-
-    def ready(actual_port: int) -> None:
-        if actual_port != port:
-            _pin_to_loopback(actual_port)
-        sys.stdout.write(f"{READY_MARKER} prefix={args.prefix} port={actual_port} pvs={len(beamline.pvdb)}\n")
+    def ready(port: int) -> None:
+        sys.stdout.write(f"{READY_MARKER} prefix={args.prefix} port={port} pvs={len(beamline.pvdb)}\n")
         sys.stdout.flush()
 
     try:
-        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-            runner.run(serve(beamline.pvdb, port, ready))
+        serve(beamline.pvdb, beamline.scheduler, _default_port() if args.port is None else args.port, ready)
     except PortInUseError as ex:
         sys.stderr.write(f"sim-ioc: {ex}\n")
         return 2

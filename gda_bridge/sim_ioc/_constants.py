@@ -1,4 +1,4 @@
-"""Names shared by the IOC process and the code that starts it (no caproto import)."""
+"""Names shared by the IOC process and the code that starts it (no pcaspy import)."""
 
 LOOPBACK = "127.0.0.1"
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
-from ._channels import Double, Enum, Integer, String
+from ._fields import Field, Pending, double, enum, integer, string
+from ._scheduler import Scheduler, Timer
 
 log = logging.getLogger("gda_bridge.sim_ioc.motor")
 
@@ -41,18 +40,19 @@ class SimMotor:
     A put to VAL inside HLM/LLM sets DMOV=0 and MOVN=1 before anything else, moves at VELO
     (ACCL is served but the profile is linear), and completes when DMOV is back at 1. A put
     outside the limits sets LVIO=1 and completes at once with no motion, as the motor record
-    does. STOP (or SPMG=Stop/Pause) halts the motion where it is; a new VAL during a move
-    retargets it and every pending put completes when the motor stops.
+    does. STOP (or SPMG=Stop/Pause) halts the motion where it is. A plain put to VAL during a
+    move retargets it; a put-callback waits for the move in progress first, as the record does.
     """
 
-    def __init__(self, config: MotorConfig) -> None:
+    def __init__(self, config: MotorConfig, scheduler: Scheduler) -> None:
         c = config
         self.config = c
+        self._scheduler = scheduler
         self._dial = c.position
         self._offset = 0.0
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._task: asyncio.Task[None] | None = None
+        #: Fires when the motor stops; None while idle.
+        self._moving: Pending | None = None
+        self._tick: Timer | None = None
         # The current segment of motion, in dial coordinates; lets STOP find the position.
         self._seg_start = self._seg_target = c.position
         self._seg_t0 = 0.0
@@ -61,40 +61,39 @@ class SimMotor:
         self._switch_high = c.high_limit + c.switch_margin
 
         fmt = {"precision": c.precision, "units": c.units}
-        self.val = Double(value=c.position, check=self._check_target, action=self._on_val,
-                          doc="setpoint (user); a put completes when the move ends", **fmt)
-        self.rbv = Double(value=c.position, doc="readback (user)", **fmt)
-        self.drbv = Double(value=c.position, doc="readback (dial)", **fmt)
-        self.dmov = Integer(value=1, doc="done moving (1 = idle)")
-        self.movn = Integer(value=0, doc="moving (1 = moving)")
-        self.stop = Integer(value=0, action=self._on_stop, doc="1 halts the motion")
-        self.spmg = Enum(value="Go", enum_strings=("Stop", "Pause", "Move", "Go"),
-                         action=self._on_spmg, doc="Stop/Pause halt; Move/Go allow motion")
-        self.velo = Double(value=c.velocity, doc="velocity (units/s)", **fmt)
-        self.accl = Double(value=c.acceleration, doc="acceleration time (s); served only", precision=3)
-        self.hlm = Double(value=c.high_limit, doc="high soft limit (user)", **fmt)
-        self.llm = Double(value=c.low_limit, doc="low soft limit (user)", **fmt)
-        self.hls = Integer(value=0, doc="at high limit switch")
-        self.lls = Integer(value=0, doc="at low limit switch")
-        self.lvio = Integer(value=0, doc="1 when the last VAL was outside the soft limits")
-        self.rdbd = Double(value=c.deadband, doc="retry deadband (position tolerance)", **fmt)
-        self.egu = String(value=c.units, doc="engineering units")
-        self.prec = Integer(value=c.precision, doc="display precision")
-        self.desc = String(value=c.description or f"simulated motor {c.name}", doc="description")
-        self.off = Double(value=0.0, action=self._on_offset, doc="user offset (user = dial + OFF)", **fmt)
-        self.set_ = Enum(value="Use", enum_strings=("Use", "Set"),
-                         doc="Set: a put to VAL redefines the position (changes OFF), no motion")
-        self.dir = Enum(value="Pos", enum_strings=("Pos", "Neg"), doc="user direction (only Pos simulated)")
-        self.foff = Enum(value="Variable", enum_strings=("Variable", "Frozen"), doc="offset freeze switch")
-        self.tdir = Integer(value=0, doc="direction of last move (1 = positive)")
-        self.homf = Integer(value=0, doc="home forward (served only)")
-        self.homr = Integer(value=0, doc="home reverse (served only)")
-        self.twv = Double(value=1.0, doc="tweak step", **fmt)
-        self.twf = Integer(value=0, action=self._on_tweak_forward, doc="1 moves VAL+TWV")
-        self.twr = Integer(value=0, action=self._on_tweak_reverse, doc="1 moves VAL-TWV")
-        self.mres = Double(value=1e-5, doc="motor resolution", precision=6)
+        self.val = double(c.position, "setpoint (user); a put completes when the move ends",
+                          check=self._check_target, action=self._on_val, **fmt)
+        self.rbv = double(c.position, "readback (user)", **fmt)
+        self.drbv = double(c.position, "readback (dial)", **fmt)
+        self.dmov = integer(1, "done moving (1 = idle)")
+        self.movn = integer(0, "moving (1 = moving)")
+        self.stop = integer(0, "1 halts the motion", action=self._on_stop)
+        self.spmg = enum("Go", ("Stop", "Pause", "Move", "Go"), "Stop/Pause halt; Move/Go allow motion",
+                         action=self._on_spmg)
+        self.velo = double(c.velocity, "velocity (units/s)", **fmt)
+        self.accl = double(c.acceleration, "acceleration time (s); served only", precision=3)
+        self.hlm = double(c.high_limit, "high soft limit (user)", **fmt)
+        self.llm = double(c.low_limit, "low soft limit (user)", **fmt)
+        self.hls = integer(0, "at high limit switch")
+        self.lls = integer(0, "at low limit switch")
+        self.lvio = integer(0, "1 when the last VAL was outside the soft limits")
+        self.rdbd = double(c.deadband, "retry deadband (position tolerance)", **fmt)
+        self.egu = string(c.units, "engineering units")
+        self.prec = integer(c.precision, "display precision")
+        self.desc = string(c.description or f"simulated motor {c.name}", "description")
+        self.off = double(0.0, "user offset (user = dial + OFF)", action=self._on_offset, **fmt)
+        self.set_ = enum("Use", ("Use", "Set"), "Set: a put to VAL redefines the position (changes OFF), no motion")
+        self.dir = enum("Pos", ("Pos", "Neg"), "user direction (only Pos simulated)")
+        self.foff = enum("Variable", ("Variable", "Frozen"), "offset freeze switch")
+        self.tdir = integer(0, "direction of last move (1 = positive)")
+        self.homf = integer(0, "home forward (served only)")
+        self.homr = integer(0, "home reverse (served only)")
+        self.twv = double(1.0, "tweak step", **fmt)
+        self.twf = integer(0, "1 moves VAL+TWV", action=self._on_tweak_forward)
+        self.twr = integer(0, "1 moves VAL-TWV", action=self._on_tweak_reverse)
+        self.mres = double(1e-5, "motor resolution", precision=6)
 
-    def channels(self, prefix: str) -> dict[str, object]:
+    def fields(self, prefix: str) -> dict[str, Field]:
         """The record's PVs: ``{prefix}{name}`` is VAL, fields are ``{prefix}{name}.FIELD``."""
         base = f"{prefix}{self.config.name}"
         fields = {
@@ -106,7 +105,7 @@ class SimMotor:
             "HOMF": self.homf, "HOMR": self.homr, "TWV": self.twv, "TWF": self.twf, "TWR": self.twr,
             "MRES": self.mres,
         }
-        pvs: dict[str, object] = {base: self.val}
+        pvs: dict[str, Field] = {base: self.val}
         pvs.update({f"{base}.{field}": ch for field, ch in fields.items()})
         return pvs
 
@@ -116,12 +115,12 @@ class SimMotor:
         return self._dial_now() + self._offset
 
     def _dial_now(self) -> float:
-        if self._task is None or self._seg_duration <= 0:
+        if self._tick is None or self._seg_duration <= 0:
             return self._dial
-        frac = min(1.0, (asyncio.get_running_loop().time() - self._seg_t0) / self._seg_duration)
+        frac = min(1.0, (self._scheduler.now() - self._seg_t0) / self._seg_duration)
         return self._seg_start + (self._seg_target - self._seg_start) * frac
 
-    async def _check_target(self, value: float) -> bool:
+    def _check_target(self, value: float) -> bool:
         if self.set_.value == "Set":
             return True
         if self.spmg.value == "Stop":
@@ -131,124 +130,125 @@ class SimMotor:
         if violation:
             log.info("%s: VAL %s refused, outside soft limits (%s:%s)", self.config.name, value, lo, hi)
         if self.lvio.value != int(violation):
-            await self.lvio.set(int(violation))
+            self.lvio.set(int(violation))
         return not violation
 
-    async def _on_val(self, value: float) -> None:
+    def _on_val(self, value: float) -> Pending | None:
         if self.set_.value == "Set":
-            await self._redefine(value)
-            return
+            self._redefine(value)
+            return None
         if self.spmg.value == "Pause":
-            return
-        await self._start_move(value - self._offset)
-        await self._idle.wait()
+            return None
+        self._start_move(value - self._offset)
+        return self._moving
 
-    async def _start_move(self, target_dial: float) -> None:
-        if self._task is not None:
+    def _start_move(self, target_dial: float) -> None:
+        if self._moving is not None:
             # Retarget: halt the current segment without declaring the move done.
             self._dial = self._dial_now()
-            await self._cancel_task()
+            self._cancel_tick()
         else:
-            self._idle.clear()
-            await self.dmov.set(0)
-            await self.movn.set(1)
+            self._moving = Pending()
+            self.dmov.set(0)
+            self.movn.set(1)
         clamped = min(max(target_dial, self._switch_low), self._switch_high)
         direction = int(clamped > self._dial)
         if self.tdir.value != direction:
-            await self.tdir.set(direction)
+            self.tdir.set(direction)
         velocity = self.velo.value
         distance = abs(clamped - self._dial)
         duration = distance / velocity if velocity > 0 else 0.0
         if duration < INSTANT_MOVE_S:
             self._dial = clamped
-            await self._finish()
+            self._finish()
             return
         self._seg_start, self._seg_target, self._seg_duration = self._dial, clamped, duration
-        self._seg_t0 = asyncio.get_running_loop().time()
-        self._task = asyncio.create_task(self._motion())
+        self._seg_t0 = self._scheduler.now()
+        self._schedule_tick()
 
-    async def _motion(self) -> None:
-        loop = asyncio.get_running_loop()
-        tick = 1.0 / UPDATE_RATE_HZ
-        while True:
-            remaining = self._seg_t0 + self._seg_duration - loop.time()
-            if remaining <= 0:
-                break
-            await asyncio.sleep(min(tick, remaining))
-            if loop.time() < self._seg_t0 + self._seg_duration:
-                await self._post_position(self._dial_now())
-        self._task = None
+    def _schedule_tick(self) -> None:
+        end = self._seg_t0 + self._seg_duration
+        when = min(end, self._scheduler.now() + 1.0 / UPDATE_RATE_HZ)
+        self._tick = self._scheduler.call_at(when, self._on_tick)
+
+    def _on_tick(self) -> None:
+        if self._scheduler.now() < self._seg_t0 + self._seg_duration:
+            self._post_position(self._dial_now())
+            self._schedule_tick()
+            return
+        self._tick = None
         self._dial = self._seg_target
-        await self._finish()
+        self._finish()
 
-    async def _post_position(self, dial: float) -> None:
-        await self.drbv.set(dial)
-        await self.rbv.set(dial + self._offset)
+    def _cancel_tick(self) -> None:
+        tick, self._tick = self._tick, None
+        if tick is not None:
+            tick.cancel()
 
-    async def _finish(self) -> None:
+    def _post_position(self, dial: float) -> None:
+        self.drbv.set(dial)
+        self.rbv.set(dial + self._offset)
+
+    def _finish(self) -> None:
         """Post the final position, the limit switches, MOVN=0 and DMOV=1, then release waiters."""
-        await self._post_position(self._dial)
+        self._post_position(self._dial)
         at_high, at_low = int(self._dial >= self._switch_high), int(self._dial <= self._switch_low)
         if self.hls.value != at_high:
-            await self.hls.set(at_high)
+            self.hls.set(at_high)
         if self.lls.value != at_low:
-            await self.lls.set(at_low)
-        await self.movn.set(0)
-        await self.dmov.set(1)
-        self._idle.set()
+            self.lls.set(at_low)
+        self.movn.set(0)
+        self.dmov.set(1)
+        moving, self._moving = self._moving, None
+        if moving is not None:
+            moving.fire()
 
-    async def _cancel_task(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def halt(self) -> None:
+    def halt(self) -> None:
         """Stop where the motor is now; VAL becomes the stopped position, as the motor record does."""
-        if self._task is None:
+        if self._tick is None:
             return
         self._dial = self._dial_now()
-        await self._cancel_task()
-        await self.val.set(self._dial + self._offset)
-        await self._finish()
+        self._cancel_tick()
+        self.val.set(self._dial + self._offset)
+        self._finish()
         log.info("%s: stopped at %s", self.config.name, self.rbv.value)
 
-    async def _on_stop(self, value: int) -> None:
+    def _on_stop(self, value: int) -> None:
         if value:
-            await self.halt()
-            await self.stop.set(0)
+            self.halt()
+            self.stop.set(0)
 
-    async def _on_spmg(self, value: str) -> None:
+    def _on_spmg(self, value: str) -> None:
         if value in ("Stop", "Pause"):
-            await self.halt()
+            self.halt()
 
-    async def _on_tweak_forward(self, value: int) -> None:
-        await self._tweak(value, +1)
-        await self.twf.set(0)
+    def _on_tweak_forward(self, value: int) -> Pending | None:
+        self.twf.set(0)
+        return self._tweak(value, +1)
 
-    async def _on_tweak_reverse(self, value: int) -> None:
-        await self._tweak(value, -1)
-        await self.twr.set(0)
+    def _on_tweak_reverse(self, value: int) -> Pending | None:
+        self.twr.set(0)
+        return self._tweak(value, -1)
 
-    async def _tweak(self, value: int, sign: int) -> None:
+    def _tweak(self, value: int, sign: int) -> Pending | None:
         target = self.val.value + sign * self.twv.value
-        if value and await self._check_target(target):
-            await self.val.set(target)
-            await self._on_val(target)
+        if value and self._check_target(target):
+            self.val.set(target)
+            return self._on_val(target)
+        return None
 
-    async def _redefine(self, user_position: float) -> None:
+    def _redefine(self, user_position: float) -> None:
         """SET mode: make the current dial position read ``user_position`` by changing OFF."""
-        await self.off.set(user_position - self._dial)
-        await self._apply_offset(user_position - self._dial)
+        self.off.set(user_position - self._dial)
+        self._apply_offset(user_position - self._dial)
 
-    async def _on_offset(self, value: float) -> None:
-        await self._apply_offset(value)
+    def _on_offset(self, value: float) -> None:
+        self._apply_offset(value)
 
-    async def _apply_offset(self, offset: float) -> None:
+    def _apply_offset(self, offset: float) -> None:
         """Shift user coordinates: RBV, VAL and the user limits follow OFF (dial limits stay)."""
         delta, self._offset = offset - self._offset, offset
-        await self.hlm.set(self.hlm.value + delta)
-        await self.llm.set(self.llm.value + delta)
-        await self.val.set(self._dial + offset)
-        await self.rbv.set(self._dial + offset)
+        self.hlm.set(self.hlm.value + delta)
+        self.llm.set(self.llm.value + delta)
+        self.val.set(self._dial + offset)
+        self.rbv.set(self._dial + offset)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._channels import Double, Enum, Integer, String
+from ._fields import Field, Pending, double, enum, integer, string
+from ._scheduler import Scheduler, Timer
 
 log = logging.getLogger("gda_bridge.sim_ioc.scaler")
 
@@ -33,19 +32,6 @@ class PeakConfig:
     monitor_rate: float = 1e4
 
 
-#: The last stretch of a count is waited for by yielding to the loop, not by a timer: timers and
-#: epoll count whole milliseconds, and a process that sleeps waits for a CPU again when it wakes.
-SPIN_S = 0.002
-
-
-async def _sleep_until(deadline: float) -> None:
-    """Sleep until ``deadline`` (``time.monotonic()``) to within a few microseconds."""
-    if deadline - time.monotonic() > SPIN_S:
-        await asyncio.sleep(deadline - time.monotonic() - SPIN_S)
-    while time.monotonic() < deadline:
-        await asyncio.sleep(0)
-
-
 class SimScaler:
     """S1 "clock" = FREQ*TP; S2 "det" = Poisson(peak(motor) * TP * beam); S3 "mon" = Poisson(rate * TP * beam).
 
@@ -54,40 +40,40 @@ class SimScaler:
     """
 
     def __init__(self, name: str, peak: PeakConfig, position: Callable[[], float],
-                 beam: Callable[[], float], rng: np.random.Generator) -> None:
+                 beam: Callable[[], float], rng: np.random.Generator, scheduler: Scheduler) -> None:
         self.name = name
         self.peak = peak
         self._position = position
         self._beam = beam
         self._rng = rng
-        self._task: asyncio.Task[None] | None = None
+        self._scheduler = scheduler
+        self._end: Timer | None = None
+        self._counting: Pending | None = None
         self._start = 0.0
 
-        self.cnt = Enum(value="Done", enum_strings=("Done", "Count"), action=self._on_cnt,
-                        doc="1 counts for TP s; a put completes when counting ends")
-        self.cont = Enum(value="OneShot", enum_strings=("OneShot", "AutoCount"), doc="count mode (OneShot)")
-        self.tp = Double(value=1.0, precision=3, units="s", doc="preset time (s)")
-        self.t = Double(value=0.0, precision=3, units="s", doc="elapsed time of the last count (s)")
-        self.freq = Double(value=1e7, precision=0, units="Hz", doc="clock frequency (Hz)")
+        self.cnt = enum("Done", ("Done", "Count"), "1 counts for TP s; a put completes when counting ends",
+                        action=self._on_cnt)
+        self.cont = enum("OneShot", ("OneShot", "AutoCount"), "count mode (OneShot)")
+        self.tp = double(1.0, "preset time (s)", precision=3, units="s")
+        self.t = double(0.0, "elapsed time of the last count (s)", precision=3, units="s")
+        self.freq = double(1e7, "clock frequency (Hz)", units="Hz")
         names = {1: "clock", 2: "det", 3: "mon"}
-        self.counts = [Integer(value=0, doc=f"counts of channel {i}") for i in range(1, N_CHANNELS + 1)]
-        self.names = [String(value=names.get(i, ""), doc=f"name of channel {i}")
-                      for i in range(1, N_CHANNELS + 1)]
-        self.presets = [Integer(value=0, doc="preset (served only)") for _ in range(N_CHANNELS)]
-        self.gates = [Enum(value="N", enum_strings=("N", "Y"), doc="gate (served only)")
-                      for _ in range(N_CHANNELS)]
+        self.counts = [integer(0, f"counts of channel {i}") for i in range(1, N_CHANNELS + 1)]
+        self.names = [string(names.get(i, ""), f"name of channel {i}") for i in range(1, N_CHANNELS + 1)]
+        self.presets = [integer(0, "preset (served only)") for _ in range(N_CHANNELS)]
+        self.gates = [enum("N", ("N", "Y"), "gate (served only)") for _ in range(N_CHANNELS)]
         self.extra = {
-            "TP1": Double(value=1.0, precision=3, doc="auto-count time (served only)"),
-            "RATE": Double(value=10.0, doc="display rate (served only)"),
-            "RAT1": Double(value=10.0, doc="auto-count display rate (served only)"),
-            "DLY": Double(value=0.0, doc="delay (served only)"),
-            "DLY1": Double(value=0.0, doc="auto-count delay (served only)"),
-            "EGU": String(value="s", doc="time units"),
+            "TP1": double(1.0, "auto-count time (served only)", precision=3),
+            "RATE": double(10.0, "display rate (served only)"),
+            "RAT1": double(10.0, "auto-count display rate (served only)"),
+            "DLY": double(0.0, "delay (served only)"),
+            "DLY1": double(0.0, "auto-count delay (served only)"),
+            "EGU": string("s", "time units"),
         }
 
-    def channels(self, prefix: str) -> dict[str, object]:
+    def fields(self, prefix: str) -> dict[str, Field]:
         base = f"{prefix}{self.name}"
-        pvs: dict[str, object] = {
+        pvs: dict[str, Field] = {
             base: self.cnt, f"{base}.CNT": self.cnt, f"{base}.CONT": self.cont, f"{base}.TP": self.tp,
             f"{base}.T": self.t, f"{base}.FREQ": self.freq,
         }
@@ -104,28 +90,32 @@ class SimScaler:
         p = self.peak
         return p.background + p.rate * math.exp(-4 * math.log(2) * ((position - p.centre) / p.fwhm) ** 2)
 
-    async def _on_cnt(self, value: str) -> None:
+    def _on_cnt(self, value: str) -> Pending | None:
         if value == "Count":
-            if self._task is None:
-                self._task = asyncio.create_task(self._count(self.tp.value))
-            await self._task
-        elif self._task is not None:
-            self._task.cancel()
+            if self._counting is None:
+                self._start_count(self.tp.value)
+            return self._counting
+        if self._counting is not None:
+            self._end_count(min(self.tp.value, self._scheduler.now() - self._start))
+        return None
 
-    async def _count(self, preset: float) -> None:
-        self._start = time.monotonic()
+    def _start_count(self, preset: float) -> None:
+        self._counting = Pending()
+        self._start = self._scheduler.now()
         for ch in self.counts[:3]:
-            await ch.set(0)
-        try:
-            await _sleep_until(self._start + preset)
-            elapsed = preset
-        except asyncio.CancelledError:
-            elapsed = min(preset, time.monotonic() - self._start)
-        finally:
-            self._task = None
+            ch.set(0)
+        self._end = self._scheduler.call_at(self._start + preset, lambda: self._end_count(preset))
+
+    def _end_count(self, elapsed: float) -> None:
+        end, self._end = self._end, None
+        if end is not None:
+            end.cancel()
         beam = self._beam()
-        await self.counts[0].set(int(round(self.freq.value * elapsed)))
-        await self.counts[1].set(int(self._rng.poisson(self.peak_rate(self._position()) * elapsed * beam)))
-        await self.counts[2].set(int(self._rng.poisson(self.peak.monitor_rate * elapsed * beam)))
-        await self.t.set(elapsed)
-        await self.cnt.set("Done")
+        self.counts[0].set(int(round(self.freq.value * elapsed)))
+        self.counts[1].set(int(self._rng.poisson(self.peak_rate(self._position()) * elapsed * beam)))
+        self.counts[2].set(int(self._rng.poisson(self.peak.monitor_rate * elapsed * beam)))
+        self.t.set(elapsed)
+        self.cnt.set("Done")
+        counting, self._counting = self._counting, None
+        if counting is not None:
+            counting.fire()

@@ -137,3 +137,23 @@ def test_huge_velocity_moves_are_near_instant_with_monitors_open(m3: str) -> Non
     assert get(m3 + ".RBV") == pytest.approx(0.29)
     dmov.disconnect()
     rbv.disconnect()
+
+
+def test_plain_put_retargets_a_move_and_a_second_put_callback_waits_for_it(m3: str) -> None:
+    movn = Recorder(m3 + ".MOVN")
+    first_done, second_done = threading.Event(), threading.Event()
+    val = epics.get_pv(m3 + ".VAL", connect=True)
+    val.put(5.0, callback=lambda **_: first_done.set(), use_complete=True)
+    movn.wait_for(lambda v: v == 1)
+    put(m3 + ".VAL", 0.3, wait=False)  # retarget: the first put now ends at 0.3
+    assert first_done.wait(5)
+    assert get(m3 + ".RBV") == pytest.approx(0.3)
+    movn.clear()
+    val.put(0.9, callback=lambda **_: second_done.set(), use_complete=True)
+    movn.wait_for(lambda v: v == 1)
+    val.put(0.5, callback=lambda **_: second_done.set(), use_complete=True)  # held while moving
+    assert second_done.wait(5)
+    movn.wait_for(lambda v: v == 0)
+    put(m3 + ".VAL", 0.5)  # queued behind the move to 0.9, then a move to 0.5
+    assert get(m3 + ".RBV") == pytest.approx(0.5)
+    movn.disconnect()

@@ -1,0 +1,150 @@
+"""The simulation's PVs: a typed value, what a client's put does, and when its put-callback ends.
+
+A model (motor, scaler, camera) owns :class:`Field` objects and changes them with :meth:`Field.set`,
+which posts a monitor update once the field is served. A client put goes through
+:meth:`Field.client_put`: ``check`` may refuse the value (it is then not stored), ``action`` runs
+after the value is stored and may return a :class:`Pending`; the client's put-callback completes
+when that fires, as a real record completes a put only when its processing ends (the motor
+record's VAL at the end of the move, the scaler's CNT at the end of the count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+Check = Callable[[Any], bool]
+Action = Callable[[Any], "Pending | None"]
+Poster = Callable[["Field"], None]
+
+#: Channel Access type of each kind of field (the DBR name ``--list-pvs`` shows).
+DBR_NAMES = {"float": "DOUBLE", "int": "LONG", "short": "SHORT", "enum": "ENUM", "string": "STRING"}
+
+
+class Pending:
+    """Something a put-callback waits for; the model calls :meth:`fire` once it is over."""
+
+    __slots__ = ("fired", "_callbacks")
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._callbacks: list[Callable[[], None]] = []
+
+    def then(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when this fires (at once if it has)."""
+        if self.fired:
+            callback()
+        else:
+            self._callbacks.append(callback)
+
+    def fire(self) -> None:
+        if self.fired:
+            return
+        self.fired = True
+        callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
+
+
+class Field:
+    """One PV. Enum values are their strings on this side and their index on the wire."""
+
+    def __init__(self, kind: str, value: Any, *, doc: str, precision: int = 0, units: str = "",
+                 enums: Sequence[str] = (), count: int = 1, check: Check | None = None,
+                 action: Action | None = None) -> None:
+        if kind not in DBR_NAMES:
+            raise ValueError(f"unknown field kind {kind!r}")
+        self.kind = kind
+        self.doc = doc
+        self.precision = precision
+        self.units = units
+        self.enums = tuple(enums)
+        self.count = count
+        self.check = check
+        self.action = action
+        self.value = value
+        self._post: Poster | None = None
+
+    @property
+    def completes_later(self) -> bool:
+        """Whether a put-callback may wait for the action (every field with an action may)."""
+        return self.action is not None
+
+    def bind(self, post: Poster) -> None:
+        """Called by the server once the field is served: later :meth:`set` calls post monitors."""
+        self._post = post
+
+    def wire_value(self) -> Any:
+        """The value as the CA server holds it."""
+        if self.kind == "enum":
+            return self.enums.index(self.value)
+        return self.value
+
+    def from_wire(self, value: Any) -> Any:
+        if self.kind == "enum":
+            return self.enums[int(value)] if 0 <= int(value) < len(self.enums) else self.value
+        if self.kind == "float":
+            return float(value)
+        if self.kind == "int":
+            return int(value)
+        if self.kind == "string":
+            return str(value)
+        return np.asarray(value, dtype=np.int16)
+
+    def set(self, value: Any) -> None:
+        """Update from the simulation (no check, no action); a monitor update is posted."""
+        self.value = value
+        if self._post is not None:
+            self._post(self)
+
+    def client_put(self, wire_value: Any) -> Pending | None:
+        """A client wrote ``wire_value``: check, store, act. Returns what its put-callback waits for."""
+        value = self.from_wire(wire_value)
+        if self.check is not None and not self.check(value):
+            return None
+        self.set(value)
+        return self.action(value) if self.action is not None else None
+
+    def pcaspy_info(self) -> dict[str, Any]:
+        """This field's entry in a pcaspy PV database."""
+        info: dict[str, Any] = {"type": self.kind, "value": self.wire_value()}
+        if self.kind == "enum":
+            info["enums"] = list(self.enums)
+        if self.kind == "float":
+            info["prec"] = self.precision
+        if self.units:
+            info["unit"] = self.units
+        if self.count != 1:
+            info["count"] = self.count
+        if self.completes_later:
+            info["asyn"] = True
+        return info
+
+
+def double(value: float, doc: str, **kw: Any) -> Field:
+    """A DBF_DOUBLE field."""
+    return Field("float", float(value), doc=doc, **kw)
+
+
+def integer(value: int, doc: str, **kw: Any) -> Field:
+    """A DBF_LONG field."""
+    return Field("int", int(value), doc=doc, **kw)
+
+
+def enum(value: str, choices: Sequence[str], doc: str, **kw: Any) -> Field:
+    """A DBF_ENUM field; ``value`` and later values are choice strings."""
+    if value not in choices:
+        raise ValueError(f"{value!r} is not one of {list(choices)}")
+    return Field("enum", value, enums=choices, doc=doc, **kw)
+
+
+def string(value: str, doc: str, **kw: Any) -> Field:
+    """A DBF_STRING field (40 characters on the wire)."""
+    return Field("string", str(value), doc=doc, **kw)
+
+
+def short_array(length: int, doc: str) -> Field:
+    """A DBF_SHORT waveform: uint16 images are served so, as areaDetector does."""
+    return Field("short", np.zeros(length, dtype=np.int16), count=length, doc=doc)
