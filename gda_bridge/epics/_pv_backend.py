@@ -144,6 +144,31 @@ def _on_get_done(args: Any) -> None:
 _GET_DONE = dbr.make_callback(_on_get_done, dbr.event_handler_args)
 
 
+def _on_monitor_event(args: Any) -> None:
+    if args.status != dbr.ECA_NORMAL:
+        return
+    try:
+        value = _decode(args)
+    except Exception:  # never raise into libca's thread
+        log.exception("cannot decode a monitor update")
+        return
+    args.usr._value_changed(value)
+
+
+# pyepics' PV monitors format and dispatch every update through several layers on the CA thread,
+# holding the GIL that the scan thread needs; this callback decodes the value and hands it over.
+_MONITOR_EVENT = dbr.make_callback(_on_monitor_event, dbr.event_handler_args)
+
+_thread_state = threading.local()
+
+
+def _attach_context() -> None:
+    """Join libca's initial context once per thread (the Java scan thread is new to CA)."""
+    if not getattr(_thread_state, "attached", False):
+        ca.use_initial_context()
+        _thread_state.attached = True
+
+
 def done_completion(what: str) -> Completion:
     completion = Completion(what)
     completion.finish()
@@ -159,15 +184,21 @@ class Channel:
         self.device = device
         #: Called with each monitored value on a CA thread; may be set after construction.
         self.on_value = on_value
+        self._monitor = monitor
+        self._subscription: ctypes.c_void_p | None = None
+        self._native: tuple[int, int] = (dbr.DOUBLE, 1)
         self._connected = threading.Event()
         self._was_connected = False
         self._last: Any = None
-        self.pv = epics.PV(pvname, auto_monitor=monitor, connection_callback=self._on_connection,
-                           callback=self._value_changed if monitor else None,
+        self.pv = epics.PV(pvname, auto_monitor=False, connection_callback=self._on_connection,
                            connection_timeout=CONNECTION_TIMEOUT)
 
-    def _on_connection(self, pvname: str | None = None, conn: bool = False, **_: Any) -> None:
+    def _on_connection(self, pvname: str | None = None, conn: bool = False, pv: Any = None, **_: Any) -> None:
         if conn:
+            chid = pv.chid
+            self._native = (ca.field_type(chid), ca.element_count(chid))
+            if self._monitor and self._subscription is None:
+                self._subscribe(chid)  # libca renews it by itself after a reconnection
             self._connected.set()
             if self._was_connected:
                 log.info("%s: %s reconnected", self.device, self.pvname)
@@ -176,9 +207,17 @@ class Channel:
         self._connected.clear()
         log.warning("%s: lost connection to %s", self.device, self.pvname)
 
-    def _value_changed(self, value: Any = None, **_: Any) -> None:
-        if value is None:
+    def _subscribe(self, chid: Any) -> None:
+        ftype, count = self._native
+        handle = ctypes.c_void_p()
+        status = ca.libca.ca_create_subscription(ftype, count, chid, dbr.DBE_VALUE | dbr.DBE_ALARM,
+                                                 _MONITOR_EVENT, ctypes.py_object(self), ctypes.byref(handle))
+        if status != dbr.ECA_NORMAL:
+            log.warning("%s: cannot monitor %s: %s", self.device, self.pvname, ca.message(status))
             return
+        self._subscription = handle
+
+    def _value_changed(self, value: Any) -> None:
         self._last = value
         if self.on_value is not None:
             self.on_value(value)
@@ -202,15 +241,14 @@ class Channel:
     def request(self, count: int | None = None) -> _GetRequest:
         """Send a read (native type, ``count`` elements or all); wait with :meth:`result`."""
         self._require_connection()
-        ca.use_initial_context()  # the caller may be a thread CA has not seen (the Java scan thread)
-        chid = self.pv.chid
-        ftype, n = ca.field_type(chid), ca.element_count(chid)
+        _attach_context()
+        ftype, n = self._native
         if count is not None:
             n = max(1, min(n, count))
         request = _GetRequest(self.pvname)
         with _in_flight_lock:
             _in_flight.add(request)
-        status = ca.libca.ca_array_get_callback(ftype, n, chid, _GET_DONE, ctypes.py_object(request))
+        status = ca.libca.ca_array_get_callback(ftype, n, self.pv.chid, _GET_DONE, ctypes.py_object(request))
         if status != dbr.ECA_NORMAL:
             with _in_flight_lock:
                 _in_flight.discard(request)
@@ -244,9 +282,8 @@ class Channel:
         self._require_connection()
         if not isinstance(value, numbers.Real):
             raise DeviceError(f"{self.device}: {value!r} for {self.pvname} is not a number")
-        chid = self.pv.chid
-        ftype = ca.field_type(chid)
-        if ftype == dbr.STRING or ca.element_count(chid) != 1:
+        ftype, count = self._native
+        if ftype == dbr.STRING or count != 1:
             raise DeviceError(f"{self.device}: {self.pvname} is not a numeric scalar PV")
         data = (dbr.Map[ftype] * 1)()
         data[0] = value if ftype in (dbr.FLOAT, dbr.DOUBLE) else int(value)
@@ -254,8 +291,8 @@ class Channel:
         request = _PutRequest(completion, self.pvname)
         with _in_flight_lock:
             _in_flight.add(request)
-        ca.use_initial_context()  # the caller may be a thread CA has not seen (the Java scan thread)
-        status = ca.libca.ca_array_put_callback(ftype, 1, chid, data, _PUT_DONE, ctypes.py_object(request))
+        _attach_context()
+        status = ca.libca.ca_array_put_callback(ftype, 1, self.pv.chid, data, _PUT_DONE, ctypes.py_object(request))
         if status != dbr.ECA_NORMAL:
             with _in_flight_lock:
                 _in_flight.discard(request)
@@ -265,13 +302,17 @@ class Channel:
         return completion
 
     def disconnect(self) -> None:
+        subscription, self._subscription = self._subscription, None
+        if subscription is not None:
+            _attach_context()
+            ca.libca.ca_clear_subscription(subscription)
         self.pv.disconnect()
 
 
 def connect_all(channels: Iterable[Channel], timeout: float, device: str) -> None:
     """Wait until every channel is connected; else raise ONE DeviceError naming every PV that failed."""
     channels = list(channels)
-    ca.use_initial_context()
+    _attach_context()
     ca.flush_io()
     deadline = time.monotonic() + timeout
     for ch in channels:
