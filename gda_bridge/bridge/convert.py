@@ -22,6 +22,9 @@ def _jdouble() -> Any:
 
 def to_java_position(value: Any) -> Any:
     """A Python position as Java sees it: Double, double[], Object[] or null."""
+    kind = type(value)
+    if kind is float or kind is int:  # the common case, once per device per point: no ABC checks
+        return _jdouble()(float(value))
     if value is None:
         return None
     if isinstance(value, bool):

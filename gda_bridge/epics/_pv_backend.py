@@ -280,7 +280,7 @@ class Channel:
         It fails (DeviceError on ``wait``) if the put fails or the channel disconnects first.
         """
         self._require_connection()
-        if not isinstance(value, numbers.Real):
+        if type(value) is not float and not isinstance(value, numbers.Real):
             raise DeviceError(f"{self.device}: {value!r} for {self.pvname} is not a number")
         ftype, count = self._native
         if ftype == dbr.STRING or count != 1:
