@@ -12,6 +12,7 @@ runs. A busy port is refused, never replaced by another one.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -27,6 +28,8 @@ from ._scheduler import Scheduler
 
 log = logging.getLogger("gda_bridge.sim_ioc")
 
+#: prctl option: the kernel's allowance for waking a sleeping thread late (50 µs by default).
+PR_SET_TIMERSLACK = 29
 #: Longest wait for a request before the loop looks at its timers and its stop flag again (s).
 IDLE_WAIT = 0.1
 
@@ -77,6 +80,14 @@ def _pin_to_loopback(port: int, beacon_port: int, max_array_bytes: int) -> None:
 def _max_array_bytes(fields: dict[str, Field]) -> int:
     largest = max((f.count * 8 for f in fields.values()), default=0)
     return max(16 * 1024 * 1024, largest + 64 * 1024)
+
+
+def _fine_timers() -> None:
+    """Let the kernel wake this process on time: a count of TP=1 ms must not end 50-100 µs late."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        log.debug("cannot set the timer slack (not Linux?)")
 
 
 def serve(fields: dict[str, Field], scheduler: Scheduler, port: int, on_ready: Callable[[int], None]) -> None:
@@ -134,6 +145,7 @@ def serve(fields: dict[str, Field], scheduler: Scheduler, port: int, on_ready: C
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, stop)
+    _fine_timers()
     on_ready(port)
     try:
         while not stopping:
