@@ -140,9 +140,18 @@ class Session:
         self.device_names += [n for n in found if n not in self.device_names]
 
     def close(self) -> None:
+        """End the session: its own closers (files, analysis), then every configured device that
+        has ``close()`` (EPICS drivers drop their channels, so stopping an IOC afterwards is quiet)."""
         for close in reversed(self._closers):
             close()
         self._closers.clear()
+        for name in reversed(self.device_names):
+            close_device = getattr(self.namespace.get(name), "close", None)
+            if callable(close_device):
+                try:
+                    close_device()
+                except Exception:
+                    log.warning("closing %s failed", name, exc_info=True)
 
 
 def demo_devices() -> dict[str, Any]:

@@ -35,6 +35,7 @@ def test_demo_scans_the_simulated_epics_beamline_and_leaves_nothing_running(data
     assert f"Moving m1 to {peak_at:.4f}" in out.stdout
     files = sorted(data_dir.glob("bl99-*.nxs"))
     assert len(files) == 2 and "IOC stopped." in out.stdout
+    assert "lost connection" not in out.stderr  # the devices let go of their channels first
     leftover = subprocess.run(["pgrep", "-f", "gda_bridge.sim_ioc --prefix DEMO:"], capture_output=True)
     assert leftover.returncode == 1, "the demo left its IOC running"
 
