@@ -82,6 +82,9 @@ class JavaScan:
             self._slices.append((at, at + w))
             at += w
         self._flatten = jpype.JClass("gda.scan.PointValues").flatten
+        # Python devices' values come from their adapters: a scan of Python devices only needs
+        # nothing from the Java point but its index (each crossing costs at every point).
+        self._python_only = all(a is not None for a in self._adapters)
 
     def _describe(self) -> list[ScanDevice]:
         out = []
@@ -134,9 +137,13 @@ class JavaScan:
             on_interrupt(None)
             clear_interrupt()
 
-    def point_values(self, positions: Any) -> list[Any]:
-        """One value per device: a Python device's own last value, a Java device's from one packed
-        array (its full conversion only where the packed numbers have gaps, e.g. text)."""
+    def point_values(self, point: Any) -> list[Any]:
+        """One value per device of a ScanDataPoint: a Python device's own last value, a Java
+        device's from one packed array (its full conversion only where the packed numbers have
+        gaps, e.g. text)."""
+        if self._python_only:
+            return [adapter.last for adapter in self._adapters]
+        positions = point.positions()
         numbers = np.asarray(self._flatten(positions, self._widths)).tolist()
         values = []
         for i, (adapter, (lo, hi)) in enumerate(zip(self._adapters, self._slices, strict=True)):
@@ -174,6 +181,7 @@ class _Listener:
         self.scan = scan
         self.on_start = on_start
         self.on_point = on_point
+        self.one_dimensional = len(scan.dimensions) == 1
 
     def scanStarted(self, jscan: Any) -> None:
         try:
@@ -184,8 +192,9 @@ class _Listener:
 
     def pointDone(self, point: Any) -> None:
         try:
-            indices = tuple(np.asarray(point.indices()).tolist())
-            self.on_point(int(point.index()), indices, self.scan.point_values(point.positions()))
+            index = int(point.index())
+            indices = (index,) if self.one_dimensional else tuple(np.asarray(point.indices()).tolist())
+            self.on_point(index, indices, self.scan.point_values(point))
         except KeyboardInterrupt:
             interrupted()
             raise
