@@ -323,8 +323,18 @@ def connect_all(channels: Iterable[Channel], timeout: float, device: str) -> Non
                           f"{timeout:g} s: {', '.join(missing)}")
 
 
+class Reads:
+    """Reads of several PVs in flight together (sent at once); :meth:`results` waits for them."""
+
+    def __init__(self, channels: list[Channel]) -> None:
+        self.channels = channels
+        self._requests = [ch.request() for ch in channels]
+        ca.flush_io()
+
+    def results(self, timeout: float = READ_TIMEOUT) -> list[Any]:
+        return [ch.result(r, timeout) for ch, r in zip(self.channels, self._requests, strict=True)]
+
+
 def get_many(channels: list[Channel], timeout: float = READ_TIMEOUT) -> list[Any]:
     """Read several PVs with one round trip: all requests go out before any reply is awaited."""
-    requests = [ch.request() for ch in channels]
-    ca.flush_io()
-    return [ch.result(r, timeout) for ch, r in zip(channels, requests, strict=True)]
+    return Reads(channels).results(timeout)

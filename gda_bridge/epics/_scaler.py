@@ -7,7 +7,15 @@ import logging
 from gda_bridge.core.errors import DeviceError
 from gda_bridge.devices import DetectorBase
 
-from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
+from ._pv_backend import (
+    CONNECTION_TIMEOUT,
+    Channel,
+    Completion,
+    Reads,
+    connect_all,
+    done_completion,
+    get_many,
+)
 
 log = logging.getLogger("gda_bridge.epics")
 
@@ -20,7 +28,9 @@ class EpicsScaler(DetectorBase):
 
     ``channels`` picks the channels read out, by NMn name or 1-based number; by default every
     channel among the first ``n_channels`` that has a name. ``readout`` returns a float for one
-    channel, else a list of floats in the order of ``extraNames``.
+    channel, else a list of floats in the order of ``extraNames``. The counts are requested as
+    soon as ``waitWhileBusy`` sees the count end, so in a scan they travel while the engine
+    reads the motors; ``readout`` collects them.
     """
 
     def __init__(self, name: str, pv: str, *, channels: list[str | int] | None = None,
@@ -45,6 +55,8 @@ class EpicsScaler(DetectorBase):
         self._preset = float(self._tp.get())
         super().setCollectionTime(self._preset)
         self._count: Completion = done_completion(f"{name}: count")
+        #: Reads of the counts, sent when the last count ended; taken by the next readout.
+        self._counts_read: Reads | None = None
 
     def _select(self, labels: list[str], wanted: list[str | int] | None) -> list[int]:
         if wanted is None:
@@ -69,6 +81,7 @@ class EpicsScaler(DetectorBase):
         if preset != self._preset:
             self._tp.put_complete(preset, f"{self.name}: set TP to {preset:g}").wait(self.settle_timeout)
             self._preset = preset
+        self._counts_read = None
         self._count = self._cnt.put_complete(1, f"{self.name}: count for {preset:g} s")
 
     def getStatus(self) -> int:
@@ -77,10 +90,15 @@ class EpicsScaler(DetectorBase):
         return self.FAULT if self._count.failed else self.IDLE
 
     def waitWhileBusy(self, timeout: float | None = None) -> None:
-        self._count.wait(self._preset * 1.5 + self.settle_timeout if timeout is None else timeout)
+        count = self._count
+        count.wait(self._preset * 1.5 + self.settle_timeout if timeout is None else timeout)
+        if self._counts_read is None and count is self._count:
+            # The record posts the counts before it completes the put: they are final now.
+            self._counts_read = Reads(self._counts)
 
     def readout(self) -> float | list[float]:
-        values = [float(v) for v in get_many(self._counts)]
+        reads, self._counts_read = self._counts_read, None
+        values = [float(v) for v in (reads.results() if reads is not None else get_many(self._counts))]
         return values[0] if len(values) == 1 else values
 
     def getDataDimensions(self) -> tuple[int, ...]:

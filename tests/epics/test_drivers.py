@@ -150,6 +150,22 @@ def test_scaler_counts_for_the_collection_time_and_sees_the_peak(sim_ioc: SimIOC
         det.close()
 
 
+def test_scaler_readout_gives_the_counts_of_the_latest_count(sim_ioc: SimIOC) -> None:
+    """The counts are fetched when a count ends; a new count must not return the older ones."""
+    scaler = EpicsScaler("ct", sim_ioc.pv("scaler1"), channels=["clock"])
+    try:
+        scaler.setCollectionTime(0.01)
+        scaler.collectData()
+        scaler.waitWhileBusy()  # sends the reads of this count's values
+        scaler.setCollectionTime(0.02)
+        scaler.collectData()
+        scaler.waitWhileBusy()
+        assert scaler.readout() == pytest.approx(2e5)  # FREQ 1e7 x 0.02 s, not x 0.01 s
+        assert scaler.readout() == pytest.approx(2e5)  # read again: still that count
+    finally:
+        scaler.close()
+
+
 def test_area_detector_frames_are_uint16_and_follow_the_motor(sim_ioc: SimIOC, m1: EpicsMotor) -> None:
     cam = AreaDetector("cam", sim_ioc.prefix)
     try:
