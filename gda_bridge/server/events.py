@@ -21,8 +21,10 @@ from gda_bridge.server.models import ColumnInfo, ScanPointEvent, ScanStartEvent,
 
 log = logging.getLogger("gda_bridge.server")
 
-CLIENT_QUEUE = 2000
-"""Events buffered per WebSocket client before it starts losing them."""
+CLIENT_QUEUE = 20_000
+"""Events buffered per WebSocket client before it starts losing them (a few MB at most). The
+engine makes a point in ~20-30 µs, faster than the server encodes and sends one, so a burst of a
+few thousand points must fit here for a client that does keep up."""
 
 
 class Subscriber:
