@@ -82,8 +82,8 @@ class JavaScan:
             self._slices.append((at, at + w))
             at += w
         self._flatten = jpype.JClass("gda.scan.PointValues").flatten
-        # Python devices' values come from their adapters: a scan of Python devices only needs
-        # nothing from the Java point but its index (each crossing costs at every point).
+        # Python devices' values come from their adapters: a scan of Python devices needs nothing
+        # from the Java point but its index (each crossing costs, at every point).
         self._python_only = all(a is not None for a in self._adapters)
 
     def _describe(self) -> list[ScanDevice]:

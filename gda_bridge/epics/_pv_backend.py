@@ -161,6 +161,9 @@ _MONITOR_EVENT = dbr.make_callback(_on_monitor_event, dbr.event_handler_args)
 
 _thread_state = threading.local()
 
+#: Channels libca holds a pointer to for their monitor callbacks, kept alive until disconnect().
+_subscribed: set[Channel] = set()
+
 
 def _attach_context() -> None:
     """Join libca's initial context once per thread (the Java scan thread is new to CA)."""
@@ -216,6 +219,8 @@ class Channel:
             log.warning("%s: cannot monitor %s: %s", self.device, self.pvname, ca.message(status))
             return
         self._subscription = handle
+        with _in_flight_lock:
+            _subscribed.add(self)
 
     def _value_changed(self, value: Any) -> None:
         self._last = value
@@ -306,6 +311,8 @@ class Channel:
         if subscription is not None:
             _attach_context()
             ca.libca.ca_clear_subscription(subscription)
+            with _in_flight_lock:
+                _subscribed.discard(self)
         self.pv.disconnect()
 
 
