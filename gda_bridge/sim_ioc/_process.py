@@ -109,14 +109,21 @@ def client_environment(ports: Iterable[int]) -> dict[str, str]:
     }
 
 
-def _port_free(port: int) -> bool:
-    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-        with socket.socket(socket.AF_INET, kind) as probe:
-            try:
-                probe.bind((LOOPBACK, port))
-            except OSError:
-                return False
+def port_bindable(kind: socket.SocketKind, port: int) -> bool:
+    """Whether ``port`` of this kind (TCP or UDP) is free on 127.0.0.1.
+
+    No SO_REUSEADDR: a bind succeeds only if nobody holds the port.
+    """
+    with socket.socket(socket.AF_INET, kind) as probe:
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError:
+            return False
     return True
+
+
+def _port_free(port: int) -> bool:
+    return port_bindable(socket.SOCK_STREAM, port) and port_bindable(socket.SOCK_DGRAM, port)
 
 
 def reserve_ports(count: int) -> list[int]:

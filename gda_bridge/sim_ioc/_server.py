@@ -24,6 +24,7 @@ from typing import Any
 
 from ._constants import LOOPBACK
 from ._fields import Field
+from ._process import port_bindable, reserve_ports
 from ._scheduler import Scheduler
 
 log = logging.getLogger("gda_bridge.sim_ioc")
@@ -38,31 +39,15 @@ class PortInUseError(OSError):
     """The requested Channel Access port is taken."""
 
 
-def _bindable(kind: socket.SocketKind, port: int) -> bool:
-    # No SO_REUSEADDR: a bind succeeds only if nobody holds the port.
-    with socket.socket(socket.AF_INET, kind) as probe:
-        try:
-            probe.bind((LOOPBACK, port))
-        except OSError:
-            return False
-    return True
-
-
 def choose_port(requested: int) -> int:
     """``requested`` if both its TCP and UDP ports are free on 127.0.0.1; with 0, a free pair."""
-    if requested:
-        if not _bindable(socket.SOCK_STREAM, requested):
-            raise PortInUseError(f"TCP port {LOOPBACK}:{requested} is in use")
-        if not _bindable(socket.SOCK_DGRAM, requested):
-            raise PortInUseError(f"UDP port {LOOPBACK}:{requested} is in use")
-        return requested
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind((LOOPBACK, 0))
-            port = probe.getsockname()[1]
-        if _bindable(socket.SOCK_DGRAM, port) and _bindable(socket.SOCK_STREAM, port):
-            return port
-    raise PortInUseError("no free TCP+UDP port pair found on 127.0.0.1")
+    if not requested:
+        return reserve_ports(1)[0]
+    if not port_bindable(socket.SOCK_STREAM, requested):
+        raise PortInUseError(f"TCP port {LOOPBACK}:{requested} is in use")
+    if not port_bindable(socket.SOCK_DGRAM, requested):
+        raise PortInUseError(f"UDP port {LOOPBACK}:{requested} is in use")
+    return requested
 
 
 def _pin_to_loopback(port: int, beacon_port: int, max_array_bytes: int) -> None:
