@@ -160,3 +160,28 @@ def test_caproto_thermo_sim_settles_only_with_the_rule(thermo: str) -> None:
     finally:
         plain.close()
         settled.close()
+
+
+def test_the_settle_rule_comes_from_the_configuration_file(tmp_path, tc: str) -> None:  # noqa: ANN001
+    from gda_bridge.config import create_devices, load_config
+
+    path = tmp_path / "beamline.toml"
+    path.write_text(f"""
+[vars]
+tc = "{tc}"
+
+[devices.tc]
+driver = "pv_scannable"
+setpoint = "{{tc}}SP"
+readback = "{{tc}}T"
+tolerance = {TOLERANCE}
+stable_for = 0.3
+settle_time = 0.05
+""")
+    tc1 = create_devices(load_config(path))["tc"]
+    try:
+        assert (tc1.stable_for, tc1.settle_time) == (0.3, 0.05)
+        tc1.moveTo(305.0)
+        assert outside(samples_after(tc + "T", 0.8), 305.0) == []
+    finally:
+        tc1.close()
