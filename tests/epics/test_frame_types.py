@@ -191,3 +191,27 @@ def test_a_frame_format_change_mid_scan_fails_the_scan(ctx, iocs) -> None:  # no
         cam.close()
         m1.close()
         ramp_camera(ioc, "Float64")
+
+
+def test_a_colour_scan_stores_ny_nx_3_frames(ctx, documents, iocs, nexus_files) -> None:  # noqa: ANN001
+    ioc = iocs("UInt8")
+    ramp_camera(ioc, "UInt8", "RGB1")
+    caput(ioc.pv("m1.VELO"), 1e6)
+    m1 = EpicsMotor("m1", ioc.pv("m1"))
+    cam = AreaDetector("cam", ioc.prefix)
+    try:
+        assert cam.getDataDimensions() == (NY, NX, 3)
+        scan(m1, 0, 1, 1, cam, 0.001)
+    finally:
+        cam.close()
+        m1.close()
+        ramp_camera(ioc, "UInt8", "Mono")
+    last_uid = epics.caget(ioc.pv("image1:UniqueId_RBV"), use_monitor=False) - 1  # the Mono frame after
+    expected = np.stack([ramp(NY, NX, "UInt8", uid, colours=3) for uid in (last_uid - 1, last_uid)])
+    got = np.stack([p.data["cam"] for p in documents if isinstance(p, ScanPoint)])
+    np.testing.assert_array_equal(got, expected)
+    stacks = [s for s in frames_in_file(nexus_files) if s.ndim == 4]
+    assert stacks
+    for stored in stacks:
+        assert stored.dtype == np.uint8 and stored.shape == (2, NY, NX, 3)
+        np.testing.assert_array_equal(stored, expected)
