@@ -61,6 +61,7 @@ def tc(sim_ioc: SimIOC) -> Iterator[str]:
 
 
 def test_tolerance_alone_arrives_while_the_readback_still_rings(tc: str) -> None:
+    caput(tc + "DECAY", 1.0)  # the swing stays above the tolerance for 3 s, even on a busy machine
     tc1 = PVScannable("tc", tc + "SP", tc + "T", tolerance=TOLERANCE)
     try:
         tc1.moveTo(310.0)
@@ -145,7 +146,7 @@ def thermo() -> Iterator[str]:
 
 
 def test_caproto_thermo_sim_settles_only_with_the_rule(thermo: str) -> None:
-    for pv, value in (("K", 0.5), ("Tvar", 5.0), ("omega", 9.42)):  # 1.5 Hz, 0.5 s damping
+    for pv, value in (("K", 1.0), ("Tvar", 5.0), ("omega", 9.42)):  # 1.5 Hz, 1 s damping
         caput(thermo + pv, value)
     plain = PVScannable("th", thermo + "SP", thermo + "I", tolerance=TOLERANCE)
     settled = PVScannable("th", thermo + "SP", thermo + "I", tolerance=TOLERANCE, stable_for=0.5)
@@ -155,7 +156,7 @@ def test_caproto_thermo_sim_settles_only_with_the_rule(thermo: str) -> None:
         assert len(outside(early, 50.0)) >= 2, early  # arrived while it still swings
         settled.moveTo(60.0)
         values = samples_after(thermo + "I", 1.5)
-        assert len(values) >= 10
+        assert len(values) >= 5
         assert outside(values, 60.0) == []
     finally:
         plain.close()
