@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="gda-bridge sim-ioc",
         description="A simulated beamline IOC speaking Channel Access on 127.0.0.1: motors (motor "
-                    "record fields), a scaler, an areaDetector camera, the ring current and a shutter.")
+                    "record fields), a scaler, an areaDetector camera, the ring current, a shutter and a "
+                    "temperature controller.")
     p.add_argument("--prefix", default="BL99:", help="PV name prefix (default: %(default)s)")
     p.add_argument("--port", type=int, default=None,
                    help="CA server port, TCP and UDP (default: $EPICS_CAS_SERVER_PORT, "
