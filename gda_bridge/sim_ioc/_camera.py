@@ -53,6 +53,9 @@ class CameraConfig:
     background: float = 20.0
     #: Initial cam1:DataType; ArrayData's Channel Access type is the one areaDetector uses for it.
     data_type: str = "UInt16"
+    #: Whether ArrayData holds X*Y*3 elements, so RGB1/RGB2/RGB3 frames fit (an IOC's NELEMENTS);
+    #: every read of it then costs the server three times as much.
+    colour: bool = False
 
     def __post_init__(self) -> None:
         if self.data_type not in WAVEFORM_KINDS:
@@ -85,7 +88,8 @@ class SimCamera:
         self.images_counter = integer(0, "frames taken in this acquisition")
         kind = WAVEFORM_KINDS[c.data_type]
         self._wire_dtype = WIRE_DTYPES[kind]
-        self.array_data = waveform(kind, 3 * n_pixels, f"last frame (X*Y pixels, X*Y*3 in colour), "
+        self.array_data = waveform(kind, (3 if c.colour else 1) * n_pixels,
+                                   f"last frame ({'X*Y*3' if c.colour else 'X*Y'} elements), "
                                    f"served as DBR_{DBR_NAMES[kind]}")
         self.data_type_rbv = enum(c.data_type, DATA_TYPES, "pixel type of the last frame")
         self.color_mode_rbv = enum("Mono", COLOR_MODES, "colour mode of the last frame")
@@ -102,9 +106,9 @@ class SimCamera:
         self._setting("NumImages", integer(1, "frames per acquisition in Multiple mode"))
         self._setting("ImageMode", enum("Single", IMAGE_MODES, "image mode"))
         self._setting("DataType", enum(c.data_type, DATA_TYPES, "pixel type of the next frames"))
-        self._setting("ColorMode", enum("Mono", COLOR_MODES, "colour mode of the next frames (Mono, RGB1, "
-                                        "RGB2, RGB3; others are refused)",
-                                        check=lambda mode: mode in SERVED_COLOR_MODES))
+        served = SERVED_COLOR_MODES if c.colour else ("Mono",)
+        self._setting("ColorMode", enum("Mono", COLOR_MODES, f"colour mode of the next frames ({', '.join(served)}; "
+                                        "others are refused)", check=lambda mode: mode in served))
         self._setting("SimMode", enum("Spot", SIM_MODES, "picture: Spot (follows the motors) or Ramp "
                                       "(a known pattern)"))
         self.array_counter = integer(0, "frame counter; a put sets ArrayCounter_RBV", action=self._on_counter)

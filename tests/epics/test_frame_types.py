@@ -41,7 +41,8 @@ def iocs() -> Iterator[dict[str, SimIOC]]:
 
     def ioc(ioc_type: str) -> SimIOC:
         if ioc_type not in started:
-            started[ioc_type] = ioc_pool().start(args=("--frame-size", f"{NX}x{NY}", "--data-type", ioc_type))
+            started[ioc_type] = ioc_pool().start(args=("--frame-size", f"{NX}x{NY}", "--data-type", ioc_type,
+                                                       "--colour"))
         return started[ioc_type]
 
     yield ioc  # type: ignore[misc]

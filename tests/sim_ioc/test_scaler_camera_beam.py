@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from gda_bridge.sim_ioc import SimIOC
+from gda_bridge.sim_ioc.testing import ioc_pool
 
 
 def put(pvname: str, value: object) -> None:
@@ -104,16 +105,23 @@ def test_multiple_mode_takes_num_images_before_the_put_completes(sim_ioc: SimIOC
         put(sim_ioc.pv("cam1:ImageMode"), 0)
 
 
+@pytest.fixture(scope="module")
+def colour_ioc():  # noqa: ANN201
+    """A simulated beamline whose ArrayData holds colour frames (--colour)."""
+    ioc = ioc_pool().start(args=("--frame-size", "256x192", "--colour"))
+    yield ioc
+    ioc.stop()
+
+
 @pytest.fixture
-def ramp_mode(sim_ioc: SimIOC):  # noqa: ANN201
-    """The camera in Ramp mode for one test; back to Spot, UInt16, Mono afterwards."""
-    put(sim_ioc.pv("cam1:SimMode"), "Ramp")
-    put(sim_ioc.pv("cam1:AcquireTime"), 0.001)
-    put(sim_ioc.pv("cam1:ImageMode"), 0)
-    yield sim_ioc
-    for pv, value in (("SimMode", "Spot"), ("DataType", "UInt16"), ("ColorMode", "Mono")):
-        put(sim_ioc.pv(f"cam1:{pv}"), value)
-    put(sim_ioc.pv("cam1:Acquire"), 1)
+def ramp_mode(colour_ioc: SimIOC):  # noqa: ANN201
+    """The colour camera in Ramp mode for one test; back to UInt16 Mono afterwards."""
+    put(colour_ioc.pv("cam1:SimMode"), "Ramp")
+    put(colour_ioc.pv("cam1:AcquireTime"), 0.001)
+    put(colour_ioc.pv("cam1:ImageMode"), 0)
+    yield colour_ioc
+    for pv, value in (("DataType", "UInt16"), ("ColorMode", "Mono")):
+        put(colour_ioc.pv(f"cam1:{pv}"), value)
 
 
 def raw_frame(ioc: SimIOC) -> tuple[np.ndarray, dict[str, object]]:
@@ -160,7 +168,10 @@ def test_colour_frames_follow_areadetector_layouts(ramp_mode: SimIOC, mode: str,
     np.testing.assert_array_equal(rgb, ramp(192, 256, "UInt16", int(info["UniqueId_RBV"]), colours=3))  # type: ignore[arg-type]
 
 
-def test_colour_modes_the_simulation_cannot_make_are_refused(sim_ioc: SimIOC) -> None:
+def test_colour_modes_the_simulation_cannot_make_are_refused(sim_ioc: SimIOC, colour_ioc: SimIOC) -> None:
     for mode in ("Bayer", "YUV444"):
-        put(sim_ioc.pv("cam1:ColorMode"), mode)
-        assert get(sim_ioc.pv("cam1:ColorMode_RBV"), as_string=True) == "Mono"
+        put(colour_ioc.pv("cam1:ColorMode"), mode)
+        assert get(colour_ioc.pv("cam1:ColorMode_RBV"), as_string=True) == "Mono"
+    put(sim_ioc.pv("cam1:ColorMode"), "RGB1")  # without --colour, ArrayData has no room for colour
+    assert get(sim_ioc.pv("cam1:ColorMode_RBV"), as_string=True) == "Mono"
+    assert epics.ca.element_count(epics.get_pv(sim_ioc.pv("image1:ArrayData"), connect=True).chid) == 256 * 192
