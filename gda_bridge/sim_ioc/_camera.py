@@ -225,8 +225,9 @@ class SimCamera:
         """Post a frame as the image plugin does: its data and attributes before its UniqueId."""
         mode = self.settings["ColorMode"].value
         ordered, dims = layout(frame, mode)
-        wire = np.zeros(self.array_data.count, dtype=self._wire_dtype)
-        wire[:frame.size] = to_wire(ordered, self._wire_dtype)
+        wire = to_wire(ordered, self._wire_dtype)
+        if wire.size < self.array_data.count:  # a Mono frame in a waveform sized for colour
+            wire = np.concatenate([wire, np.zeros(self.array_data.count - wire.size, dtype=wire.dtype)])
         self.array_data.set(wire)
         self.data_type_rbv.set(self.settings["DataType"].value)
         self.color_mode_rbv.set(mode)

@@ -50,11 +50,11 @@ def ramp(ny: int, nx: int, data_type: str, unique_id: int, colours: int = 1) -> 
 
 
 def in_type(image: np.ndarray, data_type: str) -> np.ndarray:
-    """A float image as ``data_type``, clipped to an integer type's range."""
+    """A float image as ``data_type``, clipped (in place) to an integer type's range."""
     dtype = FRAME_DTYPES[data_type]
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
-        image = np.clip(image, info.min, info.max)
+        np.clip(image, info.min, info.max, out=image)
     return image.astype(dtype)
 
 
