@@ -115,6 +115,17 @@ class JavaScan:
     def dimensions(self) -> tuple[int, ...]:
         return tuple(int(d) for d in self.jscan.getDimensions())
 
+    def planned_positions(self) -> list[list[Any] | None]:
+        """Per device (in the order of ``devices``), the positions the engine will send it to:
+        one per index of its dimension (a float, a list of floats, or text), a single one for a
+        fixed position; None for a device it does not move."""
+        out: list[list[Any] | None] = []
+        with java_errors():
+            for jdev in self.jscan.getDevices():
+                planned = self.jscan.getPlannedPositions(jdev)
+                out.append(None if planned is None else [from_java(p) for p in planned])
+        return out
+
     @property
     def status(self) -> str:
         return str(self.jscan.getStatus().name())
