@@ -222,3 +222,30 @@ def test_inc_never_drops_part_of_a_step(ctx, x, mf):
     assert mf()[:2] == [1.0, 0.0]
     inc(x, np.float64(0.5))
     assert x() == 0.5
+
+
+# ------------------------------------------------------------------ GDA syntax and script forms
+
+
+def test_gda_syntax_and_scripted_concurrent_scans_take_lists_and_arrays(ctx, tmp_path, monkeypatch, x, det):
+    from gda_bridge.jython.runner import ScriptRunner
+
+    monkeypatch.setenv("GDA_BRIDGE_CACHE_DIR", str(tmp_path / "cache"))
+    script = tmp_path / "positions_script.py"
+    script.write_text(
+        "import numpy\n"
+        "from gda.scan import ConcurrentScan\n"
+        "scan x [0 0.5 1] det\n"
+        "first = x()\n"
+        "ConcurrentScan([x, numpy.linspace(0, 2, 5), det]).runScan()\n"
+        "try:\n"
+        "    pos x [3 4 5]\n"
+        "except ValueError as e:\n"
+        "    refused = str(e)\n"
+    )
+    runner = ScriptRunner({"x": x, "det": det}, mode="py3")
+    runner.run_file(script)
+    ns = runner.namespace
+    assert ns["first"] == 1.0 and x() == 2.0
+    assert ctx.last_result.num_points == 5
+    assert ns["refused"].startswith("pos: x takes one value; [3, 4, 5] has 3")
