@@ -51,8 +51,9 @@ class FieldDescription:
 class DeviceDescription:
     """A device taking part in the scan, in command order.
 
-    ``role`` is ``"scannable"`` for one that is moved, ``"monitor"`` for a scannable only read,
-    ``"detector"`` for a detector. ``dimension`` is the index of the scan dimension a moved
+    ``role`` is ``"scannable"`` for one that is moved along a dimension, ``"monitor"`` for a
+    scannable only read or held at one position (``scn pos``: its input fields then carry that
+    one demand), ``"detector"`` for a detector. ``dimension`` is the index of the scan dimension a moved
     scannable belongs to (0 is the outermost), ``None`` otherwise.
     """
 
