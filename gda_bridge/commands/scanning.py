@@ -22,11 +22,17 @@ from gda_bridge.scans.context import context
 from gda_bridge.scans.result import ScanResult
 from gda_bridge.scans.runner import run_scan
 
+ARRAY_TEXT_ITEMS = 16
+"""A longer numpy array shows as its first and last values in the command text (the table's
+header and the file's scan_command); the file's <field>_set holds every position."""
+
 
 def _text(value: Any) -> str:
     if dev.is_scannable(value):
         return dev.name_of(value)
     if isinstance(value, np.ndarray):
+        if value.ndim == 1 and value.size > ARRAY_TEXT_ITEMS:  # not typed item by item: abridged
+            return "[" + ", ".join(_text(v) for v in value[:3]) + ", ..., " + _text(value[-1]) + "]"
         return _text(value.tolist())
     if isinstance(value, np.generic):
         return _text(value.item())

@@ -123,6 +123,8 @@ def test_a_one_element_list_still_stands_for_one_value_in_start_stop_step(ctx, x
 def test_the_command_text_shows_the_positions(ctx, x, det):
     s = scan(x, np.linspace(0, 1, 3), det)
     assert s.command == "scan x [0, 0.5, 1] det"
+    s = scan(x, np.linspace(0, 1, 101), det)
+    assert s.command == "scan x [0, 0.01, 0.02, ..., 1] det" and s.num_points == 101
 
 
 # ------------------------------------------------------------------ what the grammar cannot take
