@@ -11,6 +11,7 @@ from typing import Any
 
 from gda_bridge.bridge import interruptible
 from gda_bridge.commands import devices as dev
+from gda_bridge.commands.positions import move_target
 from gda_bridge.core.errors import DeviceError, ScanSyntaxError
 from gda_bridge.devices.base import as_list
 from gda_bridge.scans.context import context
@@ -21,6 +22,8 @@ UPDATE_INTERVAL = 0.5
 
 
 def _pairs(args: Sequence[Any], command: str) -> list[tuple[Any, Any]]:
+    """(device, target) pairs, every target one whole position of its device (GDA moves to the
+    value given; a list for a one-field device would otherwise lose all but its first item)."""
     if len(args) == 1 and isinstance(args[0], list):  # GDA's vararg form: pos([x, 1])
         args = args[0]
     if len(args) % 2:
@@ -29,7 +32,7 @@ def _pairs(args: Sequence[Any], command: str) -> list[tuple[Any, Any]]:
     for device, target in zip(args[::2], args[1::2], strict=True):
         if not dev.is_scannable(device):
             raise ScanSyntaxError(f"{command}: {device!r} is not a scannable")
-        pairs.append((device, target))
+        pairs.append((device, move_target(device, target, command)))
     return pairs
 
 

@@ -79,14 +79,12 @@ class Column:
 
 @dataclass
 class SetAxis:
-    """The 1-D demand axis of one scan dimension (``<field>_set``), filled from the first point
-    reaching each index of that dimension."""
+    """The 1-D demand axis of one scan dimension (``<field>_set``): the positions the scan asked
+    for, written whole when the file is laid out."""
 
     dimension: int
     column: Column
     dset: h5py.Dataset
-    mirror: np.ndarray
-    seen: np.ndarray
 
 
 @dataclass
@@ -184,7 +182,6 @@ def create_layout(
 ) -> Layout:
     """Instrument groups, every per-point dataset, the NXdata groups and the end-status fields."""
     shape = tuple(start.shape)
-    ndim = len(shape)
     layout = Layout(entry, columns)
     layout.end_time = entry.create_dataset("end_time", data=np.bytes_(b""), dtype=f"S{TIME_WIDTH}")
     layout.status = entry.create_dataset("scan_status", data=np.bytes_(RUNNING.encode()), dtype=f"S{STATUS_WIDTH}")
@@ -221,10 +218,10 @@ def create_layout(
                 col.mirror = np.full(shape, col.fill, dtype=col.dtype)
         if ddesc.role != "detector":
             _write_limits(group, ddesc)
-            if ndim >= 2 and ddesc.role == "scannable" and ddesc.dimension is not None:
-                for col in by_device.get(ddesc.name, []):
-                    if col.field.role == "input" and not col.is_array and col.is_numeric:
-                        layout.set_axes.append(_create_set_axis(group, col, ddesc.dimension, shape))
+            for col in by_device.get(ddesc.name, []):
+                axis = _create_set_axis(group, col, ddesc, shape)
+                if axis is not None:
+                    layout.set_axes.append(axis)
 
     _create_nxdata_groups(entry, start, layout)
     return layout
@@ -290,16 +287,38 @@ def _write_limits(group: h5py.Group, ddesc: DeviceDescription) -> None:
         group["soft_limit_max"].attrs["units"] = inputs[0].units
 
 
-def _create_set_axis(group: h5py.Group, col: Column, dim: int, shape: tuple[int, ...]) -> SetAxis:
-    n = shape[dim]
-    dtype = np.dtype("float64") if col.dtype.kind != "f" else col.dtype
-    mirror = np.full((n,), np.nan, dtype=dtype)
-    dset = group.create_dataset(
-        f"{nx_name(col.field.name)}_set", shape=(n,), dtype=dtype, chunks=_scalar_chunks((n,)), fillvalue=np.nan
-    )
+def _numeric_demands(col: Column) -> np.ndarray | None:
+    demands = col.field.demands
+    if demands is None or col.field.role != "input" or col.is_array or not col.is_numeric:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in demands):
+        return None  # text positions: no numeric demand axis
+    return np.asarray(demands, dtype="float64")
+
+
+def _create_set_axis(
+    group: h5py.Group, col: Column, ddesc: DeviceDescription, shape: tuple[int, ...]
+) -> SetAxis | None:
+    """``<field>_set``, the demands of a moved input field: 1-D along its dimension (the
+    returned axis), or one value for a scannable held at one position. None when the scan
+    does not move the field (nor when it has no demands, e.g. a replayed older stream: the
+    readbacks are never passed off as demands)."""
+    demands = _numeric_demands(col)
+    if demands is None:
+        return None
+    name = f"{nx_name(col.field.name)}_set"
+    dim = ddesc.dimension
+    if dim is None:
+        if demands.shape != (1,):
+            raise ValueError(f"{col.key}: {demands.size} demands for a scannable held at one position")
+        dset = group.create_dataset(name, data=demands[0])
+    else:
+        if not 0 <= dim < len(shape) or demands.shape != (shape[dim],):
+            raise ValueError(f"{col.key}: {demands.size} demands for dimension {dim} of a {shape} scan")
+        dset = group.create_dataset(name, data=demands)
     if col.field.units:
         dset.attrs["units"] = col.field.units
-    return SetAxis(dim, col, dset, mirror, np.zeros(n, dtype=bool))
+    return None if dim is None else SetAxis(dim, col, dset)
 
 
 def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -> None:

@@ -316,11 +316,6 @@ class _ScanFile:
                 if col.key not in self._warned:
                     self._warned.add(col.key)
                     log.warning("%s: value %r does not fit %s; left unfilled", col.key, value, col.dtype)
-        for sa in self._layout.set_axes:
-            i = idx[sa.dimension]
-            if not sa.seen[i]:
-                sa.seen[i] = True
-                sa.mirror[i] = sa.column.mirror[idx]
         if frames is not None:
             try:
                 for col, item in frames:
@@ -359,8 +354,6 @@ class _ScanFile:
                     col.dset[()] = col.mirror
                 else:
                     col.dset[lo:hi] = col.mirror[lo:hi]
-            for sa in layout.set_axes:
-                sa.dset[...] = sa.mirror
             self._dirty_lo, self._dirty_hi = None, -1
         layout.points_completed[()] = self.applied
         if self._srs is not None:

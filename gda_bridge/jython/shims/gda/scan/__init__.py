@@ -4,11 +4,10 @@ ScanPositionProvider (a base for position lists scripts write), ScanInterruptedE
 from collections.abc import Sequence
 from typing import Any
 
-from gda_bridge.commands.scanning import command_text
+from gda_bridge.commands.scanning import scan
 from gda_bridge.jython.importer import java_fallback
 from gda_bridge.jython.interrupts import exception_names
 from gda_bridge.jython.namespace import scan_command
-from gda_bridge.scans.runner import run_scan
 
 ScanInterruptedException = exception_names()["ScanInterruptedException"]
 
@@ -48,7 +47,7 @@ class ConcurrentScan:
         self.result: Any = None
 
     def runScan(self) -> Any:  # noqa: N802
-        self.result = scan_command(lambda *a: run_scan(a, command=command_text("scan", a)))(*self.args)
+        self.result = scan_command(scan)(*self.args)
         return self.result
 
     run = runScan
