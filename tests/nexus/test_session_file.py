@@ -62,6 +62,7 @@ def test_a_configured_scan_writes_what_gda_readers_take(session, ctx, data_dir):
     assert f"Writing data to file: {path}" in ctx.lines, ctx.lines
     check_file(path)
     assert path.with_suffix(".dat").exists()
+    assert result.file == str(path) and result.currentFilename == str(path)  # GDA: lastScanDataPoint().currentFilename
     with h5py.File(path) as f:
         e = f["entry1"]
         assert e["instrument/det/data"].shape == (5,)
