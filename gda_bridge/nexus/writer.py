@@ -121,6 +121,8 @@ class NexusWriter:
         number = doc.scan_number if doc.scan_number is not None else self.scan_numbers.next()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         path = self.data_dir / f"{self.beamline}-{number}.nxs"
+        if self.write_srs and path.with_suffix(".dat").exists():
+            raise NexusWriteError(f"cannot create scan file {path.with_suffix('.dat')}: it already exists")
         if self._pool is None and self.frame_compression in ("blosc", "bitshuffle", "gzip"):
             self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="nexus-compress")
         self._scan = _ScanFile(self, doc, number, path)
