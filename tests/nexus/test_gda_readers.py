@@ -193,3 +193,21 @@ def test_an_existing_srs_file_is_never_overwritten_and_no_scan_file_is_left(data
         NexusWriter(data_dir, "i99")(start((2,), [motor("x")], scan_number=4))
     assert (data_dir / "i99-4.dat").read_text() == "precious"
     assert not (data_dir / "i99-4.nxs").exists()
+
+
+def test_hdfmap_finds_a_grid_and_its_camera_images(data_dir):
+    from gda_bridge.core.documents import DeviceDescription, FieldDescription
+
+    cam = DeviceDescription("cam", "detector", (FieldDescription("cam", "cam", "cam", "input", shape=(6, 5),
+                                                                 dtype="uint16"),), collection_time=0.01)
+    path = _scan(data_dir, [motor("y", 0), motor("x", 1), gda_counter("det"), cam], shape=(3, 4),
+                 command="scan y 0 2 1 x 0 3 1 det cam 0.01")
+    check_file(path)
+    with h5py.File(path) as f:
+        assert f["entry1/instrument/cam/data"].shape == (3, 4, 6, 5)
+        assert f["entry1/cam"].attrs["signal"] == "data"
+    m = hdfmap.create_nexus_map(str(path))
+    assert m.scannables_shape() == (3, 4)
+    assert m.get_image_path() == "/entry1/instrument/cam/data"
+    with hdfmap.load_hdf(str(path)) as f:
+        assert m.get_image(f, 0).shape == (6, 5)
