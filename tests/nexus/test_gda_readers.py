@@ -80,6 +80,11 @@ def test_scan_fields_and_the_diamond_scan_collection(data_dir):
         assert d["scan_estimated_duration"][()] == 1200 and d["scan_estimated_duration"].attrs["units"] == "ms"
         assert d["duration"].attrs["units"] == "ms" and d["duration"][()] >= 0
         assert e["duration"].id == d["duration"].id
+    root = nx.nxload(str(path))
+    assert list(root["entry1/scan_fields"].nxvalue) == ["y", "x", "det"]
+    assert root["entry1/diamond_scan"].nxclass == "NXcollection"
+    assert root["entry1/diamond_scan/keys/uniqueKeys"].nxvalue.max() == 12
+    assert root["entry1/det"].nxsignal.nxname == "data"
 
 
 def test_an_aborted_scan_keeps_unreached_keys_at_zero(data_dir):
@@ -106,6 +111,9 @@ def test_sample_and_user_from_metadata(data_dir):
         assert e["user01/name"].asstr()[()] == "Ted Jones"
         assert e["user01/facility_user_id"].asstr()[()] == "abc12345"
         assert e["user_metadata/sample_name"].asstr()[()] == "Si(111) wafer"  # meta_add values all kept
+    root = nx.nxload(str(path))
+    assert root["entry1/sample"].nxclass == "NXsample" and root["entry1/sample/name"].nxvalue == "Si(111) wafer"
+    assert root["entry1/user01"].nxclass == "NXuser" and root["entry1/user01/name"].nxvalue == "Ted Jones"
 
 
 def test_the_user_defaults_to_the_os_user_and_no_sample_is_invented(data_dir):
