@@ -11,6 +11,8 @@ Python 2 translation of modules under the legacy script paths.
   ``gda`` is never a real top-level package on ``sys.path``.
 - ``gdascripts.*`` is served from ``shims/gdascripts`` unless a real ``gdascripts`` package is on
   the path (e.g. a beamline's copy of GDA's script library in a script folder): that one wins.
+- ``scisoftpy`` (GDA's numpy stand-in, over numpy/scipy/matplotlib) likewise, from
+  ``shims/scisoftpy``.
 - ``org.slf4j`` (LoggerFactory) maps to Python logging; ``org.python.*`` (Jython's own classes)
   fails with a message saying so.
 - ``java.*`` / ``javax.*`` are left to JPype.
@@ -34,7 +36,8 @@ from gda_bridge.bridge import ensure_jvm, is_java_package, java_member, java_nam
 log = logging.getLogger("gda_bridge.jython")
 
 SHIM_ROOT = Path(__file__).resolve().parent / "shims"
-_SHIM_TOPS = ("gda", "gdascripts")
+_SHIM_TOPS = ("gda", "gdascripts", "scisoftpy")
+_REAL_WINS = ("gdascripts", "scisoftpy")  # a real copy of these on sys.path is used instead
 _EXTRA_SHIMS = {"org.slf4j": SHIM_ROOT / "org_slf4j.py"}
 
 
@@ -95,7 +98,7 @@ class ShimFinder(importlib.abc.MetaPathFinder):
         top = fullname.partition(".")[0]
         if top not in _SHIM_TOPS and fullname not in _EXTRA_SHIMS:
             return None
-        if top == "gdascripts" and self._real_gdascripts(fullname):
+        if top in _REAL_WINS and self._real_library(top, fullname):
             return None
         found = _shim_file(fullname)
         if found is not None:
@@ -110,12 +113,12 @@ class ShimFinder(importlib.abc.MetaPathFinder):
         return None
 
     @staticmethod
-    def _real_gdascripts(fullname: str) -> bool:
-        """True when gdascripts comes from a real library on sys.path, not from the shims."""
-        if fullname != "gdascripts":
-            parent = sys.modules.get("gdascripts")
+    def _real_library(top: str, fullname: str) -> bool:
+        """True when ``top`` (gdascripts, scisoftpy) comes from a real library on sys.path."""
+        if fullname != top:
+            parent = sys.modules.get(top)
             return parent is not None and not _is_shim(parent)
-        return importlib.machinery.PathFinder.find_spec("gdascripts") is not None
+        return importlib.machinery.PathFinder.find_spec(top) is not None
 
 
 def _is_shim(module: types.ModuleType) -> bool:

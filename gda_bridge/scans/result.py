@@ -22,6 +22,8 @@ class ScanResult:
     reason: str | None = None
     start: ScanStart | None = None
     columns: dict[str, list[Any]] = field(default_factory=dict)
+    file: str | None = None
+    """The scan file, when a session writes one."""
 
     def __getitem__(self, column: str) -> np.ndarray:
         try:
@@ -35,6 +37,13 @@ class ScanResult:
     @property
     def num_points(self) -> int:
         return max((len(v) for v in self.columns.values()), default=0)
+
+    @property
+    def currentFilename(self) -> str | None:  # noqa: N802 - GDA's ScanDataPoint name
+        return self.file
+
+    def getCurrentFilename(self) -> str | None:  # noqa: N802
+        return self.file
 
     def grid(self, column: str) -> np.ndarray:
         """A complete multi-dimensional scan's column in its grid shape."""

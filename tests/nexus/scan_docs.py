@@ -113,3 +113,10 @@ def run(writer, s: ScanStart, limit: int | None = None, status: ScanStatus = Sca
         n += 1
     writer(stop(s, n, status, reason))
     return n
+
+
+def gda_counter(name: str, units: str | None = "counts") -> DeviceDescription:
+    """A detector as the engine describes one with no input or extra names (GDA's generic
+    detector): one field named after the detector."""
+    return DeviceDescription(name, "detector", (FieldDescription(name, name, name, "input", units=units),),
+                             collection_time=0.1)
