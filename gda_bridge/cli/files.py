@@ -44,6 +44,9 @@ class ScanFiles:
     def _announce(self, doc: Document) -> None:
         if isinstance(doc, ScanStart) and self.writer.path is not None:
             self.paths[doc.uid] = self.writer.path
+            result = self.ctx.last_result
+            if result is not None and getattr(result, "uid", None) == doc.uid:
+                result.file_path = str(self.writer.path)
             self.ctx.output(f"Writing data to file: {self.writer.path}")
 
     def path_of(self, start: ScanStart) -> Path | None:

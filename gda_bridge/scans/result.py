@@ -21,6 +21,8 @@ class ScanResult:
     status: ScanStatus | None = None
     reason: str | None = None
     start: ScanStart | None = None
+    file_path: str | None = None
+    """The scan's data file, once a writer has created it (set by whoever writes the file)."""
     columns: dict[str, list[Any]] = field(default_factory=dict)
 
     def __getitem__(self, column: str) -> np.ndarray:

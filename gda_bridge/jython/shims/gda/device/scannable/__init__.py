@@ -8,14 +8,24 @@ from gda_bridge.devices import (
     ScannableMotionBase,
     ScannableMotionUnitsBase,
 )
+from gda_bridge.devices.fields import (
+    DottedAccessScannableMotionBase,
+    PositionCallableProvider,
+    ScannableField,
+)
+from gda_bridge.devices.motor import ScannableMotor
 from gda_bridge.jython.importer import java_fallback
 
 __all__ = [
+    "DottedAccessScannableMotionBase",
     "DummyScannable",
+    "PositionCallableProvider",
     "PseudoDevice",
     "ScannableBase",
+    "ScannableField",
     "ScannableGroup",
     "ScannableMotionBase",
     "ScannableMotionUnitsBase",
+    "ScannableMotor",
 ]
 __getattr__ = java_fallback(__name__)

@@ -33,7 +33,8 @@ public final class LocalProperties {
             "gda.scan.multithreadedScanDataPointPipeline.pointsToComputeSimultaneousely";
     public static final String GDA_SCAN_CONCURRENTSCAN_READOUT_CONCURRENTLY = "gda.scan.concurrentScan.readoutConcurrently";
 
-    private LocalProperties() {
+    /** Public, as GDA's was: old scripts call {@code LocalProperties().get(name)}. */
+    public LocalProperties() {
     }
 
     /** The value, or null when it is not set. */
