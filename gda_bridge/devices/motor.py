@@ -18,7 +18,9 @@ class ScannableMotor(ScannableMotionUnitsBase):
     """
 
     def __init__(self, name: str | None = None, motor: Any = None) -> None:
-        super().__init__(name)
+        super().__init__()
+        if name is not None:
+            self.setName(name)
         if motor is not None:
             self.setMotor(motor)
 
