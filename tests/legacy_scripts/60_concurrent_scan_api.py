@@ -30,3 +30,7 @@ try:
     ConcurrentScan([1, 2, 3])
 except ValueError, e:
     print "refused:", e
+# gdascripts returns scannables to their start with one tuple of pairs, as GDA's vararg pos took it
+from gda.jython.commands.ScannableCommands import pos as pos_command
+pos_command((mot, 0.25, mon, 3))
+print mot(), mon()
