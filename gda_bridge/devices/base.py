@@ -129,6 +129,8 @@ class ScannableBase:
     def addIObserver(self, observer: Any) -> None:
         """Add an observer: a Python object or callable with ``update(source, change)``, or a Java
         ``gda.observable.IObserver``; adding one twice tells it once."""
+        if getattr(observer, "update", None) is None and (isinstance(observer, ScannableBase) or not callable(observer)):
+            raise TypeError(f"{self.getName()}: an observer needs update(source, change), not {observer!r}")
         observers = self.__dict__.setdefault("_observers", [])
         if not any(o is observer for o in observers):
             observers.append(observer)

@@ -29,3 +29,11 @@ pos shutter "Open"
 shutter.deleteIObserver(watcher)
 pos shutter "Closed"
 print "observed:", shutter.isBeingObserved()
+def logged(source, change):
+    print "function observer:", change
+shutter.addIObserver(logged)
+pos shutter "Open"
+try:
+    shutter.addIObserver(42)
+except TypeError, e:
+    print "refused:", e

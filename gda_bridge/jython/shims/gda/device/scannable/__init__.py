@@ -11,7 +11,6 @@ from gda_bridge.devices import (
 from gda_bridge.devices.fields import (
     DottedAccessScannableMotionBase,
     PositionCallableProvider,
-    ScannableField,
 )
 from gda_bridge.devices.motor import ScannableMotor
 from gda_bridge.jython.importer import java_fallback
@@ -22,7 +21,6 @@ __all__ = [
     "PositionCallableProvider",
     "PseudoDevice",
     "ScannableBase",
-    "ScannableField",
     "ScannableGroup",
     "ScannableMotionBase",
     "ScannableMotionUnitsBase",
