@@ -45,7 +45,7 @@ class ScanFiles:
         if isinstance(doc, ScanStart) and self.writer.path is not None:
             self.paths[doc.uid] = self.writer.path
             result = self.ctx.last_result
-            if result is not None and result.uid == doc.uid:
+            if result is not None and getattr(result, "uid", None) == doc.uid:
                 result.file = str(self.writer.path)
             self.ctx.output(f"Writing data to file: {self.writer.path}")
 

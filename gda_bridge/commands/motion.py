@@ -24,7 +24,7 @@ UPDATE_INTERVAL = 0.5
 def _pairs(args: Sequence[Any], command: str) -> list[tuple[Any, Any]]:
     """(device, target) pairs, every target one whole position of its device (GDA moves to the
     value given; a list for a one-field device would otherwise lose all but its first item)."""
-    if len(args) == 1 and isinstance(args[0], list):  # GDA's vararg form: pos([x, 1])
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):  # GDA's vararg form: pos([x, 1]), pos((x, 1))
         args = args[0]
     if len(args) % 2:
         raise ScanSyntaxError(f"{command}: expected pairs of scannable and position, got {len(args)} arguments")

@@ -156,7 +156,10 @@ class _ScanDocuments:
         self.result.scan_number = self.ctx.next_scan_number()
         metadata = dict(self.ctx.metadata)
         for provide in self.ctx.metadata_providers:
-            metadata.update(provide())
+            for key, value in provide().items():  # two providers' snapshots are merged, not replaced
+                if isinstance(value, dict) and isinstance(metadata.get(key), dict):
+                    value = {**metadata[key], **value}
+                metadata[key] = value
         start = ScanStart(
             uid=self.result.uid,
             scan_number=self.result.scan_number,

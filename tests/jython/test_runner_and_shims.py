@@ -103,8 +103,8 @@ def test_gda_names_come_from_the_shims_and_the_java_core() -> None:
     assert ScannableMotionBase is PythonBase
     assert DummyScannable.class_.getName() == "gda.device.scannable.DummyScannable"
     assert SimMotor.class_.getName() == "gda.device.sim.SimMotor"
-    with pytest.raises(ImportError, match="ScannableMotor"):
-        from gda.device.scannable import ScannableMotor  # noqa: F401
+    with pytest.raises(ImportError, match="TwoDScanPlotter"):
+        from gda.device.scannable import TwoDScanPlotter  # noqa: F401
     with pytest.raises(ImportError, match="Jython's own Java API"):
         import org.python.core  # noqa: F401
 
