@@ -213,9 +213,10 @@ class ConcurrentScan(ScanBase):
 
     def __init__(self, args: Sequence[Any]) -> None:
         super().__init__()
-        self.args = scan_arguments(_expand(list(args)), self.command_name)
+        self.args = _expand(list(args))
         if not self.args or not dev.is_scannable(self.args[0]):
             raise ValueError(f"ConcurrentScan: the first argument must be a scannable, not {self.args[:1]!r}")
+        self.args = scan_arguments(self.args, self.command_name)
         self.command = command_text(self.command_name, self.args)
         self._plan = JavaScan(self.args, context().defaults, self.command)
         self._scannables_override: list[Any] | None = None
