@@ -43,7 +43,7 @@ class ScanFiles:
 
     def _announce(self, doc: Document) -> None:
         if isinstance(doc, ScanStart) and self.writer.path is not None:
-            self.paths[doc.uid] = self.writer.path
+            self.paths[doc.uid] = self.ctx.scan_files[doc.uid] = self.writer.path
             self.ctx.output(f"Writing data to file: {self.writer.path}")
 
     def path_of(self, start: ScanStart) -> Path | None:
