@@ -14,7 +14,8 @@ Class statements without a Java base are built exactly as before.
   ``Object`` (``Callable.call``) is passed through opaquely, so ``future.get()`` gives back the
   Python value itself.
 - A class that defines ``toString`` and no ``__str__``/``__repr__`` prints as its ``toString()``.
-- A Java *class* (not an interface) as a base is refused with a message saying what works instead.
+- ``java.lang.Thread`` as a base gives a Runnable that owns its thread (see java_thread).
+- Any other Java *class* as a base is refused with a message saying what works instead.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from typing import Any
 import _jpype
 import jpype
 
+from gda_bridge.bridge.java_thread import ThreadSubclass, install_thread_init
+from gda_bridge.bridge.jvm import ensure_jvm
 from gda_bridge.core.errors import GdaBridgeError
 
 log = logging.getLogger("gda_bridge.bridge")
@@ -125,15 +128,22 @@ def implementing_class(
     func: Callable[[], None], name: str, bases: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> type:
     """Build the class statement ``class name(*bases)`` whose bases include Java interfaces."""
-    java = [b for b in bases if is_java_type(b)]
-    for base in java:
-        if not is_java_interface(base):
+    java: list[Any] = []
+    python: list[Any] = []
+    for base in bases:
+        if not is_java_type(base):
+            python.append(base)
+        elif str(base.class_.getName()) == "java.lang.Thread":
+            python.append(ThreadSubclass)
+            java.append(jpype.JClass("java.lang.Runnable"))
+        elif is_java_interface(base):
+            java.append(base)
+        else:
             raise JavaSubclassError(
                 f"class {name}: {base.class_.getName()} is a Java class, which a Python class cannot "
                 "extend on CPython; a Python class can implement Java interfaces (Runnable, "
-                "Callable, listeners), or wrap an instance of the Java class"
+                "Callable, listeners) or subclass java.lang.Thread, or wrap an instance of the Java class"
             )
-    python = [b for b in bases if not is_java_type(b)]
     inherited = [i for b in python for i in getattr(b, "__java_interfaces__", ())]
     if not any(isinstance(b, type) and issubclass(b, JavaInterfaceImplementation) for b in python):
         python.append(JavaInterfaceImplementation)
@@ -166,6 +176,8 @@ def _build_class(func: Callable[[], None], name: str, *bases: Any, **kwargs: Any
 def install_java_subclassing() -> None:
     """From now on, class statements may name Java interfaces as bases (process-wide; idempotent).
     Classes without a Java base are built by Python's own ``__build_class__``, unchanged."""
+    ensure_jvm()
+    install_thread_init()
     if builtins.__build_class__ is not _build_class:
         builtins.__build_class__ = _build_class
         log.debug("class statements may now implement Java interfaces")

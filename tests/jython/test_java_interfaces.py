@@ -135,12 +135,45 @@ def test_a_subclass_adds_an_interface_and_a_to_string_override_is_what_str_shows
     assert str(More()) == "More()" and f"{[More()]}" == "[More()]"
 
 
-def test_a_java_class_as_base_is_refused_with_what_to_do_instead():
+def test_a_thread_subclass_runs_its_run_on_its_own_named_java_thread():
     from java.lang import Thread
 
-    with pytest.raises(JavaSubclassError, match=r"class Worker: java\.lang\.Thread is a Java class.*interfaces"):
+    class Worker(Thread):
+        def __init__(self, samples):
+            Thread.__init__(self, "sampler")
+            self.samples = samples
+            self.seen = []
 
-        class Worker(Thread):
+        def run(self):
+            self.seen = [Thread.currentThread().getName()] * self.samples
+
+    class Unnamed(Thread):
+        pass
+
+    worker = Worker(2)
+    worker.setDaemon(True)
+    worker.start()
+    worker.join(5000)
+    assert worker.seen == ["sampler", "sampler"] and not worker.isAlive() and worker.isDaemon()
+    unnamed = Unnamed()
+    unnamed.start()
+    unnamed.join(5000)
+    assert str(unnamed.getName()).startswith("Thread-")
+    with pytest.raises(TypeError, match="takes no arguments or a thread name"):
+
+        class Odd(Thread):
+            def __init__(self):
+                Thread.__init__(self, 5)
+
+        Odd()
+
+
+def test_another_java_class_as_base_is_refused_with_what_to_do_instead():
+    from java.util import ArrayList
+
+    with pytest.raises(JavaSubclassError, match=r"class Bag: java\.util\.ArrayList is a Java class.*interfaces"):
+
+        class Bag(ArrayList):
             pass
 
 

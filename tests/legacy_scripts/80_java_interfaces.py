@@ -54,8 +54,23 @@ for line in rec.seen:
     print line
 print "listeners:", len(support.getPropertyChangeListeners())
 
+class Monitor(java.lang.Thread):
+    def __init__(self, name, samples):
+        Thread.__init__(self, name)
+        self.samples = samples
+        self.readings = []
+    def run(self):
+        for i in range(self.samples):
+            self.readings.append(i * i)
+
+mon = Monitor("beam-monitor", 4)
+mon.setDaemon(True)
+mon.start()
+mon.join(5000)
+print mon.getName(), mon.readings, "alive:", mon.isAlive()
+
 try:
-    class MyThread(java.lang.Thread):
+    class MyList(java.util.ArrayList):
         pass
 except TypeError, e:
     print "refused:", e
