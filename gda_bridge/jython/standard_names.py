@@ -32,7 +32,7 @@ STANDARD_IMPORTS: tuple[tuple[str, tuple[str, ...] | str | None], ...] = (
     ("java.lang", ("Thread", "Runnable")),
     ("gda.scan", "*"),
     ("gda.device", "*"),
-    ("gda.jython", ("JythonServer", "ScriptBase", "JythonServerFacade", "InterfaceProvider")),
+    ("gda.jython", ("JythonServer", "ScriptBase")),
     ("gda.device.monitor", ("BeamMonitor",)),
     ("gda.factory", ("Finder",)),
     ("gda.device.detector", ("DetectorBase",)),
