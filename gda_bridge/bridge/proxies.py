@@ -146,6 +146,7 @@ def implementing_class(
             )
     inherited = [i for b in python for i in getattr(b, "__java_interfaces__", ())]
     if not any(isinstance(b, type) and issubclass(b, JavaInterfaceImplementation) for b in python):
+        python = [b for b in python if b is not object]  # `class T(object, Runnable)`: keep the MRO valid
         python.append(JavaInterfaceImplementation)
     cls = _plain_build_class(func, name, *python, **kwargs)
     cls.__java_interfaces__ = tuple(dict.fromkeys([*inherited, *java]))

@@ -8,7 +8,7 @@ import pytest
 
 from gda_bridge.bridge import ensure_jvm
 from gda_bridge.bridge.proxies import JavaSubclassError, install_java_subclassing
-from gda_bridge.commands import pos
+from gda_bridge.commands import pos, scan
 from gda_bridge.devices import ScannableMotionBase
 
 
@@ -82,7 +82,7 @@ def test_a_listener_is_called_by_java_and_its_error_comes_back_to_python():
         support.firePropertyChange("state", "open", "broken")
 
 
-def test_a_device_base_can_also_implement_a_java_interface():
+def test_a_device_base_can_also_implement_a_java_interface(ctx):
     from java.beans import PropertyChangeListener, PropertyChangeSupport
 
     class Follower(ScannableMotionBase, PropertyChangeListener):
@@ -110,6 +110,8 @@ def test_a_device_base_can_also_implement_a_java_interface():
     assert follower() == 2.5
     pos(follower, 4.0)
     assert follower() == 4.0
+    result = scan(follower, 0, 2, 1)  # the engine gets the device, not the listener
+    assert result.status == "COMPLETED_OKAY" and list(result["follower"]) == [0.0, 1.0, 2.0]
 
 
 def test_a_subclass_adds_an_interface_and_a_to_string_override_is_what_str_shows():
@@ -130,6 +132,11 @@ def test_a_subclass_adds_an_interface_and_a_to_string_override_is_what_str_shows
         def toString(self):  # noqa: N802
             return "More()"
 
+    class Old(object, Runnable):  # noqa: UP004 - the Python 2 habit under test
+        def run(self):
+            pass
+
+    assert Old.__java_interfaces__ == (Runnable,)
     assert set(More.__java_interfaces__) == {Runnable, Callable}
     assert str(Both()) == repr(Both()) == "Both()"
     assert str(More()) == "More()" and f"{[More()]}" == "[More()]"
