@@ -203,3 +203,19 @@ def test_classes_without_java_bases_are_built_as_before():
             return "child of " + super().who()
 
     assert (Child.made_by, Child.tag, Child().who()) == ("Meta", "t", "child of base")
+
+
+def test_java_sees_the_interfaces_even_marker_ones():
+    from java.lang import Runnable
+    from java.util import EventListener
+
+    class Marker(EventListener):
+        pass
+
+    class Job(Runnable, EventListener):
+        def run(self):
+            pass
+
+    assert EventListener.class_.isInstance(Marker())
+    assert Runnable.class_.isInstance(Job()) and EventListener.class_.isInstance(Job())
+    assert not Runnable.class_.isInstance(Marker())
