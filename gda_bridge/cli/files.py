@@ -43,7 +43,7 @@ class ScanFiles:
 
     def _announce(self, doc: Document) -> None:
         if isinstance(doc, ScanStart) and self.writer.path is not None:
-            self.paths[doc.uid] = self.writer.path
+            self.paths[doc.uid] = self.ctx.scan_files[doc.uid] = self.writer.path
             result = self.ctx.last_result
             if result is not None and getattr(result, "uid", None) == doc.uid:
                 result.file = str(self.writer.path)

@@ -282,10 +282,17 @@ class ScannableBase:
         return as_list(self.getPosition())[index]
 
     def __str__(self) -> str:
-        return self.toFormattedString()
+        return _shown(self)
 
     def __repr__(self) -> str:
-        return self.toFormattedString()
+        return _shown(self)
+
+
+def _shown(device: ScannableBase) -> str:
+    """What print and the console show: a subclass's own ``toString()`` when it defines one (GDA's
+    Jython printed toString), else the formatted position."""
+    to_string = getattr(device, "toString", None)
+    return str(to_string()) if callable(to_string) else device.toFormattedString()
 
 
 def _per_field(value: Any, n: int) -> list[float | None] | None:

@@ -5,6 +5,7 @@ JythonServerFacade."""
 import enum
 from typing import Any
 
+from gda_bridge.commands.session import lastScanDataPoint
 from gda_bridge.jython.importer import java_fallback
 from gda_bridge.jython.interrupts import script_controller
 from gda_bridge.scans.context import context
@@ -40,7 +41,7 @@ class _ScanStatus:
         return JythonStatus.RUNNING if context().running is not None else JythonStatus.IDLE
 
     def getLastScanDataPoint(self) -> Any:  # noqa: N802
-        return context().last_result
+        return lastScanDataPoint()
 
 
 class _Namespace:
