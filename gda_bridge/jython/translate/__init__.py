@@ -10,10 +10,10 @@ from gda_bridge.jython.translate._aliases import (
     DEFAULT_VARARG_ALIASES,
     AliasRegistry,
 )
-from gda_bridge.jython.translate._api import DEFAULT_CACHE, compile_script, translate_source
+from gda_bridge.jython.translate._api import DEFAULT_CACHE, compile_script, decide_mode, translate_source
 from gda_bridge.jython.translate._cache import TranslationCache, default_cache_dir
 from gda_bridge.jython.translate._errors import TranslationError
-from gda_bridge.jython.translate._mode import Mode, ModeDecision, decide_mode, parse_mode
+from gda_bridge.jython.translate._mode import Mode, ModeDecision, parse_mode
 from gda_bridge.jython.translate._py2to3 import convert_py2, warm_up
 from gda_bridge.jython.translate._syntax import translate_gda_syntax
 

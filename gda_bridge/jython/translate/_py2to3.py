@@ -292,14 +292,25 @@ def _collector_paused() -> Iterator[None]:
         gc.collect(0)
 
 
-def convert_py2(source: str, filename: str) -> str:
-    """Convert Python 2 source to Python 3 with the same number of lines."""
+_IMPLICIT_RELATIVE = "fissix.fixes.fix_import"
+
+
+def convert_py2(source: str, filename: str, *, package: bool = False) -> str:
+    """Convert Python 2 source to Python 3 with the same number of lines.
+
+    package=True: filename is a module of a package, so ``import sibling`` / ``from sibling import
+    x`` name a module beside it (Python 2's implicit relative import) when one exists there; they
+    become ``from . import sibling`` / ``from .sibling import x``.
+    """
     from fissix.pgen2.parse import ParseError
     from fissix.pgen2.tokenize import TokenError
 
     text = source if source.endswith("\n") else source + "\n"
     with _lock, _collector_paused():
-        tool = _tool_for(needed_fixers(text))
+        fixers = needed_fixers(text)
+        if package and "import" in text:
+            fixers = (*fixers, _IMPLICIT_RELATIVE)
+        tool = _tool_for(fixers)
         try:
             tree = tool.refactor_string(text, filename)
         except (ParseError, TokenError, SyntaxError) as err:
