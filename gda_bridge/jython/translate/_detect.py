@@ -51,8 +51,8 @@ def detect(
         if py2_parses is not None and py2_parses(text):
             return ModeDecision(
                 "py2",
-                f"Python 2 because it is not valid Python 3 ({err.msg}, line {err.lineno}) but is "
-                "valid Python 2",
+                f"Python 2 because it is not valid Python 3 ({err.msg.split('. Did you mean')[0]}, "
+                f"line {err.lineno}) but is valid Python 2",
             )
         hint = python2_hint(text, err.lineno)
         if hint is not None:
