@@ -130,3 +130,18 @@ def test_implicit_relative_imports_only_in_packages(tmp_path) -> None:
     in_package = translate_source(text, str(pkg / "mod.py"), "py2", cache=None, package=True)
     assert in_package == "from . import sibling\nfrom .sibling import x\nimport os\n"
     assert translate_source(text, str(pkg / "mod.py"), "py2", cache=None) == text
+
+
+def test_java_members_named_like_python2_keywords(run_script: RunScript) -> None:
+    """Jython accepted ``printer.print(msg)`` in Python 2 files (GDA's terminal printer)."""
+    source = dedent(
+        """
+        class Printer:
+            pass
+        printer = Printer()
+        setattr(printer, "print", lambda msg: __gda_print__("printed", msg))
+        printer.print("a")
+        print "x.print stays", 1/2
+        """
+    )
+    assert run_script(source) == "printed a\nx.print stays 0\n"

@@ -24,7 +24,12 @@ from gda_bridge.jython.translate._mode import (
     python2_hint,
 )
 from gda_bridge.jython.translate._py2to3 import convert_py2
-from gda_bridge.jython.translate._syntax import expand_indentation_tabs, translate_gda_syntax
+from gda_bridge.jython.translate._syntax import (
+    expand_indentation_tabs,
+    hide_keyword_members,
+    restore_keyword_members,
+    translate_gda_syntax,
+)
 
 log = logging.getLogger("gda_bridge.jython.translate")
 
@@ -126,7 +131,8 @@ def _translate(text: str, filename: str, mode: str, registry: AliasRegistry | No
     if result.count("\n") != text.count("\n"):  # never expected: the pass only inserts characters
         raise RuntimeError(f"{filename}: the command-syntax pass changed the number of lines")
     if mode == "py2":
-        result = convert_py2(expand_indentation_tabs(result), filename, package=package)
+        hidden = hide_keyword_members(expand_indentation_tabs(result))
+        result = restore_keyword_members(convert_py2(hidden, filename, package=package))
     return result
 
 

@@ -265,3 +265,31 @@ def expand_indentation_tabs(source: str) -> str:
         out.append(text)
         line_start = kind in (NL, CONT)
     return "".join(out)
+
+
+# Jython accepted Java members named like Python 2 keywords (``printer.print(msg)``); Python 3
+# accepts them too, but the Python 2 grammar does not. They are hidden from it under a stand-in
+# name of the same line, and given back afterwards.
+_KEYWORD_MEMBERS = ("print", "exec")
+
+
+def hide_keyword_members(source: str) -> str:
+    """``x.print`` -> ``x.__gda_member_print__`` (only after a ``.``; strings and comments kept)."""
+    if not any("." + word in source or ". " + word in source for word in _KEYWORD_MEMBERS):
+        return source
+    tokens = lex(source)
+    out: list[str] = []
+    after_dot = False
+    for kind, text in tokens:
+        if after_dot and kind == NAME and text in _KEYWORD_MEMBERS:
+            text = f"__gda_member_{text}__"
+        out.append(text)
+        if kind not in (WS, CONT):
+            after_dot = kind == OP and text == "."
+    return "".join(out)
+
+
+def restore_keyword_members(source: str) -> str:
+    for word in _KEYWORD_MEMBERS:
+        source = source.replace(f"__gda_member_{word}__", word)
+    return source
