@@ -164,7 +164,10 @@ def decide_mode(
     def as_py2(source: str) -> str:
         return translate_source(source, name, "py2", registry, cache=cache, package=package)
 
-    return detect(path, text, registry, translates_as_py2(as_py2))
+    def with_commands(source: str) -> str:
+        return translate_source(source, name, "py3", registry, cache=cache)
+
+    return detect(path, text, registry, translates_as_py2(as_py2), with_commands)
 
 
 def _user_line(text: str, lineno: int | None) -> str | None:

@@ -41,13 +41,21 @@ def detect(
     text: str,
     aliases: AliasRegistry | None = None,
     py2_parses: Any = None,
+    with_commands: Any = None,
 ) -> ModeDecision:
     """The decision for text (see the module docstring). ``py2_parses(text) -> bool`` says whether
-    the file translates as Python 2 (the caller's translation, so that work is cached)."""
-    source = translate_gda_syntax(text, aliases) if aliases is not None and aliases.names else text
-    try:
-        tree = ast.parse(source, filename=str(path or "<script>"))
-    except SyntaxError as err:
+    the file translates as Python 2, ``with_commands(text) -> str`` gives it after the command-
+    syntax pass (the caller's translations, so that work is cached)."""
+    tree, err = _parse(text, path)
+    if tree is None and aliases is not None and aliases.names:
+        if with_commands is None:
+            source = translate_gda_syntax(text, aliases)
+        else:
+            source = with_commands(text)
+        if source != text:
+            tree, err = _parse(source, path)
+    if tree is None:
+        assert err is not None
         if py2_parses is not None and py2_parses(text):
             return ModeDecision(
                 "py2",
@@ -80,6 +88,15 @@ def detect(
             "(make its first line '# gda-bridge: python2' if it was written for Jython)"
         )
     return ModeDecision("py3", reason)
+
+
+def _parse(text: str, path: str | os.PathLike[str] | None) -> tuple[ast.AST | None, SyntaxError | None]:
+    try:
+        return ast.parse(text, filename=str(path or "<script>")), None
+    except SyntaxError as err:
+        return None, err
+    except ValueError as err:  # a NUL byte in the text
+        return None, SyntaxError(str(err))
 
 
 def python3_only(tree: ast.AST) -> str | None:
