@@ -22,19 +22,41 @@ from typing import Any, TextIO
 
 
 def gda_div(a: Any, b: Any) -> Any:
-    """Python 2 ``a / b``: floor division when both are integers (Java ints included), else true."""
+    """Python 2 ``a / b``: floor division when both are integers (Java ints included), else true;
+    a class of the script's that defines Python 2's ``__div__`` / ``__rdiv__`` gets them called."""
     if type(a) is int and type(b) is int:
         return a // b
     if isinstance(a, numbers.Integral) and isinstance(b, numbers.Integral):
         return a // b
-    return a / b
+    result = _py2_division(a, b, "__div__", "__rdiv__")
+    return a / b if result is NotImplemented else result
+
+
+def _py2_division(a: Any, b: Any, method: str, reflected: str) -> Any:
+    """Python 2's ``/`` for classes that define ``__div__`` / ``__rdiv__`` (as Python 2 did: a's
+    method, then b's reflected one); NotImplemented when neither applies."""
+    own = getattr(type(a), method, None)
+    if own is not None:
+        result = own(a, b)
+        if result is not NotImplemented:
+            return result
+    other = getattr(type(b), reflected, None)
+    if other is not None:
+        return other(b, a)
+    return NotImplemented
 
 
 def gda_idiv(a: Any, b: Any) -> Any:
-    """Python 2 ``a /= b`` (the result is assigned back; in-place for objects that support it)."""
+    """Python 2 ``a /= b`` (the result is assigned back; in place for objects that support it)."""
     if isinstance(a, numbers.Integral) and isinstance(b, numbers.Integral):
         return a // b
-    return operator.itruediv(a, b)
+    own = getattr(type(a), "__idiv__", None)
+    if own is not None:
+        result = own(a, b)
+        if result is not NotImplemented:
+            return result
+    result = _py2_division(a, b, "__div__", "__rdiv__")
+    return operator.itruediv(a, b) if result is NotImplemented else result
 
 
 # Python 2 print keeps a "soft space" per stream, in the stream's ``softspace`` attribute as

@@ -49,7 +49,7 @@ def test_print_statements_beside_the_file_make_it_python2(tmp_path: Path) -> Non
     (tmp_path / "old_helper.py").write_text("def f():\n    print 'x'\n")
     script = tmp_path / "calc.py"
     decision = decide_mode(script, "x = 7 / 2\n", cache=None)
-    assert decision.mode == "py2" and "old_helper.py, beside it, has print statements" in decision.reason
+    assert decision.mode == "py2" and "old_helper.py, beside it" in decision.reason
     alone = tmp_path / "other" / "calc.py"
     alone.parent.mkdir()
     assert decide_mode(alone, "x = 7 / 2\n", cache=None).mode == "py3"
@@ -59,3 +59,13 @@ def test_rules_before_the_code(tmp_path: Path) -> None:
     assert decide_mode("s.py", "# gda-bridge: python3\nimport java\n", cache=None).mode == "py3"
     assert decide_mode("s.py", "import java\n", override="py3", cache=None).mode == "py3"
     assert decide_mode(tmp_path / "s.py", "x = 1\n", [tmp_path], cache=None).mode == "py2"
+
+
+def test_print_statements_elsewhere_in_the_package(tmp_path: Path) -> None:
+    top = tmp_path / "lib"
+    sub = top / "sub"
+    sub.mkdir(parents=True)
+    (top / "__init__.py").write_text("print 'lib'\n")
+    (sub / "__init__.py").write_text("")
+    decision = decide_mode(sub / "calc.py", "x = 7 / 2\n", cache=None)
+    assert decision.mode == "py2" and "lib/__init__.py" in decision.reason

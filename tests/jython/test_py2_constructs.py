@@ -145,3 +145,25 @@ def test_java_members_named_like_python2_keywords(run_script: RunScript) -> None
         """
     )
     assert run_script(source) == "printed a\nx.print stays 0\n"
+
+
+def test_classes_with_python2_division_methods(run_script: RunScript) -> None:
+    source = dedent(
+        """
+        class Volts:
+            def __init__(self, v):
+                self.v = v
+            def __div__(self, other):
+                return Volts(self.v / other)
+            def __rdiv__(self, other):
+                return 'rdiv %s' % other
+            def __idiv__(self, other):
+                self.v = -1
+                return self
+        a = Volts(7) / 2
+        print a.v, 3 / Volts(1), 7.0 / 2
+        a /= 5
+        print a.v
+        """
+    )
+    assert run_script(source) == "3 rdiv 3 3.5\n-1\n"

@@ -5,7 +5,8 @@
    ``nonlocal``, annotations...) -> Python 3.
 3. Valid in both: Python 2 when the file shows a sign of GDA's Python 2 (it imports ``gda.``,
    ``gdascripts.``, ``java.``, ``javax.``, ``uk.ac.`` or ``scisoftpy``; it calls a builtin only
-   Python 2 has, such as ``xrange``; or a print statement stands in another file of its folder),
+   Python 2 has, such as ``xrange``; or a print statement stands in another file of its folder
+   or of the package it is part of),
    else Python 3. Either way, a file whose ``/`` divides differently in the two gets that said in
    the reason, with the line, so arithmetic never changes silently.
 4. Valid in neither: Python 2 when it shows a Python 2 construct (its error is then reported as
@@ -180,13 +181,22 @@ def gda_signal(tree: ast.AST, path: str | os.PathLike[str] | None) -> str | None
     if path is not None:
         sibling = _print_statement_beside(Path(path).resolve())
         if sibling is not None:
-            return f"{sibling}, beside it, has print statements"
+            return f"{sibling}, beside it in its folder or package, has print statements"
     return None
 
 
 def _print_statement_beside(path: Path) -> str | None:
-    found = _print_statement_files(path.parent)
-    return next((name for name in found if name != path.name), None)
+    """A file of the same folder, or of the package the file is part of (its folders up to the
+    top one with an ``__init__.py``), with a print statement."""
+    folder = path.parent
+    for _level in range(4):
+        found = next((f for f in _print_statement_files(folder) if f != path.name or folder != path.parent), None)
+        if found is not None:
+            return found if folder == path.parent else f"{folder.name}/{found}"
+        if not (folder / "__init__.py").is_file():
+            return None
+        folder = folder.parent
+    return None
 
 
 @functools.lru_cache(maxsize=64)
