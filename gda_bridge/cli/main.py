@@ -73,9 +73,12 @@ def _run(args: argparse.Namespace) -> int:
 
 def _show_mode_notices() -> None:
     """Imported modules that run as Python 2 (or whose '/' the choice decides): one line each."""
+    notices = logging.getLogger("gda_bridge.jython.mode")
+    if any(getattr(h, "gda_bridge_notices", False) for h in notices.handlers):
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("gda-bridge run: %(message)s"))
-    notices = logging.getLogger("gda_bridge.jython.mode")
+    handler.gda_bridge_notices = True  # type: ignore[attr-defined]
     notices.addHandler(handler)
     notices.setLevel(logging.INFO)
     notices.propagate = False

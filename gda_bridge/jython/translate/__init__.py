@@ -1,8 +1,9 @@
 """GDA command syntax and Python 2 -> 3 translation for scripts and console lines.
 
-Two passes, both strictly line-preserving: ``pos x 1`` -> ``pos(x, 1)`` for registered aliases,
-then (py2 mode) fissix plus our fixers keeping Jython 2.7 semantics. Results are cached on disk by
-content hash. See docs/jython.md.
+Two passes, both strictly line-preserving: ``pos x 1`` -> ``pos([x, 1])`` for registered aliases
+(as GDA's translator emits them), then (py2 mode) fissix plus our fixers keeping Jython 2.7
+semantics. Which mode a file is in: a pragma, a legacy path, --mode, else its code (_detect).
+Results are cached on disk by content hash. See docs/jython.md.
 """
 
 from gda_bridge.jython.translate._aliases import (

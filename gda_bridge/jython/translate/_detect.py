@@ -19,8 +19,8 @@ import ast
 import functools
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from gda_bridge.jython.translate._aliases import AliasRegistry
 from gda_bridge.jython.translate._errors import TranslationError
@@ -41,8 +41,8 @@ def detect(
     path: str | os.PathLike[str] | None,
     text: str,
     aliases: AliasRegistry | None = None,
-    py2_parses: Any = None,
-    with_commands: Any = None,
+    py2_parses: Callable[[str], bool] | None = None,
+    with_commands: Callable[[str], str] | None = None,
 ) -> ModeDecision:
     """The decision for text (see the module docstring). ``py2_parses(text) -> bool`` says whether
     the file translates as Python 2, ``with_commands(text) -> str`` gives it after the command-
@@ -221,7 +221,7 @@ def _print_statement_files(folder: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
-def translates_as_py2(translate: Any) -> Any:
+def translates_as_py2(translate: Callable[[str], str]) -> Callable[[str], bool]:
     """Wrap ``translate(text) -> str`` into ``py2_parses(text) -> bool``."""
 
     def parses(text: str) -> bool:
