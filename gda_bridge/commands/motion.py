@@ -12,6 +12,7 @@ from typing import Any
 from gda_bridge.bridge import interruptible
 from gda_bridge.commands import devices as dev
 from gda_bridge.commands.positions import move_target
+from gda_bridge.commands.vararg import unpacked
 from gda_bridge.core.errors import DeviceError, ScanSyntaxError
 from gda_bridge.devices.base import as_list
 from gda_bridge.scans.context import context
@@ -105,6 +106,7 @@ def _namespace_scannables(frame_depth: int = 2) -> list[Any]:
 
 def pos(*args: Any) -> None:
     """pos: list every scannable; pos x: show x; pos x 1 y 2: move them and show where they went."""
+    args = unpacked(args)
     out = context().output
     if not args:
         for device in _namespace_scannables():
@@ -121,6 +123,7 @@ def pos(*args: Any) -> None:
 
 def upos(*args: Any) -> None:
     """pos that prints the position while the move goes on."""
+    args = unpacked(args)
     if len(args) < 2:
         pos(*args)
         return
@@ -132,6 +135,7 @@ def upos(*args: Any) -> None:
 
 def inc(*args: Any) -> None:
     """inc x 1: move x by 1 from where it is."""
+    args = unpacked(args)
     pairs = [(d, _relative(d, delta)) for d, delta in _pairs(args, "inc")]
     _move(pairs, updates=False)
     for device, _ in pairs:
@@ -140,6 +144,7 @@ def inc(*args: Any) -> None:
 
 def uinc(*args: Any) -> None:
     """inc that prints the position while the move goes on."""
+    args = unpacked(args)
     pairs = [(d, _relative(d, delta)) for d, delta in _pairs(args, "uinc")]
     _move(pairs, updates=True)
     for device, _ in pairs:

@@ -15,6 +15,7 @@ from gda_bridge.bridge import JavaScan
 from gda_bridge.commands import devices as dev
 from gda_bridge.commands.motion import move_to
 from gda_bridge.commands.positions import Group, flatten, groups, scan_arguments, single_position
+from gda_bridge.commands.vararg import unpacked
 from gda_bridge.core.errors import ScanSyntaxError
 from gda_bridge.devices.base import ScannableBase, as_list
 from gda_bridge.devices.timing import TimeScannable
@@ -90,11 +91,13 @@ def _returning(found: list[Group], args: list[Any], command: str, text: str) -> 
 def scan(*args: Any) -> ScanResult:
     """scan scn1 start stop step [scnN [start [[stop] step]]] ... [det [time]] ...; after a
     scannable a tuple, a list or a numpy array is a list of positions."""
+    args = unpacked(args)
     return _run(args, "scan", command_text("scan", args))
 
 
 def rscan(*args: Any) -> ScanResult:
     """scan relative to where every scanned scannable is now; returns them there afterwards."""
+    args = unpacked(args)
     found = groups(scan_arguments(args, "rscan"), "rscan")
     for g in found:
         if dev.is_detector(g.device) or not g.values:
@@ -111,6 +114,7 @@ def rscan(*args: Any) -> ScanResult:
 def cscan(*args: Any) -> ScanResult:
     """cscan scn halfwidth step [scnN halfwidth step]... [det [time]]: centred on where each
     scannable is now; returns them there afterwards."""
+    args = unpacked(args)
     found = groups(args, "cscan")
     first = True
     for g in found:
@@ -132,6 +136,7 @@ def cscan(*args: Any) -> ScanResult:
 
 def pscan(*args: Any) -> ScanResult:
     """pscan scn start step npoints [scnN start step]... [det [time]]."""
+    args = unpacked(args)
     found = groups(args, "pscan")
     first = found[0]
     if len(first.values) != 3:
@@ -148,6 +153,7 @@ def pscan(*args: Any) -> ScanResult:
 
 def gscan(*args: Any) -> ScanResult:
     """gscan scn start stop step [det [time]]: GDA's grid scan of one scannable."""
+    args = unpacked(args)
     if not 4 <= len(args) <= 6:
         raise ScanSyntaxError("gscan: usage: gscan scannable start stop step [detector [time]]")
     return _run(args, "gscan", command_text("gscan", args))
@@ -170,6 +176,7 @@ class _StaticPoint(ScannableBase):
 
 def staticscan(*args: Any) -> ScanResult:
     """staticscan det... : one point, nothing moved."""
+    args = unpacked(args)
     return _run([_StaticPoint(), (0.0,), *args], "staticscan", command_text("staticscan", args))
 
 
@@ -198,16 +205,19 @@ def _time_scan(name: str, args: Sequence[Any]) -> ScanResult:
 
 def timescan(*args: Any) -> ScanResult:
     """timescan [det...] numberOfPoints pauseTime [collectTime]: read the devices at fixed times."""
+    args = unpacked(args)
     return _time_scan("timescan", args)
 
 
 def tscan(*args: Any) -> ScanResult:
     """tscan numberOfPoints pauseTime [collectTime] scannable...: as timescan."""
+    args = unpacked(args)
     return _time_scan("tscan", args)
 
 
 def testscan(*args: Any) -> str:
     """Check a scan command without moving anything; returns (and prints) what it would do."""
+    args = unpacked(args)
     scan = JavaScan(scan_arguments(args, "testscan"), command=command_text("scan", args))
     scan.validate()
     npoints = math.prod(scan.dimensions)
@@ -282,31 +292,37 @@ def _spec(name: str, args: Sequence[Any], nmotors: int, relative: bool) -> ScanR
 
 def ascan(*args: Any) -> ScanResult:
     """ascan motor start finish intervals time"""
+    args = unpacked(args)
     return _spec("ascan", args, 1, relative=False)
 
 
 def a2scan(*args: Any) -> ScanResult:
     """a2scan m1 s1 f1 m2 s2 f2 intervals time"""
+    args = unpacked(args)
     return _spec("a2scan", args, 2, relative=False)
 
 
 def a3scan(*args: Any) -> ScanResult:
     """a3scan m1 s1 f1 m2 s2 f2 m3 s3 f3 intervals time"""
+    args = unpacked(args)
     return _spec("a3scan", args, 3, relative=False)
 
 
 def dscan(*args: Any) -> ScanResult:
     """dscan motor start finish intervals time, relative to where the motor is; returns it there."""
+    args = unpacked(args)
     return _spec("dscan", args, 1, relative=True)
 
 
 def d2scan(*args: Any) -> ScanResult:
     """d2scan m1 s1 f1 m2 s2 f2 intervals time (relative)"""
+    args = unpacked(args)
     return _spec("d2scan", args, 2, relative=True)
 
 
 def d3scan(*args: Any) -> ScanResult:
     """d3scan m1 s1 f1 m2 s2 f2 m3 s3 f3 intervals time (relative)"""
+    args = unpacked(args)
     return _spec("d3scan", args, 3, relative=True)
 
 
@@ -315,6 +331,7 @@ lup = dscan
 
 def mesh(*args: Any) -> ScanResult:
     """mesh m1 s1 f1 intervals1 m2 s2 f2 intervals2 time: a grid, m2 fastest."""
+    args = unpacked(args)
     if len(args) < 9:
         raise ScanSyntaxError("mesh: usage: mesh m1 s1 f1 intervals1 m2 s2 f2 intervals2 time")
     scan_args: list[Any] = []
