@@ -101,8 +101,10 @@ class ScriptRunner:
 
     def _fill_namespace(self) -> None:
         ns = self.namespace
-        ns.update(self._extra_names)  # devices of the configuration; our commands take precedence
+        # GDA's standard names, then the configuration's devices (a device named like a standard
+        # name, e.g. `finder`, wins), then our commands (they win over both)
         ns.update(base_namespace())
+        ns.update(self._extra_names)
         self.commands = commands_for(ns)
         ns.update(self.commands)
         ns.update(

@@ -59,3 +59,13 @@ def test_without_scisoftpy_there_is_no_dnp(monkeypatch):
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "scisoftpy" else real_find_spec(name, *a))
     assert "dnp" not in ScriptRunner(mode="py3").namespace
+
+
+def test_a_configured_device_named_like_a_standard_name_keeps_its_name(tmp_path, capsys):
+    from gda_bridge.devices.sim import SimMotor
+
+    finder = SimMotor("finder")
+    script = tmp_path / "uses_device.py"
+    script.write_text("print(finder.getName(), type(finder).__name__)\n")
+    ScriptRunner({"finder": finder}, mode="py3").run_file(script)
+    assert capsys.readouterr().out.splitlines() == ["finder SimMotor"]
