@@ -1,4 +1,4 @@
-# scisoftpy (helper "nexus"): kept apart so the rest of the package works alone.
+# scisoftpy arrays, as GDA scripts use them.
 import scisoftpy as dnp
 
 

@@ -1,4 +1,4 @@
-# Java-interface subclassing (helper "idioms"): kept apart so the rest of the package works alone.
+# A Runnable subclass handed to a Java Thread, as GDA scripts do.
 from java.lang import Runnable, Thread
 
 
