@@ -9,7 +9,16 @@ from gda_bridge.core.errors import DeviceError, LimitError
 from gda_bridge.devices import ScannableMotionBase
 from gda_bridge.devices.waiting import wait_for
 
-from ._motor_move import SPMG_GO, SPMG_NAMES, SPMG_PAUSE, SPMG_STOP, MoveWatch, RecordState, failure
+from ._motor_move import (
+    SPMG_GO,
+    SPMG_NAMES,
+    SPMG_PAUSE,
+    SPMG_STOP,
+    MoveWatch,
+    RecordState,
+    failure,
+    off_target,
+)
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, get_many
 
 log = logging.getLogger("gda_bridge.epics")
@@ -70,7 +79,7 @@ class EpicsMotor(ScannableMotionBase):
         def ch(field: str, monitor: bool = True) -> Channel:
             return Channel(f"{pv}.{field}", name, monitor=monitor)
 
-        self._val, self._rbv, self._dmov, self._stop = ch("VAL"), ch("RBV"), ch("DMOV"), ch("STOP")
+        self._val, self._rbv, self._dmov, self._stop = ch("VAL"), ch("RBV"), ch("DMOV"), ch("STOP", False)
         self._spmg, self._lvio, self._hls, self._lls = ch("SPMG"), ch("LVIO"), ch("HLS"), ch("LLS")
         self._miss, self._msta, self._velo = ch("MISS"), ch("MSTA"), ch("VELO")
         self._hlm, self._llm, self._rdbd, self._mres = ch("HLM"), ch("LLM"), ch("RDBD"), ch("MRES")
@@ -85,8 +94,8 @@ class EpicsMotor(ScannableMotionBase):
         self._rdbd.on_value = self._mres.on_value = lambda _: self._refresh_tolerance()
         self._watch: MoveWatch | None = None
         self._dmov.on_value = self._on_dmov
-        self._stop.on_value = self._on_stop
         self._spmg.on_value = self._on_spmg
+        self._val.on_value = self._on_val
         self.units = str(egu)
         self._prec_digits = int(prec)
         self.outputFormat = [f"%.{int(prec)}f"]
@@ -99,10 +108,10 @@ class EpicsMotor(ScannableMotionBase):
         if watch is not None:
             watch.dmov_changed(int(value))
 
-    def _on_stop(self, value: Any) -> None:
+    def _on_val(self, value: Any) -> None:
         watch = self._watch
-        if watch is not None and value:
-            watch.stop_pressed()
+        if watch is not None:
+            watch.val_changed(float(value))
 
     def _on_spmg(self, value: Any) -> None:
         watch = self._watch
@@ -164,7 +173,8 @@ class EpicsMotor(ScannableMotionBase):
         previous = self._watch
         if previous is not None and not previous.finished.is_set():
             log.debug("%s: new target %s while moving to %s", self.name, target, previous.target)
-        watch = MoveWatch(target, self._dmov.cached, None if spmg is None else int(spmg), self.start_timeout)
+        watch = MoveWatch(target, self._dmov.cached, None if spmg is None else int(spmg), self._lvio.cached,
+                          self.start_timeout)
         self._watch = watch
         what = f"{self.name}: move to {target:g}"
         self._val.put_complete(target, what, _PutDone(what, watch, lambda: self._motion_expected(watch)))
@@ -174,7 +184,8 @@ class EpicsMotor(ScannableMotionBase):
         rbv = self._rbv.cached
         if rbv is not None and abs(float(rbv) - watch.target) <= self.tolerance:
             return False
-        return not (_flag(self._lvio.cached) or self._spmg.cached in (SPMG_STOP, SPMG_PAUSE))
+        refused = _flag(self._lvio.cached) and not watch.lvio_at_start
+        return not (refused or self._spmg.cached in (SPMG_STOP, SPMG_PAUSE))
 
     def rawIsBusy(self) -> bool:
         watch = self._watch
@@ -194,16 +205,27 @@ class EpicsMotor(ScannableMotionBase):
             return
         limit = self.move_timeout() if timeout is None else timeout
         over = watch.wait(limit, wait_for)
+        if over and self._off_target(watch) and watch.rearm():
+            # No fault, just not there: a late IOC may still run this move (its DMOV cycle seen so
+            # far was an earlier one's). Wait for one more cycle; if none starts, it fails below.
+            log.debug("%s: over but not at %s; waiting for one more DMOV cycle", self.name, watch.target)
+            over = watch.wait(self.move_timeout() if timeout is None else timeout, wait_for)
         if watch.put_error is not None:
             raise DeviceError(watch.put_error)
         if not over:
-            where = self._fmt(self._position_now())
+            where = self._position_now()
             if watch.never_started():
-                why = f"did not start moving within {self.start_timeout:g} s of the put (DMOV stayed 1)"
+                why = (self._failure(watch, where)
+                       or f"did not start moving within {self.start_timeout:g} s of the put (DMOV stayed 1)")
             else:
                 why = f"not done within {limit:.3g} s (DMOV={watch.dmov})"
-            raise DeviceError(f"{self.name}: move to {watch.target:g} stopped at {where}: {why}")
+            raise DeviceError(f"{self.name}: move to {watch.target:g} stopped at {self._fmt(where)}: {why}")
         self._check(watch)
+
+    def _off_target(self, watch: MoveWatch) -> bool:
+        """True if the only thing wrong is the position (no fault the record reported)."""
+        rbv = self._rbv.cached
+        return off_target(watch, self._state(float("nan") if rbv is None else float(rbv)), self.tolerance)
 
     def _state(self, rbv: float) -> RecordState:
         val = self._val.cached
@@ -212,14 +234,17 @@ class EpicsMotor(ScannableMotionBase):
                            miss=_flag(self._miss.cached), msta=int(float(self._msta.cached or 0)),
                            spmg=SPMG_GO if self._spmg.cached is None else int(self._spmg.cached))
 
+    def _failure(self, watch: MoveWatch, rbv: float) -> str | None:
+        name = "tolerance" if self._tolerance is not None else "RDBD"
+        return failure(watch, self._state(rbv), self.tolerance, name)
+
     def _check(self, watch: MoveWatch) -> None:
         rbv = self._rbv.cached
-        name = "tolerance" if self._tolerance is not None else "RDBD"
-        why = failure(watch, self._state(float(rbv) if rbv is not None else float("nan")), self.tolerance, name)
+        why = self._failure(watch, float("nan") if rbv is None else float(rbv))
         if why is None:
             return
         where = self._position_now()  # failures only: one fresh read, so the message is exact
-        why = failure(watch, self._state(where), self.tolerance, name) or why
+        why = self._failure(watch, where) or why
         raise DeviceError(f"{self.name}: move to {watch.target:g} stopped at {self._fmt(where)}: {why}")
 
     def _position_now(self) -> float:

@@ -13,6 +13,7 @@ to go 0, up to a start timeout.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -47,13 +48,16 @@ MSTA_PROBLEMS = ((MSTA_PLUS_LS, "MSTA plus limit switch"), (MSTA_MINUS_LS, "MSTA
 class MoveWatch:
     """One move in flight. Every method but :meth:`wait` runs on Channel Access threads."""
 
-    def __init__(self, target: float, dmov: int | None, spmg: int | None, start_timeout: float) -> None:
+    def __init__(self, target: float, dmov: int | None, spmg: int | None, lvio: int | None,
+                 start_timeout: float) -> None:
         self.target = target
+        #: LVIO before the put: some IOCs (caproto's example) leave the record's initial 1 forever.
+        self.lvio_at_start = bool(lvio)
         self.start_timeout = start_timeout
         self.finished = threading.Event()
         self.put_done = False
         self.put_error: str | None = None
-        #: Why the move was interrupted (STOP pressed, SPMG set to Stop or Pause), if it was.
+        #: Why the move was interrupted (SPMG set to Stop or Pause), if it was.
         self.interrupt: str | None = None
         #: This client asked for the stop: the move ends where the motor halts, no failure.
         self.stop_requested = False
@@ -62,6 +66,9 @@ class MoveWatch:
         self._left = False  # DMOV seen at 0 since the put
         self.spmg_at_start = spmg
         self._idle_since: float | None = None  # put done while DMOV never left 1
+        self._rearmed = False
+        #: Our target has come back on VAL's monitor: from then on, another VAL means STOP or a retarget.
+        self.val_echoed = False
 
     def put_finished(self, error: str | None, motion_expected: Callable[[], bool]) -> None:
         with self._lock:
@@ -74,6 +81,10 @@ class MoveWatch:
                 else:
                     self.finished.set()
 
+    def val_changed(self, value: float) -> None:
+        if math.isclose(value, self.target, rel_tol=1e-9, abs_tol=1e-12):
+            self.val_echoed = True
+
     def dmov_changed(self, value: int) -> None:
         with self._lock:
             self._dmov = value
@@ -82,11 +93,6 @@ class MoveWatch:
                 self._idle_since = None
             elif self.put_done and self._left:
                 self.finished.set()
-
-    def stop_pressed(self) -> None:
-        with self._lock:
-            if not self.finished.is_set():
-                self.interrupt = "STOP pressed"
 
     def spmg_changed(self, value: int) -> None:
         with self._lock:
@@ -98,6 +104,17 @@ class MoveWatch:
                 # The record holds the move until Go: a scan cannot wait for an operator.
                 self.interrupt = "SPMG is Pause"
                 self.finished.set()
+
+    def rearm(self) -> bool:
+        """Wait for one more DMOV 0 -> 1 cycle (once per move); False if already re-armed."""
+        with self._lock:
+            if self._rearmed or self.interrupt is not None or self.put_error is not None:
+                return False
+            self._rearmed = True
+            self._left = self._dmov == 0
+            self._idle_since = None if self._left else time.monotonic()
+            self.finished.clear()
+            return True
 
     @property
     def dmov(self) -> int:
@@ -135,6 +152,17 @@ class RecordState:
     spmg: int
 
 
+def off_target(watch: MoveWatch, state: RecordState, tolerance: float) -> bool:
+    """Not at the target, but with no fault the record reported: a late IOC may still be moving."""
+    return failure(watch, state, tolerance, "") == _off_target_reason(watch, state, tolerance, "")
+
+
+def _off_target_reason(watch: MoveWatch, state: RecordState, tolerance: float, tolerance_name: str) -> str:
+    if state.lvio:  # LVIO was 1 before the put already, so it says nothing about this move
+        return "outside soft limits (LVIO)"
+    return f"not within {tolerance_name} {tolerance:g}"
+
+
 def failure(watch: MoveWatch, state: RecordState, tolerance: float, tolerance_name: str) -> str | None:
     """Why the move did not succeed, or None. The first reason that applies wins."""
     if watch.stop_requested:
@@ -147,15 +175,18 @@ def failure(watch: MoveWatch, state: RecordState, tolerance: float, tolerance_na
         return "high limit switch"
     if state.lls:
         return "low limit switch"
-    if state.lvio:
+    if state.lvio and not watch.lvio_at_start:
         return "outside soft limits (LVIO)"
     if state.miss:
         return "missed the target after all retries (MISS)"
     for bit, what in MSTA_PROBLEMS:
         if state.msta >> bit & 1:
             return what
-    if state.val is not None and abs(state.val - watch.target) > max(tolerance, 1e-12 * abs(watch.target)):
-        return f"VAL changed to {state.val:g} (STOP or another client)"
+    if watch.val_echoed and state.val is not None and abs(state.val - watch.target) > max(tolerance, 1e-12 * abs(watch.target)):
+        # The record sets VAL to RBV when STOP halts a move; any other VAL came from another client.
+        if abs(state.val - state.rbv) <= tolerance:
+            return "STOP pressed"
+        return f"target changed to {state.val:g} by another client"
     if not abs(state.rbv - watch.target) <= tolerance:
-        return f"not within {tolerance_name} {tolerance:g}"
+        return _off_target_reason(watch, state, tolerance, tolerance_name)
     return None

@@ -36,14 +36,18 @@ class IOCPool:
     def environment(self) -> dict[str, str]:
         return client_environment(self.ports)
 
-    def start(self, prefix: str | None = None, args: tuple[str, ...] = ()) -> SimIOC:
+    def next_port(self) -> int:
+        """The next reserved port, for any IOC a test starts (ours or a third-party one)."""
         if self._next >= len(self.ports):
             raise RuntimeError(
                 f"all {len(self.ports)} reserved IOC ports are used; "
                 "call configure_client_environment(n_ports=...) with more")
         port = self.ports[self._next]
         self._next += 1
-        return start_ioc(prefix=prefix, port=port, args=args)
+        return port
+
+    def start(self, prefix: str | None = None, args: tuple[str, ...] = ()) -> SimIOC:
+        return start_ioc(prefix=prefix, port=self.next_port(), args=args)
 
 
 _pool: IOCPool | None = None
