@@ -270,9 +270,7 @@ class SimMotor:
     def _request(self, target_dial: float) -> Pending:
         """A new target: DMOV=0 now; motion starts at once unless SPMG is Stop or Pause."""
         self._target = target_dial
-        self.val.set(self._user(target_dial))
-        self.dval.set(target_dial)
-        self.rval.set(round(target_dial / self.mres.value))
+        self._post_target(target_dial)
         if self.miss.value:
             self.miss.set(0)
         if self._moving is None:
@@ -291,8 +289,9 @@ class SimMotor:
         clamped = min(max(self._target, self._switch_low), self._switch_high)
         if clamped != self._dial:
             raw_direction = int(clamped > self._dial)
-            self.cdir.set(raw_direction)
-            self.tdir.set(raw_direction if self._sign > 0 else 1 - raw_direction)
+            for f, value in ((self.cdir, raw_direction), (self.tdir, raw_direction if self._sign > 0 else 1 - raw_direction)):
+                if f.value != value:
+                    f.set(value)
         velocity = self.velo.value
         distance = abs(clamped - self._dial)
         duration = distance / velocity if velocity > 0 else 0.0
@@ -353,9 +352,7 @@ class SimMotor:
         if self._moving is None:
             return
         self._target = self._dial
-        self.val.set(self._user(self._dial))
-        self.dval.set(self._dial)
-        self.rval.set(round(self._dial / self.mres.value))
+        self._post_target(self._dial)
         self._finish()
         log.info("%s: stopped at %s", self.config.name, self.rbv.value)
 
@@ -386,6 +383,12 @@ class SimMotor:
             self._go()  # Go or Move resumes the held move
 
     # -- posting ----------------------------------------------------------------------------------
+
+    def _post_target(self, dial: float) -> None:
+        """VAL, DVAL and RVAL for a dial target (each posted only if it changed)."""
+        for f, value in ((self.val, self._user(dial)), (self.dval, dial), (self.rval, round(dial / self.mres.value))):
+            if f.value != value:
+                f.set(value)
 
     def _post_position(self, dial: float) -> None:
         self.drbv.set(dial)
