@@ -81,6 +81,18 @@ class MoveWatch:
                 else:
                     self.finished.set()
 
+    def arrived(self) -> None:
+        """RBV reached the target while waiting for a DMOV cycle that may never show (a monitor
+        drops values under load: DMOV 0 -> 1 of an instant move can arrive as a single 1)."""
+        with self._lock:
+            if self._idle_since is not None and self._dmov == 1:
+                self._idle_since = None
+                self.finished.set()
+
+    @property
+    def waiting_for_start(self) -> bool:
+        return self._idle_since is not None
+
     def val_changed(self, value: float) -> None:
         if math.isclose(value, self.target, rel_tol=1e-9, abs_tol=1e-12):
             self.val_echoed = True
