@@ -27,7 +27,7 @@ log = logging.getLogger("gda_bridge.sim_ioc.motor")
 
 #: How often RBV is posted while moving (Hz); the final position is always posted.
 UPDATE_RATE_HZ = 50.0
-#: Moves shorter than this complete at once, without a timer (VELO huge: near-instant moves).
+#: Moves shorter than this end on the next loop turn, with no readback in between (VELO huge).
 INSTANT_MOVE_S = 5e-4
 
 #: MSTA bits (0-based), as the motor record documents them.
@@ -295,12 +295,15 @@ class SimMotor:
         velocity = self.velo.value
         distance = abs(clamped - self._dial)
         duration = distance / velocity if velocity > 0 else 0.0
-        if duration < INSTANT_MOVE_S:
-            self._dial = clamped
-            self._finish()
-            return
-        self._seg_start, self._seg_target, self._seg_duration = self._dial, clamped, duration
+        self._seg_start, self._seg_target = self._dial, clamped
         self._seg_t0 = self._scheduler.now()
+        if duration < INSTANT_MOVE_S:
+            # Ends on the next loop turn, as a record's move ends in a later processing: the
+            # server sends DMOV=0 first (a monitor queue may otherwise merge 0 and 1 into 1).
+            self._seg_duration = 0.0
+            self._tick = self._scheduler.call_soon(self._on_tick)
+            return
+        self._seg_duration = duration
         self.movn.set(1)
         self._schedule_tick()
 
@@ -330,7 +333,8 @@ class SimMotor:
         self._dial = self._dial_now()
         self._cancel_tick()
         self._post_position(self._dial)
-        self.movn.set(0)
+        if self.movn.value:
+            self.movn.set(0)
         log.info("%s: halted at %s", self.config.name, self.rbv.value)
 
     def _finish(self) -> None:
@@ -400,7 +404,7 @@ class SimMotor:
         """Limit switches, MSTA and the alarm fields, from the state now (posted only if changed)."""
         raw_high, raw_low = int(self._dial >= self._switch_high), int(self._dial <= self._switch_low)
         user_high, user_low = (raw_high, raw_low) if self._sign > 0 else (raw_low, raw_high)
-        moving = self._tick is not None
+        moving = bool(self.movn.value)
         msta = ((self.cdir.value << MSTA_DIRECTION) | (int(not moving) << MSTA_DONE)
                 | (raw_high << MSTA_PLUS_LS) | (int(moving) << MSTA_MOVING) | (raw_low << MSTA_MINUS_LS))
         at_switch = raw_high or raw_low
