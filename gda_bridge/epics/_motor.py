@@ -224,7 +224,7 @@ class EpicsMotor(ScannableMotionBase):
                 why = self._failure(watch, where)
                 if why is None:
                     return  # at the target with no fault: DMOV's cycle was lost, the move is fine
-                if why.startswith("not within"):
+                if why.startswith("not within") and not watch.rearmed:
                     why = f"did not start moving within {self.start_timeout:g} s of the put (DMOV stayed 1)"
             else:
                 why = f"not done within {limit:.3g} s (DMOV={watch.dmov})"

@@ -90,6 +90,10 @@ class MoveWatch:
                 self.finished.set()
 
     @property
+    def rearmed(self) -> bool:
+        return self._rearmed
+
+    @property
     def waiting_for_start(self) -> bool:
         return self._idle_since is not None
 

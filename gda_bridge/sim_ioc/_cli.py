@@ -38,6 +38,14 @@ def _switches(text: str) -> tuple[str, float, float]:
     return name.strip(), low, high
 
 
+def _shortfall(text: str) -> tuple[str, float]:
+    try:
+        name, distance = text.split("=", 1)
+        return name.strip(), float(distance)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"shortfall {text!r} is not MOTOR=DISTANCE, e.g. m3=0.01") from None
+
+
 def _default_port() -> int:
     for var in ("EPICS_CAS_SERVER_PORT", "EPICS_CA_SERVER_PORT"):
         if os.environ.get(var, "").strip().isdigit():
@@ -59,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--switches", type=_switches, action="append", default=[], metavar="MOTOR=LOW:HIGH",
                    help="place a motor's hardware limit switches at these dial positions (repeatable; "
                         "default: 1 beyond its soft limits)")
+    p.add_argument("--shortfall", type=_shortfall, action="append", default=[], metavar="MOTOR=DISTANCE",
+                   help="every move of this motor ends DISTANCE short of its target (MISS=1 if RTRY > 0)")
     p.add_argument("--frame-size", type=_frame_size, default=(1024, 1024), metavar="XxY",
                    help="camera frame size (default: 1024x1024)")
     p.add_argument("--peak-centre", type=float, default=PeakConfig.centre, help="S2 peak centre (m1 units)")
@@ -77,6 +87,10 @@ def config_from_args(args: argparse.Namespace) -> BeamlineConfig:
         if name not in motors:
             raise SystemExit(f"sim-ioc: --switches names {name!r}, which is not one of the motors {names}")
         motors[name].low_switch, motors[name].high_switch = low, high
+    for name, distance in args.shortfall:
+        if name not in motors:
+            raise SystemExit(f"sim-ioc: --shortfall names {name!r}, which is not one of the motors {names}")
+        motors[name].shortfall = distance
     return BeamlineConfig(
         prefix=args.prefix,
         motors=list(motors.values()),

@@ -54,6 +54,9 @@ class MotorConfig:
     low_switch: float | None = None
     high_switch: float | None = None
     deadband: float = 1e-4
+    #: Every move ends this far short of its target (a motor that cannot settle): MISS=1 if it
+    #: is more than RDBD and RTRY > 0 (the record retried and gave up), else just RBV off target.
+    shortfall: float = 0.0
     resolution: float = 1e-5
     units: str = "mm"
     precision: int = 4
@@ -124,7 +127,7 @@ class SimMotor:
         self.rlls = short(0, "at the raw low limit switch")
         self.hlsv = enum("MAJOR", SEVERITIES, "alarm severity at a limit switch")
         self.lvio = short(0, "1 when the last target was outside the soft limits")
-        self.miss = short(0, "1 when the motor ran out of retries (never set by the simulation)")
+        self.miss = short(0, "1 when the move ended outside RDBD after all retries (MotorConfig.shortfall)")
         self.rdbd = double(c.deadband, "retry deadband (position tolerance)", **fmt)
         self.rcnt = short(0, "retry count")
         self.rtry = short(10, "maximum retry count")
@@ -286,7 +289,10 @@ class SimMotor:
         if self._tick is not None:  # retarget: halt the current segment without ending the move
             self._dial = self._dial_now()
             self._cancel_tick()
-        clamped = min(max(self._target, self._switch_low), self._switch_high)
+        target = self._target
+        if self.config.shortfall and target != self._dial:
+            target -= self.config.shortfall if target > self._dial else -self.config.shortfall
+        clamped = min(max(target, self._switch_low), self._switch_high)
         if clamped != self._dial:
             raw_direction = int(clamped > self._dial)
             for f, value in ((self.cdir, raw_direction), (self.tdir, raw_direction if self._sign > 0 else 1 - raw_direction)):
@@ -319,6 +325,9 @@ class SimMotor:
             return
         self._tick = None
         self._dial = self._seg_target
+        missed = abs(self._target - self._dial) > self.rdbd.value and self.rtry.value > 0
+        if missed and self._switch_low < self._dial < self._switch_high:
+            self.miss.set(1)
         self._finish()
 
     def _cancel_tick(self) -> None:

@@ -26,8 +26,9 @@ configure_client_environment(n_ports=12)
 
 @pytest.fixture(scope="module")
 def fault_ioc() -> Iterator[SimIOC]:
-    """A simulated beamline whose m2 has its hardware limit switches at dial -3 and 1.2."""
-    ioc = ioc_pool().start(args=(*DEFAULT_ARGS, "--switches", "m2=-3:1.2"))
+    """A simulated beamline whose m2 has its hardware limit switches at dial -3 and 1.2, and whose
+    m3 ends every move 0.01 short of its target."""
+    ioc = ioc_pool().start(args=(*DEFAULT_ARGS, "--switches", "m2=-3:1.2", "--shortfall", "m3=0.01"))
     yield ioc
     ioc.stop()
 

@@ -3,6 +3,8 @@ the motor stopped; against the simulated motor record (operator STOP, limit swit
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from motor_scan_helpers import FaultMidMove, caget, caput, read_scan_file, scan_file
@@ -111,8 +113,10 @@ def test_paused_motor_refuses_to_move(ctx, motor: EpicsMotor) -> None:  # noqa: 
     caput(motor.pv + ".SPMG", "Pause")
     with pytest.raises(DeviceError) as err:
         pos(motor, 1.0)
-    assert str(err.value) == "m2: cannot move to 1 from 0.0000: SPMG is Pause"
-    assert caget(motor.pv + ".VAL") == 0.0
+    # Refused before the put once the SPMG monitor has arrived ("cannot move to 1 from 0.0000"),
+    # else the held move fails at once ("move to 1 stopped at 0.0000") and pos stops it.
+    assert re.fullmatch(r"m2: (cannot move to 1 from|move to 1 stopped at) 0\.0000: SPMG is Pause", str(err.value))
+    assert caget(motor.pv + ".VAL") == 0.0 and assert_stopped(motor.pv) == 0.0
 
 
 def test_tolerance_follows_rdbd_and_can_be_set(motor: EpicsMotor) -> None:
@@ -120,3 +124,27 @@ def test_tolerance_follows_rdbd_and_can_be_set(motor: EpicsMotor) -> None:
     assert motor.getTolerances() == [pytest.approx(1e-4)]
     motor.tolerance = 0.01
     assert motor.getTolerances() == [0.01]
+
+
+@pytest.mark.parametrize(("retries", "why"), [(10, "missed the target after all retries (MISS)"),
+                                              (0, "not within RDBD 0.0001")])
+def test_a_motor_that_stops_short_fails_the_scan(ctx, data_dir, fault_ioc: SimIOC, retries: int,  # noqa: ANN001
+                                                 why: str) -> None:
+    base = fault_ioc.pv("m3")
+    caput(base + ".RTRY", retries)
+    caput(base + ".VELO", 1e6)
+    caput(base + ".VAL", 0.0)  # from 0.01 short of 0 to 0.01 short of 0 again: the same place
+    caput(base + ".VAL", 0.0)
+    m3 = EpicsMotor("m3", base, start_timeout=0.5)
+    try:
+        with scan_file(ctx, data_dir) as files:
+            with pytest.raises(DeviceError) as err:
+                scan(m3, 0.5, 1.5, 0.5)
+            path = files.path_of(ctx.last_result.start)
+        assert str(err.value) == f"m3: move to 0.5 stopped at 0.4900: {why}"
+        data = read_scan_file(path, "m3")
+        assert data.status == "COMPLETED_AFTER_FAILURE" and data.points_completed == 0
+        assert why in data.reason
+    finally:
+        m3.close()
+        caput(base + ".RTRY", 10)
