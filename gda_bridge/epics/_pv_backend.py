@@ -289,10 +289,11 @@ class Channel:
         if self.pv.put(value, wait=False) is None:
             raise DeviceError(f"{self.device}: put of {value!r} to {self.pvname} failed")
 
-    def put_complete(self, value: Any, what: str) -> Completion:
+    def put_complete(self, value: Any, what: str, completion: Completion | None = None) -> Completion:
         """Write a number with a put-callback; the Completion finishes when the IOC says the put is done.
 
-        It fails (DeviceError on ``wait``) if the put fails or the channel disconnects first.
+        It fails (DeviceError on ``wait``) if the put fails or the channel disconnects first. A
+        caller that must act when the put ends passes its own ``completion`` (a subclass).
         """
         self._require_connection()
         if type(value) is not float and not isinstance(value, numbers.Real):
@@ -302,7 +303,7 @@ class Channel:
             raise DeviceError(f"{self.device}: {self.pvname} is not a numeric scalar PV")
         data = (dbr.Map[ftype] * 1)()
         data[0] = value if ftype in (dbr.FLOAT, dbr.DOUBLE) else int(value)
-        completion = Completion(what)
+        completion = completion or Completion(what)
         request = _PutRequest(completion, self.pvname)
         with _in_flight_lock:
             _in_flight.add(request)

@@ -28,6 +28,25 @@ def _frame_size(text: str) -> tuple[int, int]:
     return x, y
 
 
+def _switches(text: str) -> tuple[str, float, float]:
+    try:
+        name, positions = text.split("=", 1)
+        low, high = (float(v) for v in positions.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"limit switches {text!r} are not MOTOR=LOW:HIGH, e.g. m1=-2:3") from None
+    if not low < high:
+        raise argparse.ArgumentTypeError(f"limit switches {text!r}: LOW must be below HIGH")
+    return name.strip(), low, high
+
+
+def _shortfall(text: str) -> tuple[str, float]:
+    try:
+        name, distance = text.split("=", 1)
+        return name.strip(), float(distance)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"shortfall {text!r} is not MOTOR=DISTANCE, e.g. m3=0.01") from None
+
+
 def _default_port() -> int:
     for var in ("EPICS_CAS_SERVER_PORT", "EPICS_CA_SERVER_PORT"):
         if os.environ.get(var, "").strip().isdigit():
@@ -47,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "$EPICS_CA_SERVER_PORT or 5064; 0 picks a free one)")
     p.add_argument("--motors", default="m1,m2,m3", help="comma-separated motor names (default: %(default)s)")
     p.add_argument("--velocity", type=float, default=1.0, help="initial VELO of every motor (units/s)")
+    p.add_argument("--switches", type=_switches, action="append", default=[], metavar="MOTOR=LOW:HIGH",
+                   help="place a motor's hardware limit switches at these dial positions (repeatable; "
+                        "default: 1 beyond its soft limits)")
+    p.add_argument("--shortfall", type=_shortfall, action="append", default=[], metavar="MOTOR=DISTANCE",
+                   help="every move of this motor ends DISTANCE short of its target (MISS=1 if RTRY > 0)")
     p.add_argument("--frame-size", type=_frame_size, default=(1024, 1024), metavar="XxY",
                    help="camera frame size (default: 1024x1024)")
     p.add_argument("--data-type", choices=list(WAVEFORM_KINDS), default="UInt16",
@@ -65,9 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> BeamlineConfig:
     names = [n.strip() for n in args.motors.split(",") if n.strip()]
+    motors = {name: MotorConfig(name, velocity=args.velocity) for name in names}
+    for name, low, high in args.switches:
+        if name not in motors:
+            raise SystemExit(f"sim-ioc: --switches names {name!r}, which is not one of the motors {names}")
+        motors[name].low_switch, motors[name].high_switch = low, high
+    for name, distance in args.shortfall:
+        if name not in motors:
+            raise SystemExit(f"sim-ioc: --shortfall names {name!r}, which is not one of the motors {names}")
+        motors[name].shortfall = distance
     return BeamlineConfig(
         prefix=args.prefix,
-        motors=[MotorConfig(name, velocity=args.velocity) for name in names],
+        motors=list(motors.values()),
         peak=PeakConfig(motor=names[0] if names else "m1", centre=args.peak_centre,
                         fwhm=args.peak_fwhm, rate=args.peak_rate),
         camera=CameraConfig(size_x=args.frame_size[0], size_y=args.frame_size[1],

@@ -99,6 +99,8 @@ class Field:
             return float(value)
         if self.kind == "string":
             return str(value)
+        if self.count == 1:
+            return int(value)
         return np.asarray(value, dtype=np.int16)
 
     def set(self, value: Any) -> None:
@@ -139,6 +141,11 @@ def double(value: float, doc: str, **kw: Any) -> Field:
 def integer(value: int, doc: str, **kw: Any) -> Field:
     """A DBF_LONG field."""
     return Field("int", int(value), doc=doc, **kw)
+
+
+def short(value: int, doc: str, **kw: Any) -> Field:
+    """A DBF_SHORT field (the motor record's flags and small counters: DMOV, HLS, STOP, PREC...)."""
+    return Field("short", int(value), doc=doc, **kw)
 
 
 def enum(value: str, choices: Sequence[str], doc: str, **kw: Any) -> Field:

@@ -17,13 +17,21 @@ ports reserved at configuration.
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from ._process import SimIOC, client_environment, reserve_ports, start_ioc
 
-__all__ = ["IOCPool", "SimIOC", "configure_client_environment", "ioc_pool", "sim_ioc", "spare_ioc"]
+__all__ = [
+    "IOCPool", "SimIOC", "caproto_example", "configure_client_environment", "ioc_pool", "sim_ioc", "spare_ioc",
+]
 
 
 class IOCPool:
@@ -36,8 +44,8 @@ class IOCPool:
     def environment(self) -> dict[str, str]:
         return client_environment(self.ports)
 
-    def take_port(self) -> int:
-        """The next reserved port, for another server (e.g. one of caproto's example IOCs)."""
+    def next_port(self) -> int:
+        """The next reserved port, for any IOC a test starts (ours or a third-party one)."""
         if self._next >= len(self.ports):
             raise RuntimeError(
                 f"all {len(self.ports)} reserved IOC ports are used; "
@@ -46,7 +54,7 @@ class IOCPool:
         return self.ports[self._next - 1]
 
     def start(self, prefix: str | None = None, args: tuple[str, ...] = ()) -> SimIOC:
-        return start_ioc(prefix=prefix, port=self.take_port(), args=args)
+        return start_ioc(prefix=prefix, port=self.next_port(), args=args)
 
 
 _pool: IOCPool | None = None
@@ -86,3 +94,50 @@ def spare_ioc() -> Iterator[SimIOC]:
     ioc = ioc_pool().start(args=DEFAULT_ARGS)
     yield ioc
     ioc.stop()
+
+
+@contextmanager
+def caproto_example(module: str, prefix: str, startup_timeout: float = 20.0) -> Iterator[subprocess.Popen[str]]:
+    """One of caproto's example IOCs (``caproto.ioc_examples.<module>``) as a third-party server on
+    the next reserved loopback port, ready once it logs "Server startup complete"; its process
+    group is ended on exit."""
+    port = ioc_pool().next_port()
+    beacons = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # its beacons go to a port of ours
+    beacons.bind(("127.0.0.1", 0))
+    env = os.environ | {
+        "EPICS_CA_SERVER_PORT": str(port), "EPICS_CAS_SERVER_PORT": str(port),
+        "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO",
+        "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1", "EPICS_CAS_BEACON_PORT": str(beacons.getsockname()[1]),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", f"caproto.ioc_examples.{module}", "--prefix", prefix, "--list-pvs"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+        start_new_session=True)
+    log: list[str] = []
+    ready = threading.Event()
+
+    def drain() -> None:  # reads the log so the pipe never fills; marks the start-up line
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.append(line)
+            if "Server startup complete" in line:
+                ready.set()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        if not ready.wait(startup_timeout):
+            raise RuntimeError(f"caproto {module} not ready within {startup_timeout:g} s "
+                               f"(exit {process.poll()}):\n{''.join(log)}")
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        reader.join(5)
+        beacons.close()
+        assert process.stdout is not None
+        process.stdout.close()

@@ -1,5 +1,51 @@
 """Point Channel Access at the reserved IOC ports before anything imports pyepics' libca."""
 
-from gda_bridge.sim_ioc.testing import configure_client_environment, sim_ioc, spare_ioc  # noqa: F401
+from __future__ import annotations
 
-configure_client_environment(n_ports=16)
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from gda_bridge.sim_ioc.testing import (  # noqa: F401
+    DEFAULT_ARGS,
+    SimIOC,
+    caproto_example,
+    configure_client_environment,
+    ioc_pool,
+    sim_ioc,
+    spare_ioc,
+)
+
+configure_client_environment(n_ports=24)
+
+
+@pytest.fixture(scope="module")
+def fault_ioc() -> Iterator[SimIOC]:
+    """A simulated beamline whose m2 has its hardware limit switches at dial -3 and 1.2, and whose
+    m3 ends every move 0.01 short of its target."""
+    ioc = ioc_pool().start(args=(*DEFAULT_ARGS, "--switches", "m2=-3:1.2", "--shortfall", "m3=0.01"))
+    yield ioc
+    ioc.stop()
+
+
+@dataclass
+class CaprotoIOC:
+    prefix: str
+    process: subprocess.Popen[str]
+
+    def pv(self, suffix: str) -> str:
+        return f"{self.prefix}{suffix}"
+
+
+@pytest.fixture(scope="module")
+def fake_motor_ioc() -> Iterator[CaprotoIOC]:
+    """caproto's ``fake_motor_record`` example IOC (mtr1..3) on a reserved loopback port.
+
+    Its put-callback on VAL completes at once; DMOV goes 1 -> 0 -> 1 later, on a 10 Hz tick.
+    """
+    prefix = f"FM{os.getpid()}:"
+    with caproto_example("fake_motor_record", prefix) as process:
+        yield CaprotoIOC(prefix, process)

@@ -91,7 +91,7 @@ def test_connection_failure_names_every_pv(sim_ioc: SimIOC) -> None:
         EpicsMotor("ghost", sim_ioc.pv("ghost"), connection_timeout=0.5)
     assert time.monotonic() - start < 3
     message = str(err.value)
-    assert message.startswith("EpicsMotor ghost: 9 of 9 PVs did not connect within 0.5 s: ")
+    assert message.startswith("EpicsMotor ghost: 17 of 17 PVs did not connect within 0.5 s: ")
     for field in ("VAL", "RBV", "STOP", "VELO", "HLM", "LLM", "RDBD", "EGU", "PREC"):
         assert sim_ioc.pv(f"ghost.{field}") in message
 

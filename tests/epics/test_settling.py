@@ -8,10 +8,6 @@ within tolerance with the settle rule; without it most are not.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 
@@ -21,7 +17,7 @@ import pytest
 from gda_bridge.core.errors import DeviceError
 from gda_bridge.epics import PVScannable
 from gda_bridge.sim_ioc import SimIOC
-from gda_bridge.sim_ioc.testing import ioc_pool
+from gda_bridge.sim_ioc.testing import caproto_example
 
 TOLERANCE = 0.5
 
@@ -114,35 +110,8 @@ def test_stable_for_needs_a_tolerance(sim_ioc: SimIOC) -> None:
 @pytest.fixture(scope="module")
 def thermo() -> Iterator[str]:
     """caproto's thermo_sim on a reserved loopback port; its prefix once it accepts clients."""
-    port = ioc_pool().take_port()
-    beacons = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    beacons.bind(("127.0.0.1", 0))
-    env = os.environ | {
-        "EPICS_CA_SERVER_PORT": str(port), "EPICS_CAS_SERVER_PORT": str(port),
-        "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO",
-        "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1", "EPICS_CAS_BEACON_PORT": str(beacons.getsockname()[1]),
-    }
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "caproto.ioc_examples.thermo_sim", "--prefix", "TH:",
-                             "--list-pvs"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
-    ready = threading.Event()
-
-    def drain() -> None:  # reads the log so the pipe never fills; marks the start-up line
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if "Server startup complete" in line:
-                ready.set()
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        assert ready.wait(20), "thermo_sim did not start"
+    with caproto_example("thermo_sim", "TH:"):
         yield "TH:"
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(10)
-        beacons.close()
-        assert proc.stdout is not None
-        proc.stdout.close()
 
 
 def test_caproto_thermo_sim_settles_only_with_the_rule(thermo: str) -> None:
