@@ -24,13 +24,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 
 from ._process import SimIOC, client_environment, reserve_ports, start_ioc
 
 __all__ = [
-    "IOCPool", "SimIOC", "caproto_example", "configure_client_environment", "ioc_pool", "sim_ioc", "spare_ioc",
+    "CaprotoIOC", "IOCPool", "SimIOC", "caproto_example", "configure_client_environment", "ioc_pool", "sim_ioc", "spare_ioc",
 ]
 
 
@@ -96,8 +97,19 @@ def spare_ioc() -> Iterator[SimIOC]:
     ioc.stop()
 
 
+@dataclass
+class CaprotoIOC:
+    """A running caproto example IOC: its prefix and process."""
+
+    prefix: str
+    process: subprocess.Popen[str]
+
+    def pv(self, suffix: str) -> str:
+        return f"{self.prefix}{suffix}"
+
+
 @contextmanager
-def caproto_example(module: str, prefix: str, startup_timeout: float = 20.0) -> Iterator[subprocess.Popen[str]]:
+def caproto_example(module: str, prefix: str, startup_timeout: float = 20.0) -> Iterator[CaprotoIOC]:
     """One of caproto's example IOCs (``caproto.ioc_examples.<module>``) as a third-party server on
     the next reserved loopback port, ready once it logs "Server startup complete"; its process
     group is ended on exit."""
@@ -129,7 +141,7 @@ def caproto_example(module: str, prefix: str, startup_timeout: float = 20.0) -> 
         if not ready.wait(startup_timeout):
             raise RuntimeError(f"caproto {module} not ready within {startup_timeout:g} s "
                                f"(exit {process.poll()}):\n{''.join(log)}")
-        yield process
+        yield CaprotoIOC(prefix, process)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

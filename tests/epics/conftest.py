@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
 from gda_bridge.sim_ioc.testing import (  # noqa: F401
     DEFAULT_ARGS,
+    CaprotoIOC,
     SimIOC,
     caproto_example,
     configure_client_environment,
@@ -31,15 +30,6 @@ def fault_ioc() -> Iterator[SimIOC]:
     ioc.stop()
 
 
-@dataclass
-class CaprotoIOC:
-    prefix: str
-    process: subprocess.Popen[str]
-
-    def pv(self, suffix: str) -> str:
-        return f"{self.prefix}{suffix}"
-
-
 @pytest.fixture(scope="module")
 def fake_motor_ioc() -> Iterator[CaprotoIOC]:
     """caproto's ``fake_motor_record`` example IOC (mtr1..3) on a reserved loopback port.
@@ -47,5 +37,5 @@ def fake_motor_ioc() -> Iterator[CaprotoIOC]:
     Its put-callback on VAL completes at once; DMOV goes 1 -> 0 -> 1 later, on a 10 Hz tick.
     """
     prefix = f"FM{os.getpid()}:"
-    with caproto_example("fake_motor_record", prefix) as process:
-        yield CaprotoIOC(prefix, process)
+    with caproto_example("fake_motor_record", prefix) as ioc:
+        yield ioc

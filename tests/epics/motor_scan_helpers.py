@@ -45,9 +45,8 @@ def read_scan_file(path: Path, motor: str) -> ScanFile:
     with h5py.File(path, "r") as f:
         entry = f["entry1"]
         group = entry[f"instrument/{motor}"]
-        (name,) = [k for k, v in group.items() if isinstance(v, h5py.Dataset) and v.ndim == 1]
         return ScanFile(status=entry["scan_status"][()].decode(), reason=entry["scan_reason"][()].decode(),
-                        points_completed=int(entry["points_completed"][()]), positions=group[name][()])
+                        points_completed=int(entry["points_completed"][()]), positions=group[motor][()])
 
 
 class FaultMidMove:

@@ -8,13 +8,13 @@ import threading
 import epics
 import numpy as np
 import pytest
-from conftest import CaprotoIOC
 from motor_scan_helpers import FaultMidMove, caget, caput, read_scan_file, scan_file
 
 from gda_bridge.commands import scan
 from gda_bridge.core.documents import ScanStatus
 from gda_bridge.core.errors import DeviceError
 from gda_bridge.epics import EpicsMotor
+from gda_bridge.sim_ioc.testing import CaprotoIOC
 
 
 def wait_until(pvname: str, predicate, timeout: float = 10.0) -> None:  # noqa: ANN001

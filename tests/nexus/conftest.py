@@ -8,7 +8,6 @@ from pathlib import Path
 
 import h5py
 import hdf5plugin  # noqa: F401 - registers the Blosc / bitshuffle decoders for reading
-import pytest
 from nexusformat.nexus.validate import validate_file
 from silx.io import nxdata
 
@@ -46,8 +45,3 @@ class _Summary:
         if len(self.signal_shape) > 2 and self.interpretation != "image":
             return False
         return all(s is None or s == (n,) for s, n in zip(self.axes_shapes[-2:], self.signal_shape[-2:], strict=True))
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
