@@ -14,6 +14,8 @@ from typing import Any
 import jpype
 import numpy as np
 
+from gda_bridge.core.errors import DeviceError
+
 
 @functools.cache
 def _jdouble() -> Any:
@@ -53,6 +55,17 @@ def to_java_position(value: Any) -> Any:
     if isinstance(value, jpype.JObject):
         return value
     raise TypeError(f"cannot pass {value!r} ({type(value).__name__}) to Java as a position")
+
+
+def to_java_target(value: Any, device: str) -> Any:
+    """A move target for a Java device: as to_java_position, but a value that would reach Java as
+    null (an array too large or of another kind to be a position) is refused, naming the device."""
+    converted = to_java_position(value)
+    if converted is None and value is not None:
+        shape = getattr(value, "shape", None)
+        raise DeviceError(f"{device}: {type(value).__name__} of shape {shape} is not a position "
+                          "(a target takes one number per input field)")
+    return converted
 
 
 @functools.cache

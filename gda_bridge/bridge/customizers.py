@@ -10,7 +10,7 @@ from typing import Any
 
 import jpype
 
-from gda_bridge.bridge.convert import from_java, to_java_position, to_names
+from gda_bridge.bridge.convert import from_java, to_java_target, to_names
 from gda_bridge.bridge.errors import java_errors
 
 _installed = False
@@ -29,7 +29,7 @@ def install() -> None:
             with java_errors():
                 if not args:
                     return from_java(self.getPosition())
-                self.moveTo(to_java_position(args[0] if len(args) == 1 else list(args)))
+                self.moveTo(to_java_target(args[0] if len(args) == 1 else list(args), str(self.getName())))
                 return f"Move complete: {self.toFormattedString()}"
 
         def __len__(self) -> int:

@@ -81,3 +81,18 @@ def test_java_device_has_python_manners():
     assert motor() == 2.0 and len(motor) == 1 and motor[0] == 2.0
     assert motor(3.0).startswith("Move complete: d")
     assert repr(motor).startswith("d : 3")
+
+
+def test_a_java_device_refuses_an_array_target_instead_of_moving_to_null():
+    import numpy as np
+
+    from gda_bridge.core.errors import DeviceError
+    from gda_bridge.devices.java import java_sim_motor
+
+    jx = java_sim_motor("jx_target", speed=1e4, lower=-5, upper=5)
+    jx(1.0)
+    with pytest.raises(DeviceError, match=r"^jx_target: ndarray of shape \(100,\) is not a position"):
+        jx(np.zeros(100))
+    with pytest.raises(DeviceError, match=r"has 3 value\(s\) but jx_target has 1 input name"):
+        jx(np.zeros(3))
+    assert jx() == 1.0

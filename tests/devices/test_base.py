@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from gda_bridge.core.errors import DeviceError
@@ -133,3 +134,14 @@ def test_detector_defaults():
     assert d.getLevel() == 100 and d.getInputNames() == [] and d() == 4.0
     d.asynchronousMoveTo(0.5)
     assert d.getCollectionTime() == 0.5
+
+
+def test_a_list_for_a_one_input_device_is_refused_not_cut_to_its_first_value():
+    x = SimMotor("x", speed=1e6)
+    for bad in ([3, 4, 5], np.array([1.0, 2.0]), []):
+        with pytest.raises(DeviceError, match=r"^x: position .* has \d values; expected 1 for inputs \['x'\]$"):
+            x.moveTo(bad)
+    with pytest.raises(DeviceError):
+        x(3, 4, 5)
+    x.moveTo([2.0]); x(np.float64(1.5))
+    assert x() == 1.5
