@@ -143,5 +143,6 @@ def test_a_list_for_a_one_input_device_is_refused_not_cut_to_its_first_value():
             x.moveTo(bad)
     with pytest.raises(DeviceError):
         x(3, 4, 5)
-    x.moveTo([2.0]); x(np.float64(1.5))
+    x.moveTo([2.0])
+    x(np.float64(1.5))
     assert x() == 1.5
