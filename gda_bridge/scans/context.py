@@ -35,6 +35,9 @@ class ScanContext:
     running: Any = None
     """The scan in progress (other threads pause or abort it through this), or None."""
     last_result: Any = None
+    suspenders: list[Any] = field(default_factory=list)
+    """Conditions every scan honours (gda_bridge.core.suspenders.Suspender): install with
+    gda_bridge.scans.suspension.install_suspender."""
 
     def __post_init__(self) -> None:
         self.reset_stream()
