@@ -1019,8 +1019,9 @@ public class ConcurrentScan {
     }
 
     /**
-     * acquirePoint, held while the scan is suspended and retaken (every scannable moved again, in
-     * case an IOC restarted) when a suspension began during it; null to finish early.
+     * acquirePoint, held while the scan is suspended and retaken (every scannable moved again and
+     * detectors' collection times set again, in case an IOC restarted) when a suspension began
+     * during it; null to finish early.
      */
     private Object[] acquireRetaking(int point, int changed, int[] indices) throws Exception {
         int move = changed;
@@ -1043,6 +1044,11 @@ public class ConcurrentScan {
                 LOG.log(Level.WARNING, "scan: point " + point + " failed while suspended; retaking it", e);
             }
             move = 0;
+            for (Role r : detectorRoles) {
+                if (r.collectionTime != null) {
+                    ((Detector) r.device).setCollectionTime(r.collectionTime);
+                }
+            }
         }
     }
 

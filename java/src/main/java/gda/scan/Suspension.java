@@ -1,6 +1,7 @@
 package gda.scan;
 
 import gda.device.DeviceException;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -140,8 +141,8 @@ final class Suspension {
                 }
                 long left = startMillis + (long) (limitSeconds * 1000) - System.currentTimeMillis();
                 if (left <= 0) {
-                    throw new DeviceException(String.format(
-                            "scan suspended for longer than its limit of %g s: %s", limitSeconds, reason));
+                    throw new DeviceException("scan suspended for longer than its limit of "
+                            + BigDecimal.valueOf(limitSeconds).stripTrailingZeros().toPlainString() + " s: " + reason);
                 }
                 changed.await(left, TimeUnit.MILLISECONDS);
             }
