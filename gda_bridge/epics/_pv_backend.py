@@ -204,10 +204,15 @@ def _connection_changed(channel: Channel, connected: bool) -> None:
             log.exception("connection listener %r failed", listener)
 
 
+_context_lock = threading.Lock()
+
+
 def _attach_context() -> None:
-    """Join libca's initial context once per thread (the Java scan thread is new to CA)."""
+    """Join libca's initial context once per thread (the Java scan thread is new to CA). One
+    thread at a time: threads creating the first context together fail (CASeverityException)."""
     if not getattr(_thread_state, "attached", False):
-        ca.use_initial_context()
+        with _context_lock:
+            ca.use_initial_context()
         _thread_state.attached = True
 
 
@@ -233,6 +238,7 @@ class Channel:
         self._was_connected = False
         self._closed = False
         self._last: Any = None
+        _attach_context()  # devices are made on several threads at once (config.create_devices)
         self.pv = epics.PV(pvname, auto_monitor=False, connection_callback=self._on_connection,
                            connection_timeout=CONNECTION_TIMEOUT)
 
