@@ -180,14 +180,26 @@ class JavaScan:
 
     def suspend(self, reason: str, max_seconds: float | None) -> None:
         """Hold the scan before its next point (any thread); the point in progress is retaken."""
-        self.jscan.suspend(reason, float(max_seconds or 0.0))
+        _from_any_thread(lambda: self.jscan.suspend(reason, float(max_seconds or 0.0)))
 
     def resume_suspended(self) -> None:
-        self.jscan.resumeSuspended()
+        _from_any_thread(self.jscan.resumeSuspended)
 
     def set_suspend_grace(self, seconds: float) -> None:
         """A device failing during a point is retaken if a suspension begins within ``seconds``."""
         self.jscan.setSuspendGrace(float(seconds))
+
+
+def _from_any_thread(call: Callable[[], None]) -> None:
+    """Call Java from a watcher's thread (CA callback, timer); a thread attached to the JVM only
+    for this call is detached again, else every ended timer thread stays registered there."""
+    thread = jpype.JClass("java.lang.Thread")
+    attached = thread.isAttached()
+    try:
+        call()
+    finally:
+        if not attached:
+            thread.detach()
 
 
 class _Listener:
