@@ -1,6 +1,7 @@
 """AreaDetector: an areaDetector camera (cam1:) and its image plugin (image1:) as a GDA detector.
 
-Frames stay on the Python side: ``readout`` returns the frame as a numpy uint16 (ny, nx) array.
+Frames stay on the Python side: ``readout`` returns the frame as a numpy array of the pixel type
+the image plugin reports (DataType_RBV), (ny, nx) in Mono and (ny, nx, 3) in RGB1/RGB2/RGB3.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from gda_bridge.core.errors import DeviceError
 from gda_bridge.devices import DetectorBase
 
+from ._nd_frames import FrameFormat, check_carrier, decode, frame_format
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
 
 log = logging.getLogger("gda_bridge.epics")
@@ -23,11 +25,13 @@ _SINGLE = 0
 
 
 class AreaDetector(DetectorBase):
-    """Camera at ``{prefix}{cam}``, frames from ``{prefix}{image}ArrayData`` (served as DBR_SHORT).
+    """Camera at ``{prefix}{cam}``, frames from ``{prefix}{image}ArrayData``.
 
     Collection time = AcquireTime; ``collectData`` puts Acquire=1 with a put-callback.
-    ``prepareForCollection`` sets ImageMode=Single (one frame per point). ``readout`` waits until
-    the image plugin's UniqueId shows the new frame, then reads it.
+    ``prepareForCollection`` sets ImageMode=Single (one frame per point) and takes the frame
+    format (type, colour mode, size) from the image plugin's last frame. ``readout`` waits until
+    the plugin's UniqueId shows the new frame, then reads its format and data; a frame whose
+    format differs from the scan's first, or that ArrayData's type cannot carry, raises.
     """
 
     def __init__(self, name: str, prefix: str, *, cam: str = "cam1:", image: str = "image1:",
@@ -42,18 +46,25 @@ class AreaDetector(DetectorBase):
         self._acquire_time = Channel(f"{c}AcquireTime", name)
         self._image_mode = Channel(f"{c}ImageMode", name)
         self._num_images = Channel(f"{c}NumImages", name)
-        self._size_x = Channel(f"{i}ArraySize0_RBV", name)
-        self._size_y = Channel(f"{i}ArraySize1_RBV", name)
+        self._format_pvs = [Channel(f"{i}DataType_RBV", name, text=True),
+                            Channel(f"{i}ColorMode_RBV", name, text=True),
+                            *(Channel(f"{i}ArraySize{d}_RBV", name) for d in range(3))]
         self._data = Channel(f"{i}ArrayData", name)
         self._uid_changed = threading.Condition()
         self._last_uid = -1
         self._uid = Channel(f"{i}UniqueId_RBV", name, monitor=True, on_value=self._on_uid)
         self._channels = [self._acquire, self._acquire_time, self._image_mode, self._num_images,
-                          self._size_x, self._size_y, self._data, self._uid]
+                          *self._format_pvs, self._data, self._uid]
         connect_all(self._channels, connection_timeout, f"AreaDetector {name}")
         self._exposure = float(self._acquire_time.get())
         super().setCollectionTime(self._exposure)
-        self._shape = self._read_shape()
+        self._format: FrameFormat | None = None
+        try:
+            self._format = self._read_format()
+        except DeviceError as exc:  # the camera may be set right before the first scan
+            log.warning("%s", exc)
+        #: The format of the scan's first frame, which every later frame must have.
+        self._scan_format: FrameFormat | None = None
         self._on_uid(self._uid.get())
         self._expected_uid = self._last_uid
         self._acquisition: Completion = done_completion(f"{name}: acquire")
@@ -63,14 +74,18 @@ class AreaDetector(DetectorBase):
             self._last_uid = max(self._last_uid, int(value))  # type: ignore[call-overload]
             self._uid_changed.notify_all()
 
-    def _read_shape(self) -> tuple[int, int]:
-        nx, ny = (int(v) for v in get_many([self._size_x, self._size_y]))
-        return ny, nx
+    def _read_format(self) -> FrameFormat:
+        """The image plugin's last frame format; DeviceError if it cannot be read faithfully."""
+        data_type, color_mode, *sizes = get_many(self._format_pvs)
+        fmt = frame_format(self.name, str(data_type), str(color_mode), tuple(int(v) for v in sizes))
+        check_carrier(self.name, self._data.pvname, self._data.element_dtype, fmt)
+        return fmt
 
     def prepareForCollection(self) -> None:
         self._image_mode.put_complete(_SINGLE, f"{self.name}: ImageMode=Single").wait(self.settle_timeout)
         self._num_images.put_complete(1, f"{self.name}: NumImages=1").wait(self.settle_timeout)
-        self._shape = self._read_shape()
+        self._format = self._read_format()
+        self._scan_format = None
 
     def collectData(self) -> None:
         exposure = float(self.getCollectionTime())
@@ -97,15 +112,22 @@ class AreaDetector(DetectorBase):
         if not arrived:
             raise DeviceError(f"{self.name}: frame {self._expected_uid} did not reach {self._uid.pvname} "
                               f"within {self.settle_timeout:g} s (last {self._last_uid})")
-        ny, nx = self._shape
-        data = self._data.get(count=nx * ny, timeout=self.settle_timeout)
-        frame = np.asarray(data)
-        if frame.size != nx * ny:
-            raise DeviceError(f"{self.name}: frame has {frame.size} pixels, expected {nx}x{ny}")
-        return frame.astype(np.int16, copy=False).view(np.uint16).reshape(ny, nx)
+        fmt = self._read_format()
+        expected = self._scan_format or self._format or fmt
+        if fmt.shape != expected.shape or (self._scan_format is not None and fmt != self._scan_format):
+            raise DeviceError(f"{self.name}: frame {self._expected_uid} is {fmt.describe()}, the scan's frames "
+                              f"are {expected.describe()}; take a frame after changing the camera's settings")
+        self._scan_format = fmt
+        raw = np.asarray(self._data.get(count=fmt.pixels, timeout=self.settle_timeout))
+        if raw.size != fmt.pixels:
+            raise DeviceError(f"{self.name}: {self._data.pvname} has {raw.size} elements, "
+                              f"a {fmt.describe()} frame needs {fmt.pixels}")
+        return decode(raw, fmt)
 
-    def getDataDimensions(self) -> tuple[int, int]:
-        return self._shape
+    def getDataDimensions(self) -> tuple[int, ...]:
+        if self._format is None:
+            self._format = self._read_format()
+        return self._format.shape
 
     def stop(self) -> None:
         if self._acquire.connected:

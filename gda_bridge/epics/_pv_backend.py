@@ -226,9 +226,11 @@ class Channel:
     """One PV of a device. ``get`` always asks the IOC (a monitor's cache may lag a put-callback)."""
 
     def __init__(self, pvname: str, device: str, *, monitor: bool = False,
-                 on_value: Callable[[Any], None] | None = None) -> None:
+                 on_value: Callable[[Any], None] | None = None, text: bool = False) -> None:
         self.pvname = pvname
         self.device = device
+        #: Reads ask for DBR_STRING (an enum's label, not its index, whose meaning may differ by version).
+        self.text = text
         #: Called with each monitored value on a CA thread; may be set after construction.
         self.on_value = on_value
         self._monitor = monitor
@@ -289,6 +291,12 @@ class Channel:
             raise DeviceError(f"{self.device}: {self.pvname} is not connected")
 
     @property
+    def element_dtype(self) -> np.dtype | None:
+        """The numpy type of the PV's elements on the wire (None for strings); known once connected."""
+        ftype = self._native[0]
+        return None if ftype == dbr.STRING else np.dtype(dbr.NP_Map[ftype])
+
+    @property
     def cached(self) -> Any:
         """The last monitored value, None before the first (never a network round trip)."""
         return self._last
@@ -300,6 +308,8 @@ class Channel:
         ftype, n = self._native
         if count is not None:
             n = max(1, min(n, count))
+        if self.text:
+            ftype, n = dbr.STRING, 1
         request = _GetRequest(self.pvname)
         with _in_flight_lock:
             _in_flight.add(request)

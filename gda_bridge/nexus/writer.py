@@ -426,6 +426,9 @@ class _ScanFile:
 
 
 def _as_frame(col: Column, value: Any) -> np.ndarray:
+    if isinstance(value, np.ndarray) and not np.can_cast(value.dtype, col.dtype, "safe"):
+        raise NexusWriteError(f"{col.key}: got a {value.dtype} frame, the dataset is {col.dtype} "
+                              "(from the first frame); it would not keep the values")
     frame = np.ascontiguousarray(value, dtype=col.dtype)
     if frame.shape != col.point_shape:
         raise NexusWriteError(

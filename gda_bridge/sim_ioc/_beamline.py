@@ -1,4 +1,5 @@
-"""The simulated beamline: motors, a scaler, a camera, the ring and a shutter, as one PV database."""
+"""The simulated beamline: motors, a scaler, a camera, the ring, a shutter and a temperature controller,
+as one PV database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ._fields import DBR_NAMES, Field
 from ._motor import MotorConfig, SimMotor
 from ._scaler import PeakConfig, SimScaler
 from ._scheduler import Scheduler
+from ._temperature import SimTemperatureController, TemperatureConfig
 
 
 def default_motors() -> list[MotorConfig]:
@@ -26,6 +28,7 @@ class BeamlineConfig:
     motors: list[MotorConfig] = field(default_factory=default_motors)
     peak: PeakConfig = field(default_factory=PeakConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
+    temperature: TemperatureConfig = field(default_factory=TemperatureConfig)
     seed: int | None = None
 
 
@@ -38,6 +41,7 @@ class SimBeamline:
         rng = np.random.default_rng(config.seed)
         self.motors = {m.name: SimMotor(m, self.scheduler) for m in config.motors}
         self.beam = SimBeam()
+        self.temperature = SimTemperatureController(config.temperature, self.scheduler)
 
         def position(name: str) -> float:
             motor = self.motors.get(name)
@@ -55,6 +59,7 @@ class SimBeamline:
         self.pvdb.update(self.scaler.fields(prefix))
         self.pvdb.update(self.camera.fields(prefix))
         self.pvdb.update(self.beam.fields(prefix))
+        self.pvdb.update(self.temperature.fields(prefix))
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(PV name, DBR type, what it is) for every PV, sorted by name."""

@@ -1,8 +1,10 @@
 """A simulated areaDetector camera (cam1:) with its image plugin (image1:).
 
-Frames are uint16, served as DBR_SHORT as areaDetector does (clients view them as uint16). Each
-frame has a 2-D Gaussian spot whose centre follows two motors, scaled by the acquire time and the
-beam, on a noisy background.
+Frames have the pixel type of ``cam1:DataType`` and the colour layout of ``cam1:ColorMode``;
+``image1:ArrayData`` serves them in the Channel Access type fixed at start-up (see
+``_camera_frames``). ``cam1:SimMode`` chooses the picture: Spot, a 2-D Gaussian spot whose centre
+follows two motors, scaled by the acquire time and the beam, on a noisy background; or Ramp, the
+known pattern of :func:`_camera_frames.ramp` (for pixel-exact tests).
 """
 
 from __future__ import annotations
@@ -13,15 +15,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._fields import Field, Pending, double, enum, integer, short_array, string
+from ._camera_frames import (
+    COLOR_MODES,
+    DATA_TYPES,
+    SERVED_COLOR_MODES,
+    SIM_MODES,
+    WAVEFORM_KINDS,
+    colour,
+    in_type,
+    layout,
+    ramp,
+    to_wire,
+)
+from ._fields import DBR_NAMES, WIRE_DTYPES, Field, Pending, double, enum, integer, string, waveform
 from ._scheduler import Scheduler, Timer
 
 log = logging.getLogger("gda_bridge.sim_ioc.camera")
 
 DETECTOR_STATES = ("Idle", "Acquire", "Readout", "Correct", "Saving", "Aborting", "Error",
                    "Waiting", "Initializing", "Disconnected", "Aborted")
-DATA_TYPES = ("Int8", "UInt8", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64",
-              "Float32", "Float64")
 IMAGE_MODES = ("Single", "Multiple", "Continuous")
 
 
@@ -39,6 +51,16 @@ class CameraConfig:
     #: Peak counts per second of exposure at nominal beam.
     spot_rate: float = 2e5
     background: float = 20.0
+    #: Initial cam1:DataType; ArrayData's Channel Access type is the one areaDetector uses for it.
+    data_type: str = "UInt16"
+    #: Whether ArrayData holds X*Y*3 elements, so RGB1/RGB2/RGB3 frames fit (an IOC's NELEMENTS);
+    #: every read of it then costs the server three times as much.
+    colour: bool = False
+
+    def __post_init__(self) -> None:
+        if self.data_type not in WAVEFORM_KINDS:
+            raise ValueError(f"camera data type {self.data_type!r} is not one of {list(WAVEFORM_KINDS)} "
+                             "(Channel Access has no 64-bit integer type)")
 
 
 class SimCamera:
@@ -64,7 +86,17 @@ class SimCamera:
         self.state = enum("Idle", DETECTOR_STATES, "detector state")
         self.cam_counter = integer(0, "frames taken (cam)")
         self.images_counter = integer(0, "frames taken in this acquisition")
-        self.array_data = short_array(n_pixels, "last frame, X*Y uint16 served as DBR_SHORT")
+        kind = WAVEFORM_KINDS[c.data_type]
+        self._wire_dtype = WIRE_DTYPES[kind]
+        self.array_data = waveform(kind, (3 if c.colour else 1) * n_pixels,
+                                   f"last frame ({'X*Y*3' if c.colour else 'X*Y'} elements), "
+                                   f"served as DBR_{DBR_NAMES[kind]}")
+        self.data_type_rbv = enum(c.data_type, DATA_TYPES, "pixel type of the last frame")
+        self.color_mode_rbv = enum("Mono", COLOR_MODES, "colour mode of the last frame")
+        self.n_dims = integer(2, "dimensions of the last frame (3 in colour)")
+        self.sizes = [integer(c.size_x, "dimension 0 of the last frame"),
+                      integer(c.size_y, "dimension 1 of the last frame"),
+                      integer(0, "dimension 2 of the last frame (0 in mono)")]
         self.unique_id = integer(0, "id of the last frame")
         self.image_counter = integer(0, "frames received (image plugin)")
         self.settings: dict[str, Field] = {}
@@ -73,7 +105,12 @@ class SimCamera:
                                               units="s"))
         self._setting("NumImages", integer(1, "frames per acquisition in Multiple mode"))
         self._setting("ImageMode", enum("Single", IMAGE_MODES, "image mode"))
-        self._setting("DataType", enum("UInt16", DATA_TYPES, "pixel type (UInt16 only)"))
+        self._setting("DataType", enum(c.data_type, DATA_TYPES, "pixel type of the next frames"))
+        served = SERVED_COLOR_MODES if c.colour else ("Mono",)
+        self._setting("ColorMode", enum("Mono", COLOR_MODES, f"colour mode of the next frames ({', '.join(served)}; "
+                                        "others are refused)", check=lambda mode: mode in served))
+        self._setting("SimMode", enum("Spot", SIM_MODES, "picture: Spot (follows the motors) or Ramp "
+                                      "(a known pattern)"))
         self.array_counter = integer(0, "frame counter; a put sets ArrayCounter_RBV", action=self._on_counter)
 
     def _setting(self, name: str, field: Field) -> None:
@@ -105,19 +142,29 @@ class SimCamera:
             f"{cam}Manufacturer_RBV": string("gda-bridge", "manufacturer"),
             f"{cam}Model_RBV": string("simulated camera", "model"),
             f"{image}ArrayData": self.array_data,
-            f"{image}ArraySize0_RBV": integer(c.size_x, "frame width"),
-            f"{image}ArraySize1_RBV": integer(c.size_y, "frame height"),
-            f"{image}ArraySize2_RBV": integer(0, "third dimension (none)"),
-            f"{image}NDimensions_RBV": integer(2, "dimensions"),
+            f"{image}ArraySize0_RBV": self.sizes[0],
+            f"{image}ArraySize1_RBV": self.sizes[1],
+            f"{image}ArraySize2_RBV": self.sizes[2],
+            f"{image}NDimensions_RBV": self.n_dims,
             f"{image}UniqueId_RBV": self.unique_id,
             f"{image}ArrayCounter_RBV": self.image_counter,
-            f"{image}DataType_RBV": enum("UInt16", DATA_TYPES, "pixel type"),
+            f"{image}DataType_RBV": self.data_type_rbv,
+            f"{image}ColorMode_RBV": self.color_mode_rbv,
             f"{image}EnableCallbacks": enum("Enable", ("Disable", "Enable"), "plugin enabled"),
         })
         return pvs
 
     def frame(self, exposure: float, index: int) -> np.ndarray:
-        """One (size_y, size_x) uint16 frame for the current motor positions."""
+        """Frame ``index`` as the settings say: (ny, nx), or (ny, nx, 3) in colour, of DataType."""
+        s = self.settings
+        data_type, colours = s["DataType"].value, 1 if s["ColorMode"].value == "Mono" else 3
+        if s["SimMode"].value == "Ramp":
+            return ramp(self.config.size_y, self.config.size_x, data_type, index, colours)
+        image = self.spot(exposure, index)
+        return in_type(image if colours == 1 else colour(image), data_type)
+
+    def spot(self, exposure: float, index: int) -> np.ndarray:
+        """The (size_y, size_x) float picture of the spot at the current motor positions."""
         c = self.config
         ppu = c.pixels_per_unit or c.size_x / 20.0
         x, y = self._positions()
@@ -128,8 +175,7 @@ class SimCamera:
         gy = amplitude * np.exp(-0.5 * ((self._ys - cy) / sigma) ** 2)
         image = np.outer(gy, gx)
         image += self._backgrounds[index % len(self._backgrounds)]
-        np.clip(image, 0, 65535, out=image)
-        return image.astype(np.uint16)
+        return image
 
     def _on_counter(self, value: int) -> None:
         self.cam_counter.set(value)
@@ -154,7 +200,7 @@ class SimCamera:
         self.images_counter.set(0)
 
         def expose_end() -> None:
-            self._publish(self.frame(exposure, self.unique_id.value))
+            self._publish(self.frame(exposure, self.unique_id.value + 1))
             taken = self.images_counter.value + 1
             self.images_counter.set(taken)
             if count is not None and taken >= count:
@@ -176,7 +222,18 @@ class SimCamera:
             acquiring.fire()
 
     def _publish(self, frame: np.ndarray) -> None:
-        self.array_data.set(frame.reshape(-1).view(np.int16))
+        """Post a frame as the image plugin does: its data and attributes before its UniqueId."""
+        mode = self.settings["ColorMode"].value
+        ordered, dims = layout(frame, mode)
+        wire = to_wire(ordered, self._wire_dtype)
+        if wire.size < self.array_data.count:  # a Mono frame in a waveform sized for colour
+            wire = np.concatenate([wire, np.zeros(self.array_data.count - wire.size, dtype=wire.dtype)])
+        self.array_data.set(wire)
+        self.data_type_rbv.set(self.settings["DataType"].value)
+        self.color_mode_rbv.set(mode)
+        self.n_dims.set(2 if mode == "Mono" else 3)
+        for field, size in zip(self.sizes, dims, strict=True):
+            field.set(size)
         self.unique_id.set(self.unique_id.value + 1)
         self.image_counter.set(self.image_counter.value + 1)
         self.cam_counter.set(self.cam_counter.value + 1)

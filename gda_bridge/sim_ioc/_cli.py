@@ -9,6 +9,7 @@ import sys
 
 from ._beamline import BeamlineConfig, SimBeamline
 from ._camera import CameraConfig
+from ._camera_frames import WAVEFORM_KINDS
 from ._constants import READY_MARKER
 from ._motor import MotorConfig
 from ._scaler import PeakConfig
@@ -38,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="gda-bridge sim-ioc",
         description="A simulated beamline IOC speaking Channel Access on 127.0.0.1: motors (motor "
-                    "record fields), a scaler, an areaDetector camera, the ring current and a shutter.")
+                    "record fields), a scaler, an areaDetector camera, the ring current, a shutter and a "
+                    "temperature controller.")
     p.add_argument("--prefix", default="BL99:", help="PV name prefix (default: %(default)s)")
     p.add_argument("--port", type=int, default=None,
                    help="CA server port, TCP and UDP (default: $EPICS_CAS_SERVER_PORT, "
@@ -47,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--velocity", type=float, default=1.0, help="initial VELO of every motor (units/s)")
     p.add_argument("--frame-size", type=_frame_size, default=(1024, 1024), metavar="XxY",
                    help="camera frame size (default: 1024x1024)")
+    p.add_argument("--data-type", choices=list(WAVEFORM_KINDS), default="UInt16",
+                   help="camera pixel type at start; image1:ArrayData is served in its Channel Access "
+                        "type (DBR_CHAR, DBR_SHORT, DBR_LONG, DBR_FLOAT or DBR_DOUBLE) (default: %(default)s)")
+    p.add_argument("--colour", action="store_true",
+                   help="size image1:ArrayData for X*Y*3 elements, so the camera can make RGB1/RGB2/RGB3 frames")
     p.add_argument("--peak-centre", type=float, default=PeakConfig.centre, help="S2 peak centre (m1 units)")
     p.add_argument("--peak-fwhm", type=float, default=PeakConfig.fwhm, help="S2 peak FWHM")
     p.add_argument("--peak-rate", type=float, default=PeakConfig.rate, help="S2 counts/s at the peak top")
@@ -65,7 +72,8 @@ def config_from_args(args: argparse.Namespace) -> BeamlineConfig:
                         fwhm=args.peak_fwhm, rate=args.peak_rate),
         camera=CameraConfig(size_x=args.frame_size[0], size_y=args.frame_size[1],
                             motor_x=names[0] if names else "m1",
-                            motor_y=names[1] if len(names) > 1 else "m2"),
+                            motor_y=names[1] if len(names) > 1 else "m2", data_type=args.data_type,
+                            colour=args.colour),
         seed=args.seed,
     )
 

@@ -20,7 +20,11 @@ Action = Callable[[Any], "Pending | None"]
 Poster = Callable[["Field"], None]
 
 #: Channel Access type of each kind of field (the DBR name ``--list-pvs`` shows).
-DBR_NAMES = {"float": "DOUBLE", "int": "LONG", "short": "SHORT", "enum": "ENUM", "string": "STRING"}
+DBR_NAMES = {"float": "DOUBLE", "int": "LONG", "short": "SHORT", "enum": "ENUM", "string": "STRING",
+             "char": "CHAR", "float32": "FLOAT"}
+#: numpy type of a waveform's elements on the wire, per kind (DBR_CHAR is unsigned).
+WIRE_DTYPES = {"char": np.dtype(np.uint8), "short": np.dtype(np.int16), "int": np.dtype(np.int32),
+               "float32": np.dtype(np.float32), "float": np.dtype(np.float64)}
 
 
 class Pending:
@@ -83,12 +87,16 @@ class Field:
         return self.value
 
     def from_wire(self, value: Any) -> Any:
+        if self.count != 1:
+            return np.asarray(value, dtype=WIRE_DTYPES[self.kind])
         if self.kind == "enum":
             return self.enums[int(value)] if 0 <= int(value) < len(self.enums) else self.value
         if self.kind == "float":
             return float(value)
         if self.kind == "int":
             return int(value)
+        if self.kind == "float32":
+            return float(value)
         if self.kind == "string":
             return str(value)
         return np.asarray(value, dtype=np.int16)
@@ -112,7 +120,7 @@ class Field:
         info: dict[str, Any] = {"type": self.kind, "value": self.wire_value()}
         if self.kind == "enum":
             info["enums"] = list(self.enums)
-        if self.kind == "float":
+        if self.kind in ("float", "float32"):
             info["prec"] = self.precision
         if self.units:
             info["unit"] = self.units
@@ -145,6 +153,6 @@ def string(value: str, doc: str, **kw: Any) -> Field:
     return Field("string", str(value), doc=doc, **kw)
 
 
-def short_array(length: int, doc: str) -> Field:
-    """A DBF_SHORT waveform: uint16 images are served so, as areaDetector does."""
-    return Field("short", np.zeros(length, dtype=np.int16), count=length, doc=doc)
+def waveform(kind: str, length: int, doc: str) -> Field:
+    """A waveform of ``length`` elements of one of the WIRE_DTYPES kinds (e.g. "float32" = DBF_FLOAT)."""
+    return Field(kind, np.zeros(length, dtype=WIRE_DTYPES[kind]), count=length, doc=doc)

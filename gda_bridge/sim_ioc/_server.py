@@ -84,6 +84,10 @@ def serve(fields: dict[str, Field], scheduler: Scheduler, port: int, on_ready: C
 
     from pcaspy import Driver, SimpleServer  # after the environment: the server reads it when made
 
+    from ._pcaspy_float32 import register_float32
+
+    register_float32()
+
     names_of: dict[int, list[str]] = defaultdict(list)
     for name, field in fields.items():
         names_of[id(field)].append(name)

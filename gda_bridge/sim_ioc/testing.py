@@ -36,14 +36,17 @@ class IOCPool:
     def environment(self) -> dict[str, str]:
         return client_environment(self.ports)
 
-    def start(self, prefix: str | None = None, args: tuple[str, ...] = ()) -> SimIOC:
+    def take_port(self) -> int:
+        """The next reserved port, for another server (e.g. one of caproto's example IOCs)."""
         if self._next >= len(self.ports):
             raise RuntimeError(
                 f"all {len(self.ports)} reserved IOC ports are used; "
                 "call configure_client_environment(n_ports=...) with more")
-        port = self.ports[self._next]
         self._next += 1
-        return start_ioc(prefix=prefix, port=port, args=args)
+        return self.ports[self._next - 1]
+
+    def start(self, prefix: str | None = None, args: tuple[str, ...] = ()) -> SimIOC:
+        return start_ioc(prefix=prefix, port=self.take_port(), args=args)
 
     def restart(self, ioc: SimIOC) -> SimIOC:
         """A new IOC with the prefix, port and arguments of ``ioc`` (which must have exited): to

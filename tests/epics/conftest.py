@@ -2,4 +2,4 @@
 
 from gda_bridge.sim_ioc.testing import configure_client_environment, sim_ioc, spare_ioc  # noqa: F401
 
-configure_client_environment(n_ports=8)
+configure_client_environment(n_ports=16)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from gda_bridge.sim_ioc import SimIOC
+from gda_bridge.sim_ioc.testing import ioc_pool
 
 
 def put(pvname: str, value: object) -> None:
@@ -102,3 +103,75 @@ def test_multiple_mode_takes_num_images_before_the_put_completes(sim_ioc: SimIOC
         assert get(sim_ioc.pv("cam1:Acquire")) == 0
     finally:
         put(sim_ioc.pv("cam1:ImageMode"), 0)
+
+
+@pytest.fixture(scope="module")
+def colour_ioc():  # noqa: ANN201
+    """A simulated beamline whose ArrayData holds colour frames (--colour)."""
+    ioc = ioc_pool().start(args=("--frame-size", "256x192", "--colour"))
+    yield ioc
+    ioc.stop()
+
+
+@pytest.fixture
+def ramp_mode(colour_ioc: SimIOC):  # noqa: ANN201
+    """The colour camera in Ramp mode for one test; back to UInt16 Mono afterwards."""
+    put(colour_ioc.pv("cam1:SimMode"), "Ramp")
+    put(colour_ioc.pv("cam1:AcquireTime"), 0.001)
+    put(colour_ioc.pv("cam1:ImageMode"), 0)
+    yield colour_ioc
+    for pv, value in (("DataType", "UInt16"), ("ColorMode", "Mono")):
+        put(colour_ioc.pv(f"cam1:{pv}"), value)
+
+
+def raw_frame(ioc: SimIOC) -> tuple[np.ndarray, dict[str, object]]:
+    """One new frame's ArrayData elements as the wire carries them, and the plugin's description."""
+    put(ioc.pv("cam1:Acquire"), 1)
+    info: dict[str, object] = {name: get(ioc.pv(f"image1:{name}"), as_string=True)
+                               for name in ("DataType_RBV", "ColorMode_RBV")}
+    info.update({name: get(ioc.pv(f"image1:{name}")) for name in
+                 ("NDimensions_RBV", "ArraySize0_RBV", "ArraySize1_RBV", "ArraySize2_RBV", "UniqueId_RBV")})
+    n = int(np.prod([s for s in (info["ArraySize0_RBV"], info["ArraySize1_RBV"], info["ArraySize2_RBV"]) if s]))
+    chid = epics.get_pv(ioc.pv("image1:ArrayData"), connect=True).chid
+    assert epics.ca.field_type(chid) == epics.dbr.SHORT  # fixed at start-up (--data-type UInt16)
+    return np.asarray(get(ioc.pv("image1:ArrayData"), count=n)), info
+
+
+def test_data_type_is_cast_into_the_waveform_type_as_areadetector_does(ramp_mode: SimIOC) -> None:
+    from gda_bridge.sim_ioc._camera_frames import ramp
+
+    for data_type, decode in (("UInt16", lambda a: a.astype(np.int16).view(np.uint16)),
+                              ("Int8", lambda a: a.astype(np.int8)), ("UInt8", lambda a: a.astype(np.uint8))):
+        put(ramp_mode.pv("cam1:DataType"), data_type)
+        assert get(ramp_mode.pv("cam1:DataType_RBV"), as_string=True) == data_type
+        data, info = raw_frame(ramp_mode)
+        assert info["DataType_RBV"] == data_type and info["NDimensions_RBV"] == 2
+        assert (info["ArraySize0_RBV"], info["ArraySize1_RBV"], info["ArraySize2_RBV"]) == (256, 192, 0)
+        np.testing.assert_array_equal(decode(data).reshape(192, 256),
+                                      ramp(192, 256, data_type, int(info["UniqueId_RBV"])))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("mode", "sizes", "to_rgb"), [
+    ("RGB1", (3, 256, 192), lambda a: a.reshape(192, 256, 3)),
+    ("RGB2", (256, 3, 192), lambda a: a.reshape(192, 3, 256).transpose(0, 2, 1)),
+    ("RGB3", (256, 192, 3), lambda a: a.reshape(3, 192, 256).transpose(1, 2, 0)),
+])
+def test_colour_frames_follow_areadetector_layouts(ramp_mode: SimIOC, mode: str, sizes: tuple[int, int, int],
+                                                   to_rgb) -> None:  # noqa: ANN001
+    from gda_bridge.sim_ioc._camera_frames import ramp
+
+    put(ramp_mode.pv("cam1:ColorMode"), mode)
+    data, info = raw_frame(ramp_mode)
+    assert info["ColorMode_RBV"] == mode and info["NDimensions_RBV"] == 3
+    assert (info["ArraySize0_RBV"], info["ArraySize1_RBV"], info["ArraySize2_RBV"]) == sizes
+    rgb = to_rgb(data.astype(np.int16).view(np.uint16))
+    np.testing.assert_array_equal(rgb, ramp(192, 256, "UInt16", int(info["UniqueId_RBV"]), colours=3))  # type: ignore[arg-type]
+
+
+def test_colour_modes_the_simulation_cannot_make_are_refused(sim_ioc: SimIOC, colour_ioc: SimIOC) -> None:
+    for mode in ("Bayer", "YUV444"):
+        put(colour_ioc.pv("cam1:ColorMode"), mode)
+        assert get(colour_ioc.pv("cam1:ColorMode_RBV"), as_string=True) == "Mono"
+    put(sim_ioc.pv("cam1:ColorMode"), "RGB1")  # without --colour, ArrayData has no room for colour
+    assert get(sim_ioc.pv("cam1:ColorMode_RBV"), as_string=True) == "Mono"
+    assert epics.ca.element_count(epics.get_pv(sim_ioc.pv("image1:ArrayData"), connect=True).chid) == 256 * 192
