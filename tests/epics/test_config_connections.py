@@ -52,7 +52,7 @@ def test_three_missing_devices_fail_in_one_error_within_one_timeout(tmp_path: Pa
     assert "3 device(s) failed" in message and "m1" not in message.split("failed:", 1)[1]
     for name in "abc":
         assert f"{name} (pv_monitor): PVMonitor {name}: 1 of 1 PVs did not connect within 2 s: NOSUCH{name}:value" in message
-    assert TIMEOUT <= elapsed < TIMEOUT + 1.5, elapsed  # one timeout, not three
+    assert TIMEOUT <= elapsed < 1.9 * TIMEOUT, elapsed  # one timeout (+ margin), not three
 
 
 def test_an_optional_missing_device_leaves_the_session_up(tmp_path: Path, sim_ioc: SimIOC, ctx) -> None:  # noqa: ANN001
