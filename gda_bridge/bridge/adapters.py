@@ -116,8 +116,11 @@ class ScannableAdapter:
 
     # motion
     def getPosition(self) -> Any:
+        """The position; a GDA PositionCallableProvider is read through its callable, as GDA's
+        scans read it (resolved here, at the point, rather than later on a thread pool)."""
         try:
-            value = self.device.getPosition()
+            provider = getattr(self.device, "getPositionCallable", None)
+            value = provider().call() if callable(provider) else self.device.getPosition()
         except KeyboardInterrupt:
             interrupted()
             raise

@@ -32,7 +32,7 @@ def translate(exc: BaseException) -> BaseException:
     msg = java_message(exc)
     if name == "gda.scan.ScanInterruptedException":
         return ScanAbortedError(msg)
-    if name == "gda.device.DeviceException":
+    if isinstance(exc, jpype.JClass("gda.device.DeviceException")):  # MotorException... too
         return DeviceError(msg)
     if name == "java.lang.IllegalArgumentException":
         return ScanSyntaxError(msg)

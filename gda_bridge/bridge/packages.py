@@ -37,3 +37,12 @@ def java_names(package: str) -> list[str]:
     if not _jpype.isPackage(package):
         return []
     return [n for n in dir(jpype.JPackage(package)) if not n.startswith("_")]
+
+
+def serve_java_domain(top: str) -> None:
+    """Let ``import top.x.y`` reach Java packages under ``top`` (e.g. "uk" for a beamline jar's
+    ``uk.ac...`` classes); JPype serves only java, javax, com, org... by itself."""
+    import jpype.imports
+
+    ensure_jvm()
+    jpype.imports.registerDomain(top)

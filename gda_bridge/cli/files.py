@@ -43,7 +43,10 @@ class ScanFiles:
 
     def _announce(self, doc: Document) -> None:
         if isinstance(doc, ScanStart) and self.writer.path is not None:
-            self.paths[doc.uid] = self.writer.path
+            self.paths[doc.uid] = self.ctx.scan_files[doc.uid] = self.writer.path
+            result = self.ctx.last_result
+            if result is not None and getattr(result, "uid", None) == doc.uid:
+                result.file = str(self.writer.path)
             self.ctx.output(f"Writing data to file: {self.writer.path}")
 
     def path_of(self, start: ScanStart) -> Path | None:
@@ -68,15 +71,18 @@ def snapshot_provider(devices: Callable[[], dict[str, Any]], position: Callable[
     """Metadata for every scan: the positions of chosen scannables before it starts."""
 
     def provide() -> dict[str, Any]:
-        snapshot = {}
+        snapshot, units = {}, {}
         for name, device in devices().items():
             try:
                 names = [*device.getInputNames(), *device.getExtraNames()] or [name]
                 values = position(device)
                 values = values if isinstance(values, list) else [values]
                 snapshot[name] = dict(zip(names, values, strict=False))
+                unit = device.getUserUnits() if hasattr(device, "getUserUnits") else None
+                if unit:
+                    units[name] = str(unit)
             except Exception as exc:
                 log.warning("metadata scannable %s could not be read: %s", name, exc)
-        return {"snapshot": snapshot}
+        return {"snapshot": snapshot, "snapshot_units": units}
 
     return provide

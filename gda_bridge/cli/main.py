@@ -52,9 +52,10 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     from gda_bridge.cli.session import Session
 
+    _show_mode_notices()
     session = Session.from_config(args.config)
     try:
-        runner = session.make_runner(args.script_path, args.legacy_path, args.mode, args.translate_imports)
+        runner = session.make_runner(args.script_path, args.legacy_path, args.mode, translate_imports=True)
         try:
             session.run_startup(args.startup)
             decision = runner.decide(script, script.read_text(encoding="utf-8", errors="surrogateescape"))
@@ -68,6 +69,19 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     finally:
         session.close()
+
+
+def _show_mode_notices() -> None:
+    """Imported modules that run as Python 2 (or whose '/' the choice decides): one line each."""
+    notices = logging.getLogger("gda_bridge.jython.mode")
+    if any(getattr(h, "gda_bridge_notices", False) for h in notices.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("gda-bridge run: %(message)s"))
+    handler.gda_bridge_notices = True  # type: ignore[attr-defined]
+    notices.addHandler(handler)
+    notices.setLevel(logging.INFO)
+    notices.propagate = False
 
 
 def _console(args: argparse.Namespace) -> int:
@@ -108,11 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("sim-ioc", help="run the simulated beamline IOC (see gda-bridge sim-ioc --help)", add_help=False)
     run = sub.add_parser("run", help="run a script with the GDA commands and devices in its namespace")
     run.add_argument("--config", help="beamline configuration (TOML) whose devices the script sees")
-    run.add_argument("--mode", choices=["py2", "py3"], help="language of scripts no pragma or legacy path decides")
+    run.add_argument("--mode", choices=["py2", "py3"], help="language of scripts no pragma or legacy path decides (default: read from the code)")
     run.add_argument("--legacy-path", action="append", default=[], metavar="DIR", help="scripts under DIR are Python 2")
     run.add_argument("--script-path", action="append", default=[], metavar="DIR", help="where `run \"name\"` looks")
     run.add_argument("--startup", action="append", default=[], metavar="FILE", help="run FILE first (localStation.py)")
-    run.add_argument("--translate-imports", action="store_true", help="translate modules imported from legacy paths")
+    run.add_argument("--translate-imports", action="store_true", help="(always on now: modules of the script folders are translated; kept for old command lines)")
     run.add_argument("script")
     run.add_argument("script_args", nargs=argparse.REMAINDER)
     run.set_defaults(func=_run)

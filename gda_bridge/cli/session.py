@@ -87,7 +87,7 @@ class Session:
         script_paths: Iterable[str | os.PathLike[str]] = (),
         legacy_paths: Iterable[str | os.PathLike[str]] = (),
         mode: str | None = None,
-        translate_imports: bool = False,
+        translate_imports: bool = True,
     ) -> ScriptRunner:
         """The session's script runner (`run "name"`, aliases, start-up scripts), on its namespace,
         with the configuration's script and legacy paths before the given ones."""

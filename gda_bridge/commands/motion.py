@@ -11,6 +11,8 @@ from typing import Any
 
 from gda_bridge.bridge import interruptible
 from gda_bridge.commands import devices as dev
+from gda_bridge.commands.positions import move_target
+from gda_bridge.commands.vararg import unpacked
 from gda_bridge.core.errors import DeviceError, ScanSyntaxError
 from gda_bridge.devices.base import as_list
 from gda_bridge.scans.context import context
@@ -21,7 +23,9 @@ UPDATE_INTERVAL = 0.5
 
 
 def _pairs(args: Sequence[Any], command: str) -> list[tuple[Any, Any]]:
-    if len(args) == 1 and isinstance(args[0], list):  # GDA's vararg form: pos([x, 1])
+    """(device, target) pairs, every target one whole position of its device (GDA moves to the
+    value given; a list for a one-field device would otherwise lose all but its first item)."""
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):  # GDA's vararg form: pos([x, 1]), pos((x, 1))
         args = args[0]
     if len(args) % 2:
         raise ScanSyntaxError(f"{command}: expected pairs of scannable and position, got {len(args)} arguments")
@@ -29,7 +33,7 @@ def _pairs(args: Sequence[Any], command: str) -> list[tuple[Any, Any]]:
     for device, target in zip(args[::2], args[1::2], strict=True):
         if not dev.is_scannable(device):
             raise ScanSyntaxError(f"{command}: {device!r} is not a scannable")
-        pairs.append((device, target))
+        pairs.append((device, move_target(device, target, command)))
     return pairs
 
 
@@ -102,6 +106,7 @@ def _namespace_scannables(frame_depth: int = 2) -> list[Any]:
 
 def pos(*args: Any) -> None:
     """pos: list every scannable; pos x: show x; pos x 1 y 2: move them and show where they went."""
+    args = unpacked(args)
     out = context().output
     if not args:
         for device in _namespace_scannables():
@@ -118,6 +123,7 @@ def pos(*args: Any) -> None:
 
 def upos(*args: Any) -> None:
     """pos that prints the position while the move goes on."""
+    args = unpacked(args)
     if len(args) < 2:
         pos(*args)
         return
@@ -129,6 +135,7 @@ def upos(*args: Any) -> None:
 
 def inc(*args: Any) -> None:
     """inc x 1: move x by 1 from where it is."""
+    args = unpacked(args)
     pairs = [(d, _relative(d, delta)) for d, delta in _pairs(args, "inc")]
     _move(pairs, updates=False)
     for device, _ in pairs:
@@ -137,6 +144,7 @@ def inc(*args: Any) -> None:
 
 def uinc(*args: Any) -> None:
     """inc that prints the position while the move goes on."""
+    args = unpacked(args)
     pairs = [(d, _relative(d, delta)) for d, delta in _pairs(args, "uinc")]
     _move(pairs, updates=True)
     for device, _ in pairs:

@@ -8,7 +8,7 @@ from typing import Any
 from gda_bridge.commands import devices as dev
 from gda_bridge.core.errors import GdaBridgeError, ScanSyntaxError
 from gda_bridge.scans.context import context
-from gda_bridge.scans.result import ScanResult
+from gda_bridge.scans.datapoint import ScanDataPoint
 
 
 def _caller_globals() -> dict[str, Any]:
@@ -123,6 +123,8 @@ def finish_early() -> None:
     _running().request_finish_early()
 
 
-def lastScanDataPoint() -> ScanResult | None:  # noqa: N802 - GDA's name
-    """The last scan's result (GDA returned its last data point)."""
-    return context().last_result
+def lastScanDataPoint() -> ScanDataPoint | None:  # noqa: N802 - GDA's name
+    """The last point of the last (or running) scan as GDA's ScanDataPoint; None before any point."""
+    ctx = context()
+    result = ctx.last_result
+    return ScanDataPoint.last_of(result, ctx.scan_files.get(result.uid) if result is not None else None)

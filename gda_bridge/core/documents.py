@@ -30,6 +30,9 @@ class FieldDescription:
     ``"<device>.<field>"`` when two devices of the scan share a field name.
     ``shape`` is the per-point shape (``()`` for a scalar, ``(ny, nx)`` for a frame);
     ``None`` means it is only known from the first point.
+    ``demands`` are the positions the scan sends an input field to, as the engine planned them:
+    one per index of the device's dimension, or a single one for a scannable held at one
+    position; ``None`` for a field the scan does not move.
     """
 
     name: str
@@ -42,14 +45,16 @@ class FieldDescription:
     units: str | None = None
     lower_limit: float | None = None
     upper_limit: float | None = None
+    demands: tuple[float | str, ...] | None = None
 
 
 @dataclass(frozen=True)
 class DeviceDescription:
     """A device taking part in the scan, in command order.
 
-    ``role`` is ``"scannable"`` for one that is moved, ``"monitor"`` for a scannable only read,
-    ``"detector"`` for a detector. ``dimension`` is the index of the scan dimension a moved
+    ``role`` is ``"scannable"`` for one that is moved along a dimension, ``"monitor"`` for a
+    scannable only read or held at one position (``scn pos``: its input fields then carry that
+    one demand), ``"detector"`` for a detector. ``dimension`` is the index of the scan dimension a moved
     scannable belongs to (0 is the outermost), ``None`` otherwise.
     """
 

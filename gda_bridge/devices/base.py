@@ -125,6 +125,40 @@ class ScannableBase:
     def configure(self) -> None:
         """GDA's configure(); nothing to do by default."""
 
+    # observers (GDA's IObservable) ---------------------------------------------------------------
+    def addIObserver(self, observer: Any) -> None:
+        """Add an observer: a Python object or callable with ``update(source, change)``, or a Java
+        ``gda.observable.IObserver``; adding one twice tells it once."""
+        if getattr(observer, "update", None) is None and (isinstance(observer, ScannableBase) or not callable(observer)):
+            raise TypeError(f"{self.getName()}: an observer needs update(source, change), not {observer!r}")
+        observers = self.__dict__.setdefault("_observers", [])
+        if not any(o is observer for o in observers):
+            observers.append(observer)
+
+    def deleteIObserver(self, observer: Any) -> None:
+        observers = self.__dict__.get("_observers", [])
+        observers[:] = [o for o in observers if o is not observer]
+
+    def deleteIObservers(self) -> None:
+        self.__dict__["_observers"] = []
+
+    def isBeingObserved(self) -> bool:
+        return bool(self.__dict__.get("_observers"))
+
+    def notifyIObservers(self, source: Any, change: Any) -> None:
+        """Call ``update(source, change)`` on every observer in the order they were added. One
+        that raises does not stop the others; the first error is raised after all were told."""
+        failure: Exception | None = None
+        for observer in list(self.__dict__.get("_observers", [])):
+            try:
+                update = getattr(observer, "update", None)
+                (update if update is not None else observer)(source, change)
+            except Exception as exc:
+                log.exception("%s: observer %r failed on %r", self.getName(), observer, change)
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+
     # position and motion ---------------------------------------------------------------------
     def rawGetPosition(self) -> Any:
         raise DeviceError(f"{self.getName()}: {type(self).__name__} does not implement rawGetPosition()")
@@ -248,10 +282,17 @@ class ScannableBase:
         return as_list(self.getPosition())[index]
 
     def __str__(self) -> str:
-        return self.toFormattedString()
+        return _shown(self)
 
     def __repr__(self) -> str:
-        return self.toFormattedString()
+        return _shown(self)
+
+
+def _shown(device: ScannableBase) -> str:
+    """What print and the console show: a subclass's own ``toString()`` when it defines one (GDA's
+    Jython printed toString), else the formatted position."""
+    to_string = getattr(device, "toString", None)
+    return str(to_string()) if callable(to_string) else device.toFormattedString()
 
 
 def _per_field(value: Any, n: int) -> list[float | None] | None:
@@ -340,6 +381,11 @@ class ScannableMotionBase(ScannableBase):
         return self._map_inputs(position, forward=False)
 
     def checkPositionValid(self, position: Any) -> str | None:
+        """None when ``position`` is within the limits. Without limits any position is accepted
+        (a string for a shutter...); with limits a field that is not a number is refused, as in
+        GDA, which cannot check it."""
+        if self._lower is None and self._upper is None:
+            return None
         values = as_list(position)
         for i, v in enumerate(values[: len(self.inputNames)]):
             if v is None:
@@ -347,7 +393,10 @@ class ScannableMotionBase(ScannableBase):
             try:
                 value = float(v)
             except (TypeError, ValueError):
-                return f"{self.getName()}: position {v!r} is not a number"
+                return (
+                    f"{self.getName()}: position {v!r} is not a number; it cannot be checked against the "
+                    f"limits ({self._limits_text()})"
+                )
             lo = self._lower[i] if self._lower else None
             hi = self._upper[i] if self._upper else None
             if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -388,15 +437,17 @@ class ScannableMotionBase(ScannableBase):
         moved = [float(h) + float(d) for h, d in zip(here, deltas, strict=False)]
         return moved[0] if len(moved) == 1 else moved
 
+    def _limits_text(self) -> str:
+        n = len(self.inputNames)
+        lo = self._lower or [None] * n
+        hi = self._upper or [None] * n
+        return ", ".join(f"{format_limit(a)}:{format_limit(b)}" for a, b in zip(lo, hi, strict=False))
+
     def toFormattedString(self) -> str:
         text = super().toFormattedString()
         if self._lower is None and self._upper is None:
             return text
-        n = len(self.inputNames)
-        lo = self._lower or [None] * n
-        hi = self._upper or [None] * n
-        limits = ", ".join(f"{format_limit(a)}:{format_limit(b)}" for a, b in zip(lo, hi, strict=False))
-        return f"{text} ({limits})"
+        return f"{text} ({self._limits_text()})"
 
 
 class ScannableMotionUnitsBase(ScannableMotionBase):

@@ -1,5 +1,5 @@
-"""Import hooks for legacy scripts: the ``gda.*`` / ``gdascripts.*`` shims and, when asked for,
-Python 2 translation of modules under the legacy script paths.
+"""Import hooks for legacy scripts: the ``gda.*`` / ``gdascripts.*`` shims, Python 2 translation
+of the modules of the script folders, and modules GDA bundled (``mock``).
 
 ``ShimFinder`` sits first in ``sys.meta_path`` (before JPype's finder, which would otherwise take
 ``gda`` as the Java package and hand out Java classes that Python cannot subclass):
@@ -11,9 +11,15 @@ Python 2 translation of modules under the legacy script paths.
   ``gda`` is never a real top-level package on ``sys.path``.
 - ``gdascripts.*`` is served from ``shims/gdascripts`` unless a real ``gdascripts`` package is on
   the path (e.g. a beamline's copy of GDA's script library in a script folder): that one wins.
+- ``scisoftpy`` (GDA's numpy stand-in, over numpy/scipy/matplotlib) likewise, from
+  ``shims/scisoftpy``.
 - ``org.slf4j`` (LoggerFactory) maps to Python logging; ``org.python.*`` (Jython's own classes)
   fails with a message saying so.
 - ``java.*`` / ``javax.*`` are left to JPype.
+
+``ScriptModuleFinder`` (after the shim finder) imports the modules of the script folders as
+scripts run, their language decided per file and Python 2 translated (GDA's whole library is
+Python 2); ``ModuleAliasFinder`` (last) serves ``mock`` as ``unittest.mock``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import importlib.util
 import logging
 import os
 import sys
+import sysconfig
 import types
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -34,7 +41,8 @@ from gda_bridge.bridge import ensure_jvm, is_java_package, java_member, java_nam
 log = logging.getLogger("gda_bridge.jython")
 
 SHIM_ROOT = Path(__file__).resolve().parent / "shims"
-_SHIM_TOPS = ("gda", "gdascripts")
+_SHIM_TOPS = ("gda", "gdascripts", "scisoftpy")
+_REAL_WINS = ("gdascripts", "scisoftpy")  # a real copy of these on sys.path is used instead
 _EXTRA_SHIMS = {"org.slf4j": SHIM_ROOT / "org_slf4j.py"}
 
 
@@ -95,7 +103,7 @@ class ShimFinder(importlib.abc.MetaPathFinder):
         top = fullname.partition(".")[0]
         if top not in _SHIM_TOPS and fullname not in _EXTRA_SHIMS:
             return None
-        if top == "gdascripts" and self._real_gdascripts(fullname):
+        if top in _REAL_WINS and self._real_library(top, fullname):
             return None
         found = _shim_file(fullname)
         if found is not None:
@@ -110,12 +118,12 @@ class ShimFinder(importlib.abc.MetaPathFinder):
         return None
 
     @staticmethod
-    def _real_gdascripts(fullname: str) -> bool:
-        """True when gdascripts comes from a real library on sys.path, not from the shims."""
-        if fullname != "gdascripts":
-            parent = sys.modules.get("gdascripts")
+    def _real_library(top: str, fullname: str) -> bool:
+        """True when ``top`` (gdascripts, scisoftpy) comes from a real library on sys.path."""
+        if fullname != top:
+            parent = sys.modules.get(top)
             return parent is not None and not _is_shim(parent)
-        return importlib.machinery.PathFinder.find_spec("gdascripts") is not None
+        return importlib.machinery.PathFinder.find_spec(top) is not None
 
 
 def _is_shim(module: types.ModuleType) -> bool:
@@ -123,9 +131,20 @@ def _is_shim(module: types.ModuleType) -> bool:
     return file is not None and Path(file).resolve().is_relative_to(SHIM_ROOT)
 
 
+MODE_LOG = logging.getLogger("gda_bridge.jython.mode")  # the notices a user should see
+_PACKAGE_DIR = SHIM_ROOT.parents[1]
+
+
+def _library_dirs() -> tuple[Path, ...]:
+    """Where installed code lives: never translated, even under a script folder (a venv inside)."""
+    paths = {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return (_PACKAGE_DIR, *(Path(p).resolve() for p in paths if p))
+
+
 class _TranslatingLoader(importlib.machinery.SourceFileLoader):
-    """Loads a legacy module through the Python 2 -> 3 translation (never from a .pyc, which
-    could hold an untranslated compilation)."""
+    """Loads a module of the script folders the way scripts run: its language decided by the same
+    rules (pragma, legacy path, then the code itself) and Python 2 translated, through the
+    translation cache; never from a .pyc, which could hold an untranslated compilation."""
 
     def __init__(self, fullname: str, path: str, legacy_paths: Sequence[str]) -> None:
         super().__init__(fullname, path)
@@ -136,26 +155,51 @@ class _TranslatingLoader(importlib.machinery.SourceFileLoader):
 
         path = self.get_filename(fullname)
         text = Path(path).read_text(encoding="utf-8", errors="surrogateescape")
-        decision = decide_mode(path, text, self.legacy_paths)
-        log.info("importing %s as %s", fullname, decision.reason)
-        return compile_script(text, path, decision)
+        in_package = (Path(path).parent / "__init__.py").is_file()
+        decision = decide_mode(path, text, self.legacy_paths, package=in_package)
+        if decision.mode == "py2" or "'/'" in decision.reason:
+            MODE_LOG.info("imported %s (%s) runs as %s", fullname, path, decision.reason)
+        else:
+            log.debug("importing %s as %s", fullname, decision.reason)
+        return compile_script(text, path, decision, package=in_package)
 
 
-class LegacyModuleFinder(importlib.abc.MetaPathFinder):
-    """Opt-in: modules found under a legacy script path are translated from Python 2 on import
-    (GDA itself never translated imported modules: only the console and `run` scripts)."""
+class ScriptModuleFinder(importlib.abc.MetaPathFinder):
+    """Modules found under the script folders (the main script's folder, the script and legacy
+    paths) are imported as scripts run: Python 2 ones translated (GDA's library is Python 2).
+    Installed code (the standard library, site-packages, gda-bridge itself) never is."""
 
-    def __init__(self, legacy_paths: Iterable[str | os.PathLike[str]]) -> None:
-        self.legacy_paths = [str(Path(p).resolve()) for p in legacy_paths]
+    def __init__(self) -> None:
+        self.roots: list[Path] = []
+        self.legacy_paths: list[str] = []
+        self._excluded = _library_dirs()
+
+    def add(self, roots: Iterable[str | os.PathLike[str]], legacy_paths: Iterable[str | os.PathLike[str]] = ()) -> None:
+        for root in roots:
+            resolved = Path(root).resolve()
+            if resolved not in self.roots:
+                self.roots.append(resolved)
+        for folder in legacy_paths:
+            text = str(Path(folder).resolve())
+            if text not in self.legacy_paths:
+                self.legacy_paths.append(text)
+
+    def translates(self, origin: Path) -> bool:
+        if not any(origin.is_relative_to(root) for root in self.roots):
+            return False
+        if any(part in ("site-packages", "dist-packages") for part in origin.parts):
+            return False
+        return not any(origin.is_relative_to(d) for d in self._excluded)
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
+        if not self.roots:
+            return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
             return None
-        origin = Path(spec.origin).resolve()
-        if not any(origin.is_relative_to(p) for p in self.legacy_paths):
+        if not self.translates(Path(spec.origin).resolve()):
             return None
         loader = _TranslatingLoader(fullname, spec.origin, self.legacy_paths)
         return importlib.util.spec_from_file_location(
@@ -163,7 +207,33 @@ class LegacyModuleFinder(importlib.abc.MetaPathFinder):
         )
 
 
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        return None
+
+
+class ModuleAliasFinder(importlib.abc.MetaPathFinder):
+    """Last in sys.meta_path: modules GDA bundled that CPython has under another name, served
+    only when nothing else provides them (``import mock`` -> ``unittest.mock``)."""
+
+    ALIASES = {"mock": "unittest.mock"}
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        alias = self.ALIASES.get(fullname)
+        return None if alias is None else importlib.machinery.ModuleSpec(fullname, _AliasLoader(alias))
+
+
 _shim_finder = ShimFinder()
+_script_finder = ScriptModuleFinder()
+_alias_finder = ModuleAliasFinder()
 
 
 def install_shims() -> None:
@@ -172,6 +242,8 @@ def install_shims() -> None:
     if _shim_finder in sys.meta_path:
         sys.meta_path.remove(_shim_finder)
     sys.meta_path.insert(0, _shim_finder)
+    if _alias_finder not in sys.meta_path:
+        sys.meta_path.append(_alias_finder)
     _override_java_names()
 
 
@@ -184,9 +256,14 @@ def _override_java_names() -> None:
     java.lang.InterruptedException = exception_names()["InterruptedException"]  # the Python class
 
 
-def enable_legacy_imports(legacy_paths: Iterable[str | os.PathLike[str]]) -> LegacyModuleFinder:
-    """Translate modules imported from under ``legacy_paths`` (placed after the shim finder)."""
-    finder = LegacyModuleFinder(legacy_paths)
+def translate_imports_from(
+    roots: Iterable[str | os.PathLike[str]], legacy_paths: Iterable[str | os.PathLike[str]] = ()
+) -> ScriptModuleFinder:
+    """Import modules under roots as scripts run (Python 2 translated), right after the shim
+    finder; roots add up over calls."""
+    _script_finder.add(roots, legacy_paths)
+    if _script_finder in sys.meta_path:
+        sys.meta_path.remove(_script_finder)
     at = sys.meta_path.index(_shim_finder) + 1 if _shim_finder in sys.meta_path else 0
-    sys.meta_path.insert(at, finder)
-    return finder
+    sys.meta_path.insert(at, _script_finder)
+    return _script_finder

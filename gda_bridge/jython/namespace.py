@@ -18,7 +18,9 @@ import gda_bridge.commands as commands
 import gda_bridge.devices as devices
 from gda_bridge.commands import devices as dev
 from gda_bridge.commands.motion import move_to
+from gda_bridge.commands.vararg import unpacked
 from gda_bridge.jython.interrupts import exception_names, interruptible, script_controller
+from gda_bridge.jython.standard_names import install_java_idioms, standard_names
 from gda_bridge.scans.context import context
 
 RETURN_FLAG = "scansReturnToOriginalPositions"
@@ -64,9 +66,7 @@ def scan_command(
 
     @functools.wraps(func)
     def command(*args: Any) -> Any:
-        if len(args) == 1 and isinstance(args[0], list) and args[0] and dev.is_scannable(args[0][0]):
-            args = tuple(args[0])  # GDA's vararg form: scan([x, 0, 1, 1])
-        args = _positions(args)
+        args = _positions(unpacked(args))  # GDA's vararg form too: scan([x, 0, 1, 1])
         flag = namespace.get(RETURN_FLAG) if namespace is not None and returns_by_flag else None
         starts = [(d, dev.position(d)) for d in _moved_scannables(args)] if flag else []
         result = func(*args)
@@ -146,8 +146,11 @@ def checkForPauses() -> None:  # noqa: N802 - GDA's name
 
 
 def base_namespace() -> dict[str, Any]:
-    """Names every legacy script finds without importing anything (GDA's default namespace)."""
-    names: dict[str, Any] = {}
+    """Names every legacy script finds without importing anything (GDA's default namespace:
+    its interpreter's standard imports, our device bases and exception names). Also makes the
+    Java idioms of GDA scripts work (see standard_names.install_java_idioms)."""
+    install_java_idioms()
+    names: dict[str, Any] = standard_names()
     for name in devices.__all__:
         names[name] = getattr(devices, name)
     names.update(exception_names())

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gda_bridge.core.errors import GdaBridgeError
-from gda_bridge.jython.importer import enable_legacy_imports, install_shims
+from gda_bridge.jython.importer import install_shims, translate_imports_from
 from gda_bridge.jython.namespace import base_namespace, commands_for
 from gda_bridge.jython.translate import AliasRegistry, ModeDecision, compile_script, decide_mode
 
@@ -57,10 +57,11 @@ class ScriptRunner:
 
     ``script_paths``: folders ``run "name"`` searches (GDA's script folders; also put on sys.path
     so scripts import modules from them). ``legacy_paths``: files under these run as Python 2.
-    ``mode``: the ``--mode`` override for files no pragma or legacy path decides.
+    ``mode``: the ``--mode`` override for scripts no pragma or legacy path decides (without it,
+    the code decides: see translate._detect).
     ``namespace``: run in this dict (e.g. a Session's) instead of a fresh module's.
-    ``translate_imports``: also translate (Python 2 -> 3) modules imported from under the legacy
-    paths; GDA never translated imported modules, so this is off by default.
+    ``translate_imports``: modules imported from the script folders (these paths and the main
+    script's folder) are decided and translated as scripts are (GDA's library is Python 2).
     """
 
     def __init__(
@@ -71,7 +72,7 @@ class ScriptRunner:
         script_paths: Iterable[PathLike] = (),
         legacy_paths: Iterable[PathLike] = (),
         mode: str | None = None,
-        translate_imports: bool = False,
+        translate_imports: bool = True,
         aliases: AliasRegistry | None = None,
     ) -> None:
         install_shims()
@@ -92,8 +93,9 @@ class ScriptRunner:
         for folder in reversed([*self.script_paths, *self.legacy_paths]):
             if str(folder) not in sys.path:
                 sys.path.insert(0, str(folder))
-        if translate_imports and self.legacy_paths:
-            enable_legacy_imports(self.legacy_paths)
+        self.translate_imports = translate_imports
+        if translate_imports:
+            translate_imports_from([*self.script_paths, *self.legacy_paths], self.legacy_paths)
         global _current
         _current = self
 
@@ -155,11 +157,25 @@ class ScriptRunner:
         self.run_file(self.locate(name))
 
     def decide(self, path: Path, text: str) -> ModeDecision:
-        return decide_mode(path, text, self.legacy_paths, self.mode)
+        return decide_mode(path, text, self.legacy_paths, self.mode, self.aliases)
+
+    def add_script_folder(self, folder: PathLike) -> None:
+        """The main script's folder: first on sys.path (as Jython and Python put it) and its
+        modules imported as scripts run."""
+        resolved = str(Path(folder).resolve())
+        if resolved in sys.path:
+            sys.path.remove(resolved)
+        sys.path.insert(0, resolved)
+        if self.translate_imports:
+            translate_imports_from([resolved], self.legacy_paths)
 
     def run_file(self, path: PathLike, argv: list[str] | None = None) -> ModeDecision:
-        """Translate, compile and run one script file; returns how its mode was decided."""
+        """Translate, compile and run one script file; returns how its mode was decided. With
+        argv it is the main script: sys.argv is [path, *argv] and its folder is added as
+        add_script_folder does."""
         path = Path(path)
+        if argv is not None:
+            self.add_script_folder(path.parent)
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
         decision = self.decide(path, text)
         log.info("running %s as %s", path, decision.reason)
@@ -170,7 +186,7 @@ class ScriptRunner:
 
     def run_source(self, text: str, filename: str = "<console>") -> None:
         """Run console input (translated as scripts are) in the shared namespace."""
-        decision = decide_mode(None, text, (), self.mode)
+        decision = decide_mode(None, text, (), self.mode, self.aliases, cache=None)
         code = compile_script(text, filename, decision, self.aliases, cache=None)
         exec(code, self.namespace)
 

@@ -15,25 +15,48 @@ import importlib
 import math
 import numbers
 import operator
+import os
 import sys
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TextIO
 
 
 def gda_div(a: Any, b: Any) -> Any:
-    """Python 2 ``a / b``: floor division when both are integers (Java ints included), else true."""
+    """Python 2 ``a / b``: floor division when both are integers (Java ints included), else true;
+    a class of the script's that defines Python 2's ``__div__`` / ``__rdiv__`` gets them called."""
     if type(a) is int and type(b) is int:
         return a // b
     if isinstance(a, numbers.Integral) and isinstance(b, numbers.Integral):
         return a // b
-    return a / b
+    result = _py2_division(a, b, "__div__", "__rdiv__")
+    return a / b if result is NotImplemented else result
+
+
+def _py2_division(a: Any, b: Any, method: str, reflected: str) -> Any:
+    """Python 2's ``/`` for classes that define ``__div__`` / ``__rdiv__`` (as Python 2 did: a's
+    method, then b's reflected one); NotImplemented when neither applies."""
+    own = getattr(type(a), method, None)
+    if own is not None:
+        result = own(a, b)
+        if result is not NotImplemented:
+            return result
+    other = getattr(type(b), reflected, None)
+    if other is not None:
+        return other(b, a)
+    return NotImplemented
 
 
 def gda_idiv(a: Any, b: Any) -> Any:
-    """Python 2 ``a /= b`` (the result is assigned back; in-place for objects that support it)."""
+    """Python 2 ``a /= b`` (the result is assigned back; in place for objects that support it)."""
     if isinstance(a, numbers.Integral) and isinstance(b, numbers.Integral):
         return a // b
-    return operator.itruediv(a, b)
+    own = getattr(type(a), "__idiv__", None)
+    if own is not None:
+        result = own(a, b)
+        if result is not NotImplemented:
+            return result
+    result = _py2_division(a, b, "__div__", "__rdiv__")
+    return operator.itruediv(a, b) if result is NotImplemented else result
 
 
 # Python 2 print keeps a "soft space" per stream, in the stream's ``softspace`` attribute as
@@ -90,12 +113,107 @@ def gda_cmp(a: Any, b: Any) -> int:
     return (a > b) - (a < b)
 
 
+def gda_cmp_key(cmp: Any, key: Any = None) -> Any:
+    """``sort(cmp=f, key=k)`` as Python 3's ``key=``: f compares the keys k gives (Python 2)."""
+    if cmp is None:
+        return key
+    wrapped = functools.cmp_to_key(cmp)
+    if key is None:
+        return wrapped
+    return lambda item: wrapped(key(item))
+
+
+class GdaCmpOrder:
+    """Mixed into classes that order instances with ``__cmp__`` only: Python 3 comparisons from it.
+    Hashable by identity, as such instances were in Python 2."""
+
+    __slots__ = ()
+    __hash__ = object.__hash__
+
+    def _cmp(self, other: Any) -> Any:
+        result = self.__cmp__(other)  # type: ignore[attr-defined]
+        return result if result is NotImplemented else int(result)
+
+    def __eq__(self, other: object) -> bool:
+        result = self._cmp(other)
+        return result if result is NotImplemented else result == 0
+
+    def __ne__(self, other: object) -> bool:
+        result = self._cmp(other)
+        return result if result is NotImplemented else result != 0
+
+    def __lt__(self, other: Any) -> bool:
+        result = self._cmp(other)
+        return result if result is NotImplemented else result < 0
+
+    def __le__(self, other: Any) -> bool:
+        result = self._cmp(other)
+        return result if result is NotImplemented else result <= 0
+
+    def __gt__(self, other: Any) -> bool:
+        result = self._cmp(other)
+        return result if result is NotImplemented else result > 0
+
+    def __ge__(self, other: Any) -> bool:
+        result = self._cmp(other)
+        return result if result is NotImplemented else result >= 0
+
+
+# Python 2 code given to exec/eval at run time: translated as the calling file was.
+@functools.lru_cache(maxsize=256)
+def _py2_code(source: str, kind: str, filename: str) -> Any:
+    from gda_bridge.jython.translate import translate_source
+
+    if kind == "eval":
+        source = source.strip()
+    translated = translate_source(source, filename, "py2", None, cache=None)
+    return compile(translated.strip() if kind == "eval" else translated, filename, kind, dont_inherit=True)
+
+
+def _namespaces(globals_: Any, locals_: Any, depth: int = 2) -> tuple[Any, Any]:
+    """exec's defaults: the caller's globals and locals (locals default to the globals given)."""
+    if globals_ is None:
+        frame = sys._getframe(depth)
+        return frame.f_globals, frame.f_locals if locals_ is None else locals_
+    return globals_, globals_ if locals_ is None else locals_
+
+
+def gda_exec(source: Any, globals_: Any = None, locals_: Any = None) -> None:
+    """Python 2's exec: a string is Python 2 code, translated before it runs."""
+    g, loc = _namespaces(globals_, locals_)
+    code = _py2_code(source, "exec", "<string>") if isinstance(source, str) else source
+    exec(code, g, loc)
+
+
+def gda_eval(source: Any, globals_: Any = None, locals_: Any = None) -> Any:
+    """Python 2's eval: a string is a Python 2 expression (``eval("7/2")`` is 3)."""
+    g, loc = _namespaces(globals_, locals_)
+    code = _py2_code(source, "eval", "<string>") if isinstance(source, str) else source
+    return eval(code, g, loc)
+
+
+def gda_execfile(filename: Any, globals_: Any = None, locals_: Any = None) -> None:
+    """Python 2's execfile: the file is decided and translated as a script is."""
+    from gda_bridge.jython.translate import compile_script, decide_mode
+
+    g, loc = _namespaces(globals_, locals_)
+    path = os.fspath(filename)
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        text = f.read()
+    exec(compile_script(text, path, decide_mode(path, text)), g, loc)
+
+
 HELPERS: dict[str, Any] = {
     "__gda_div__": gda_div,
     "__gda_idiv__": gda_idiv,
     "__gda_print__": gda_print,
     "__gda_round__": gda_round,
     "__gda_cmp__": gda_cmp,
+    "__gda_cmp_key__": gda_cmp_key,
+    "__gda_cmp_order__": GdaCmpOrder,
+    "__gda_exec__": gda_exec,
+    "__gda_eval__": gda_eval,
+    "__gda_execfile__": gda_execfile,
     "__gda_reduce__": functools.reduce,
     "__gda_intern__": sys.intern,
     "__gda_reload__": importlib.reload,

@@ -79,14 +79,12 @@ class Column:
 
 @dataclass
 class SetAxis:
-    """The 1-D demand axis of one scan dimension (``<field>_set``), filled from the first point
-    reaching each index of that dimension."""
+    """The 1-D demand axis of one scan dimension (``<field>_set``): the positions the scan asked
+    for, written whole when the file is laid out."""
 
     dimension: int
     column: Column
     dset: h5py.Dataset
-    mirror: np.ndarray
-    seen: np.ndarray
 
 
 @dataclass
@@ -118,61 +116,21 @@ def resolve_column(fdesc: FieldDescription, ddesc: DeviceDescription, value: Any
     return Column(fdesc, ddesc, tuple(shape), dtype, fill=fill_value(dtype))
 
 
+def dataset_name(col: Column) -> str:
+    """The name of a column's dataset in its device's group: ``data`` for the one value of a
+    detector with no field names of its own (GDA's generic detector, a camera), else the field's."""
+    d = col.device
+    if d.role == "detector" and len(d.fields) == 1 and col.field.name in (d.name, "data"):
+        return "data"
+    return nx_name(col.field.name)
+
+
 def _storage_dtype(dtype: np.dtype) -> np.dtype:
     if dtype.kind in "USO":
         return np.dtype(f"S{STRING_WIDTH}")
     if dtype.kind == "b":
         return np.dtype("uint8")
     return dtype
-
-
-def create_entry(
-    f: h5py.File,
-    start: ScanStart,
-    entry_name: str,
-    scan_number: int,
-    program_version: str,
-) -> h5py.Group:
-    """Root attributes and the NXentry's scan-level fields."""
-    f.attrs["NX_class"] = "NXroot"
-    f.attrs["default"] = entry_name
-    f.attrs["file_name"] = f.filename
-    f.attrs["file_time"] = iso_time(start.time)
-    f.attrs["creator"] = "gda-bridge"
-    f.attrs["HDF5_Version"] = h5py.version.hdf5_version
-    f.attrs["h5py_version"] = h5py.version.version
-    md = start.metadata
-    entry = f.create_group(entry_name)
-    entry.attrs["NX_class"] = "NXentry"
-    entry["title"] = str(md.get("title") or start.command)
-    entry["scan_command"] = start.command
-    entry["scan_dimensions"] = np.asarray(start.shape, dtype="int32")
-    entry["start_time"] = iso_time(start.time)
-    entry["program_name"] = "gda-bridge"
-    entry["program_name"].attrs["version"] = program_version
-    entry["entry_identifier"] = str(scan_number)
-    if md.get("experiment_identifier"):
-        entry["experiment_identifier"] = str(md["experiment_identifier"])
-    if md.get("user"):
-        write_collection(entry.create_group("user_metadata"), md["user"])
-    if md.get("snapshot"):
-        write_collection(entry.create_group("before_scan"), md["snapshot"])
-    return entry
-
-
-def write_collection(group: h5py.Group, values: dict[str, Any]) -> None:
-    group.attrs["NX_class"] = "NXcollection"
-    for key, value in values.items():
-        name = nx_name(str(key))
-        if isinstance(value, dict):
-            write_collection(group.create_group(name), value)
-        elif value is None:
-            continue
-        elif isinstance(value, str):
-            group[name] = value
-        else:
-            arr = np.asarray(value)
-            group[name] = arr.astype(str).astype(object) if arr.dtype.kind in "UO" else arr
 
 
 def create_layout(
@@ -184,7 +142,6 @@ def create_layout(
 ) -> Layout:
     """Instrument groups, every per-point dataset, the NXdata groups and the end-status fields."""
     shape = tuple(start.shape)
-    ndim = len(shape)
     layout = Layout(entry, columns)
     layout.end_time = entry.create_dataset("end_time", data=np.bytes_(b""), dtype=f"S{TIME_WIDTH}")
     layout.status = entry.create_dataset("scan_status", data=np.bytes_(RUNNING.encode()), dtype=f"S{STATUS_WIDTH}")
@@ -194,12 +151,6 @@ def create_layout(
     instrument = entry.create_group("instrument")
     instrument.attrs["NX_class"] = "NXinstrument"
     instrument["name"] = beamline
-    source = instrument.create_group("source")
-    source.attrs["NX_class"] = "NXsource"
-    src_md = {"name": "Diamond Light Source", "type": "Synchrotron X-ray Source", "probe": "x-ray"}
-    src_md.update(start.metadata.get("source") or {})
-    for key, value in src_md.items():
-        source[nx_name(key)] = value
 
     taken = {"name", "source"}
     by_device: dict[str, list[Column]] = {}
@@ -221,10 +172,10 @@ def create_layout(
                 col.mirror = np.full(shape, col.fill, dtype=col.dtype)
         if ddesc.role != "detector":
             _write_limits(group, ddesc)
-            if ndim >= 2 and ddesc.role == "scannable" and ddesc.dimension is not None:
-                for col in by_device.get(ddesc.name, []):
-                    if col.field.role == "input" and not col.is_array and col.is_numeric:
-                        layout.set_axes.append(_create_set_axis(group, col, ddesc.dimension, shape))
+            for col in by_device.get(ddesc.name, []):
+                axis = _create_set_axis(group, col, ddesc, shape)
+                if axis is not None:
+                    layout.set_axes.append(axis)
 
     _create_nxdata_groups(entry, start, layout)
     return layout
@@ -253,7 +204,7 @@ def _create_point_dataset(
     group: h5py.Group, col: Column, shape: tuple[int, ...], frame_kwargs: dict[str, Any]
 ) -> h5py.Dataset:
     full = shape + col.point_shape
-    name = nx_name(col.field.name)
+    name = dataset_name(col)
     if not full or 0 in full:
         dset = group.create_dataset(name, data=np.full(full, col.fill, dtype=col.dtype))
     elif col.is_array:
@@ -290,22 +241,45 @@ def _write_limits(group: h5py.Group, ddesc: DeviceDescription) -> None:
         group["soft_limit_max"].attrs["units"] = inputs[0].units
 
 
-def _create_set_axis(group: h5py.Group, col: Column, dim: int, shape: tuple[int, ...]) -> SetAxis:
-    n = shape[dim]
-    dtype = np.dtype("float64") if col.dtype.kind != "f" else col.dtype
-    mirror = np.full((n,), np.nan, dtype=dtype)
-    dset = group.create_dataset(
-        f"{nx_name(col.field.name)}_set", shape=(n,), dtype=dtype, chunks=_scalar_chunks((n,)), fillvalue=np.nan
-    )
+def _numeric_demands(col: Column) -> np.ndarray | None:
+    demands = col.field.demands
+    if demands is None or col.field.role != "input" or col.is_array or not col.is_numeric:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in demands):
+        return None  # text positions: no numeric demand axis
+    return np.asarray(demands, dtype="float64")
+
+
+def _create_set_axis(
+    group: h5py.Group, col: Column, ddesc: DeviceDescription, shape: tuple[int, ...]
+) -> SetAxis | None:
+    """``<field>_set``, the demands of a moved input field: 1-D along its dimension (the
+    returned axis), or one value for a scannable held at one position. None when the scan
+    does not move the field (nor when it has no demands, e.g. a replayed older stream: the
+    readbacks are never passed off as demands)."""
+    demands = _numeric_demands(col)
+    if demands is None:
+        return None
+    name = f"{nx_name(col.field.name)}_set"
+    dim = ddesc.dimension
+    if dim is None:
+        if demands.shape != (1,):
+            raise ValueError(f"{col.key}: {demands.size} demands for a scannable held at one position")
+        dset = group.create_dataset(name, data=demands[0])
+    else:
+        if not 0 <= dim < len(shape) or demands.shape != (shape[dim],):
+            raise ValueError(f"{col.key}: {demands.size} demands for dimension {dim} of a {shape} scan")
+        dset = group.create_dataset(name, data=demands)
     if col.field.units:
         dset.attrs["units"] = col.field.units
-    return SetAxis(dim, col, dset, mirror, np.zeros(n, dtype=bool))
+    return None if dim is None else SetAxis(dim, col, dset)
 
 
 def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -> None:
     ndim = len(start.shape)
     cols = layout.columns
-    taken = {"instrument", "user_metadata", "before_scan", "measurement", *entry.keys()}
+    taken = {"instrument", "user_metadata", "before_scan", "measurement", "diamond_scan", "sample", "user01",
+             *entry.keys()}
 
     # Axes of each scan dimension: (name in NXdata, dataset, indices), first one is the default.
     axes: list[list[tuple[str, h5py.Dataset, list[int]]]] = [[] for _ in range(ndim)]
@@ -319,9 +293,8 @@ def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -
             axes[sa.dimension].append((f"{nx_name(sa.column.key)}_set", sa.dset, [sa.dimension]))
             readback_axes.append((nx_name(sa.column.key), sa.column.dset, list(range(ndim))))
 
-    def fill_nxdata(group: h5py.Group, signal: Column, others: list[Column]) -> None:
+    def fill_nxdata(group: h5py.Group, signal: Column, others: list[Column], sig_name: str) -> None:
         group.attrs["NX_class"] = "NXdata"
-        sig_name = nx_name(signal.key)
         group[sig_name] = signal.dset
         group.attrs["signal"] = sig_name
         aux = []
@@ -349,6 +322,7 @@ def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -
         if any(a != "." for a in axis_names):
             group.attrs["axes"] = axis_names
 
+    positioners = [c for c in cols if c.device.role != "detector" and not c.is_array and c.is_numeric]
     detector_groups = []
     for ddesc in start.devices:
         if ddesc.role != "detector":
@@ -359,7 +333,10 @@ def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -
         arrays = [c for c in dcols if c.is_array]
         signal = arrays[0] if arrays else dcols[-1]
         gname = _unique(nx_name(ddesc.name), taken)
-        fill_nxdata(entry.create_group(gname), signal, [c for c in dcols if c is not signal])
+        # GDA's per-detector NXdata: its value as "data", with every scannable and monitor
+        sig_name = "data" if dataset_name(signal) == "data" else nx_name(signal.key)
+        others = [c for c in dcols if c is not signal] + positioners
+        fill_nxdata(entry.create_group(gname), signal, others, sig_name)
         detector_groups.append((gname, signal))
 
     scalars = [c for c in cols if not c.is_array and c.is_numeric]
@@ -368,7 +345,8 @@ def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -
         det_scalars = [c for c in scalars if c.device.role == "detector"]
         non_axes = [c for c in scalars if not (c.device.role == "scannable" and c.field.role == "input")]
         signal = det_scalars[-1] if det_scalars else (non_axes or scalars)[-1]
-        fill_nxdata(entry.create_group("measurement"), signal, [c for c in scalars if c is not signal])
+        fill_nxdata(entry.create_group("measurement"), signal, [c for c in scalars if c is not signal],
+                    nx_name(signal.key))
         if det_scalars or default is None:
             default = "measurement"
     if default is not None:

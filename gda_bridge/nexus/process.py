@@ -9,7 +9,8 @@ from typing import Any
 
 import h5py
 
-from gda_bridge.nexus.layout import nx_name, write_collection
+from gda_bridge.nexus.layout import nx_name
+from gda_bridge.nexus.metadata import write_collection
 from gda_bridge.nexus.writer import LIBVER, NexusWriteError
 
 log = logging.getLogger("gda_bridge.nexus")

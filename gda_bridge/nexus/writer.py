@@ -33,12 +33,13 @@ from gda_bridge.nexus.layout import (
     REASON_WIDTH,
     Column,
     Layout,
-    create_entry,
     create_layout,
     iso_time,
     resolve_column,
 )
+from gda_bridge.nexus.metadata import check_source, create_entry, write_source
 from gda_bridge.nexus.recovery import recover_recent
+from gda_bridge.nexus.scan_metadata import ScanProgress, create_diamond_scan
 from gda_bridge.nexus.srs import SrsFile
 from gda_bridge.nexus.suspensions import SuspensionRecord
 
@@ -58,7 +59,8 @@ class NexusWriter:
     cannot be written ends the scan. The scan number is ``ScanStart.scan_number`` or, when that
     is None, the next one of ``scan_numbers`` (by default ``<data_dir>/.scan_number``).
     ``on_flush(points)`` is called on the writer thread after each flush with the number of
-    points now readable in the file.
+    points now readable in the file. ``source`` (``{name, type, probe}``, NeXus's values) is
+    written as ``instrument/source``; without it the file names no source.
     """
 
     def __init__(
@@ -70,12 +72,13 @@ class NexusWriter:
         flush_interval: float = 0.25,
         flush_every_point: bool = False,
         frame_compression: str = "blosc",
-        write_srs: bool = False,
+        write_srs: bool = True,
         libver: tuple[str, str] = LIBVER,
         scan_numbers: ScanNumberSource | None = None,
         compression_threads: int | None = None,
         max_points_in_flight: int | None = None,
         on_flush: Callable[[int], None] | None = None,
+        source: dict[str, Any] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.beamline = beamline
@@ -90,6 +93,7 @@ class NexusWriter:
         self._threads = compression_threads or min(4, os.cpu_count() or 1)
         self._max_in_flight = max_points_in_flight or 2 * self._threads + 2
         self.on_flush = on_flush
+        self.source = check_source(source)
         self._pool: ThreadPoolExecutor | None = None
         self._scan: _ScanFile | None = None
         self.path: Path | None = None
@@ -121,6 +125,8 @@ class NexusWriter:
         number = doc.scan_number if doc.scan_number is not None else self.scan_numbers.next()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         path = self.data_dir / f"{self.beamline}-{number}.nxs"
+        if self.write_srs and path.with_suffix(".dat").exists():
+            raise NexusWriteError(f"cannot create scan file {path.with_suffix('.dat')}: it already exists")
         if self._pool is None and self.frame_compression in ("blosc", "bitshuffle", "gzip"):
             self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="nexus-compress")
         self._scan = _ScanFile(self, doc, number, path)
@@ -166,6 +172,7 @@ class _ScanFile:
         self._in_flight = threading.BoundedSemaphore(owner._max_in_flight)
         self._thread: threading.Thread | None = None
         self._layout: Layout | None = None
+        self._progress: ScanProgress | None = None
         self._srs: SrsFile | None = None
         self._dirty_lo: int | None = None
         self._dirty_hi = -1
@@ -239,6 +246,10 @@ class _ScanFile:
             resolve_column(f, d, first.get(f.column)) for d in self.start.devices for f in d.fields
         ]
         self._layout = create_layout(self.entry, self.start, columns, owner.beamline, owner._frame_kwargs)
+        source = self.start.metadata.get("source") or owner.source
+        if source:
+            write_source(self.entry["instrument"], check_source(source))
+        self._progress = create_diamond_scan(self.entry, self.start)
         self._suspensions = SuspensionRecord(self.entry)
         self._scalar_cols = [c for c in columns if not c.is_array]
         self._array_cols = [c for c in columns if c.is_array]
@@ -330,11 +341,7 @@ class _ScanFile:
                 if col.key not in self._warned:
                     self._warned.add(col.key)
                     log.warning("%s: value %r does not fit %s; left unfilled", col.key, value, col.dtype)
-        for sa in self._layout.set_axes:
-            i = idx[sa.dimension]
-            if not sa.seen[i]:
-                sa.seen[i] = True
-                sa.mirror[i] = sa.column.mirror[idx]
+        self._progress.point(idx, doc.index, doc.time)
         if frames is not None:
             try:
                 for col, item in frames:
@@ -373,8 +380,7 @@ class _ScanFile:
                     col.dset[()] = col.mirror
                 else:
                     col.dset[lo:hi] = col.mirror[lo:hi]
-            for sa in layout.set_axes:
-                sa.dset[...] = sa.mirror
+            self._progress.flush(lo, hi)
             self._dirty_lo, self._dirty_hi = None, -1
         layout.points_completed[()] = self.applied
         self._suspensions.dirty = False
@@ -404,6 +410,7 @@ class _ScanFile:
                 layout.status[()] = np.bytes_(status.encode())
                 layout.reason[()] = np.bytes_(reason.encode()[:REASON_WIDTH])
                 layout.points_completed[()] = self.applied
+                self._progress.finish(stop.time)
         except Exception:
             if not failed_writer:
                 raise

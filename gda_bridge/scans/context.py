@@ -35,6 +35,8 @@ class ScanContext:
     running: Any = None
     """The scan in progress (other threads pause or abort it through this), or None."""
     last_result: Any = None
+    scan_files: dict[str, Any] = field(default_factory=dict)
+    """The file each scan writes, by the scan's uid (set by whoever writes the files)."""
     suspenders: list[Any] = field(default_factory=list)
     """Conditions every scan honours (gda_bridge.core.suspenders.Suspender): install with
     gda_bridge.scans.suspension.install_suspender."""

@@ -33,6 +33,8 @@ class ScanResult:
     reason: str | None = None
     start: ScanStart | None = None
     columns: dict[str, list[Any]] = field(default_factory=dict)
+    file: str | None = None
+    """The scan file, when a session writes one."""
     suspensions: list[SuspensionRecord] = field(default_factory=list)
 
     def __getitem__(self, column: str) -> np.ndarray:
@@ -47,6 +49,13 @@ class ScanResult:
     @property
     def num_points(self) -> int:
         return max((len(v) for v in self.columns.values()), default=0)
+
+    @property
+    def currentFilename(self) -> str | None:  # noqa: N802 - GDA's ScanDataPoint name
+        return self.file
+
+    def getCurrentFilename(self) -> str | None:  # noqa: N802
+        return self.file
 
     def grid(self, column: str) -> np.ndarray:
         """A complete multi-dimensional scan's column in its grid shape."""

@@ -56,8 +56,26 @@ def _data_shape(device: Any) -> tuple[int, ...]:
     return tuple(int(d) for d in (from_java(getter()) or ()))
 
 
-def describe(devices: Sequence[ScanDevice]) -> tuple[DeviceDescription, ...]:
-    """The devices of a scan as plain data, with unique column names."""
+def _field_demands(planned: list[Any] | None, index: int, ninputs: int) -> tuple[Any, ...] | None:
+    """The demands of input field ``index`` out of a device's planned positions (None when the
+    device is not moved, or a position does not give this field a value)."""
+    if planned is None:
+        return None
+    out = []
+    for position in planned:
+        values = position if isinstance(position, list) else [position]
+        if len(values) != ninputs or values[index] is None:
+            return None
+        out.append(values[index])
+    return tuple(out)
+
+
+def describe(
+    devices: Sequence[ScanDevice], planned: Sequence[list[Any] | None] | None = None
+) -> tuple[DeviceDescription, ...]:
+    """The devices of a scan as plain data, with unique column names and, from ``planned`` (the
+    engine's planned positions per device), the demands of every moved input field."""
+    planned = planned if planned is not None else [None] * len(devices)
     fields_of = []
     for d in devices:
         names = [*d.input_names, *d.extra_names]
@@ -70,7 +88,7 @@ def describe(devices: Sequence[ScanDevice]) -> tuple[DeviceDescription, ...]:
             counts[n] = counts.get(n, 0) + 1
 
     out = []
-    for d, names in zip(devices, fields_of, strict=True):
+    for d, names, plan in zip(devices, fields_of, planned, strict=True):
         formats = list(d.output_format) or ["%5.5g"]
         formats = formats * len(names) if len(formats) == 1 else formats + ["%5.5g"] * len(names)
         lower, upper = _limits(d.device, len(d.input_names))
@@ -90,6 +108,8 @@ def describe(devices: Sequence[ScanDevice]) -> tuple[DeviceDescription, ...]:
                     units=_units(d.device),
                     lower_limit=lower[i] if i < len(d.input_names) else None,
                     upper_limit=upper[i] if i < len(d.input_names) else None,
+                    demands=None if d.detector or i >= len(d.input_names)
+                    else _field_demands(plan, i, len(d.input_names)),
                 )
             )
         if d.detector:
@@ -130,7 +150,7 @@ class _ScanDocuments:
         self.scan = scan
         self.ctx = ctx
         self.result = result
-        self.devices = describe(scan.devices)
+        self.devices = describe(scan.devices, scan.planned_positions())
         self.columns = [[f.column for f in d.fields] for d in self.devices]
         self.kept = {f.column for d in self.devices for f in d.fields if f.shape == ()}
         self.num_points = 0
@@ -139,7 +159,10 @@ class _ScanDocuments:
         self.result.scan_number = self.ctx.next_scan_number()
         metadata = dict(self.ctx.metadata)
         for provide in self.ctx.metadata_providers:
-            metadata.update(provide())
+            for key, value in provide().items():  # two providers' snapshots are merged, not replaced
+                if isinstance(value, dict) and isinstance(metadata.get(key), dict):
+                    value = {**metadata[key], **value}
+                metadata[key] = value
         start = ScanStart(
             uid=self.result.uid,
             scan_number=self.result.scan_number,

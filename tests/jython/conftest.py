@@ -18,6 +18,7 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "cache"
     monkeypatch.setenv("GDA_BRIDGE_CACHE_DIR", str(directory))
     monkeypatch.setattr(_api, "_default_cache", None)
+    monkeypatch.setattr(_api, "_recent", type(_api._recent)())  # the in-process memo too
     return directory / "translate"
 
 

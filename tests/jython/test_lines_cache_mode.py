@@ -90,14 +90,14 @@ def test_syntax_error_in_py3_mode_shows_the_users_line(tmp_path: Path) -> None:
 
 def test_py3_mode_failure_that_looks_like_python2_says_how_to_switch() -> None:
     text = "x = 1\n\nprint 'hello'\n"
-    decision = decide_mode("old.py", text, legacy_paths=())
+    decision = decide_mode("old.py", text, legacy_paths=(), override="py3")
     with pytest.raises(TranslationError) as info:
         compile_script(text, "old.py", decision)
     err = info.value
     assert (err.filename, err.lineno, err.text) == ("old.py", 3, "print 'hello'\n")
     message = "".join(traceback.format_exception_only(err))
     assert "looks like Python 2 (a print statement on line 3)" in message
-    assert "because that is the default" in message
+    assert "because mode 'py3' was asked for" in message
     assert "# gda-bridge: python2" in message and "--mode py2" in message
 
 
@@ -132,6 +132,7 @@ def test_cache_miss_then_hit_by_content_hash(tmp_path: Path, monkeypatch: pytest
         raise AssertionError("a cache hit must not translate again")
 
     monkeypatch.setattr(_api, "convert_py2", no_conversion)
+    _api._recent.clear()  # a fresh process: only the disk cache knows the text
     again = translate_source(LEGACY, "elsewhere.py", "py2", aliases, cache=cache)
     assert again == first and (cache.hits, cache.misses) == (1, 1)
     monkeypatch.undo()
@@ -174,8 +175,8 @@ def test_unwritable_cache_only_costs_speed(tmp_path: Path, caplog: pytest.LogCap
         ("# gda-bridge: python2\nprint 1\n", "py2", "pragma '# gda-bridge: python2' on line 1"),
         ("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n#gda-bridge: py3\n", "py3", "line 3"),
         ("#  GDA-BRIDGE : Python2  \n", "py2", "pragma"),
-        ("\n" * 10 + "# gda-bridge: python2\n", "py3", "default"),  # only the first 10 lines count
-        ("x = 1  # gda-bridge: python2\n", "py3", "default"),  # a whole-line comment only
+        ("\n" * 10 + "# gda-bridge: python2\n", "py3", "no sign"),  # only the first 10 lines count
+        ("x = 1  # gda-bridge: python2\n", "py3", "no sign"),  # a whole-line comment only
     ],
 )
 def test_pragma(text: str, mode: str, reason: str) -> None:
@@ -196,17 +197,14 @@ def test_mode_rule_order(tmp_path: Path) -> None:
     assert decide_mode(other, "x = 1\n", [legacy], override="python2") == ModeDecision(
         "py2", "Python 2 because mode 'python2' was asked for"
     )
-    assert decide_mode(other, "x = 1\n", [legacy]) == ModeDecision(
+    assert decide_mode(other, "x = 1\n", [legacy], detect_language=False) == ModeDecision(
         "py3",
         "Python 3 because that is the default (no pragma, not under a legacy script path, no --mode)",
     )
+    assert decide_mode(other, "print 1\n", [legacy], override="py3").mode == "py3"  # flag beats code
     assert decide_mode(None, "print 1\n", [legacy], override="py2").mode == "py2"  # console input
     with pytest.raises(ValueError, match="unknown script mode 'py4'"):
         decide_mode(other, "", override="py4")
-
-
-def test_never_a_silent_guess_python2_looking_text_stays_py3() -> None:
-    assert decide_mode("s.py", "print 'hello'\n").mode == "py3"
 
 
 def test_warm_up_builds_the_tool_once() -> None:

@@ -247,7 +247,8 @@ def test_gda_commands_and_python2_together(run_script: RunScript) -> None:
         print
         """
     )
-    expected = "pos ('x', 0)\npos ('x', 0)\npos ('x', 1)\ndone pos ('x', 1)\npos ()\n\n"
+    # pos is a vararg alias: GDA passes its arguments as one list
+    expected = "pos (['x', 0],)\npos (['x', 0],)\npos (['x', 1],)\ndone pos (['x', 1],)\npos ()\n\n"
     assert run_script(source) == expected
 
 
@@ -263,7 +264,7 @@ def test_python3_script_runs_unchanged_in_py3_mode(run_script: RunScript) -> Non
         pos x 2
         """
     )
-    assert run_script(source, mode="py3") == "3.5 3;a\npos (1, 2)\n"
+    assert run_script(source, mode="py3") == "3.5 3;a\npos ([1, 2],)\n"
     text = source.replace("pos x 2", "pos(x, 2)")
     assert translate_source(text, "s.py", "py3", None) is text  # nothing to do: returned as is
 
@@ -334,4 +335,4 @@ def test_a_conversion_that_would_move_lines_is_refused_with_the_line() -> None:
 
 def test_imported_module_mode_skips_command_syntax() -> None:
     assert translate_source("pos x 1\n", "m.py", "py3", None) == "pos x 1\n"
-    assert translate_source("pos x 1\n", "m.py", "py3", AliasRegistry()) == "pos(x, 1)\n"
+    assert translate_source("pos x 1\n", "m.py", "py3", AliasRegistry()) == "pos([x, 1])\n"

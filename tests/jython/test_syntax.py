@@ -14,10 +14,9 @@ from gda_bridge.jython.translate import (
 
 @pytest.fixture(scope="module")
 def aliases() -> AliasRegistry:
-    registry = AliasRegistry()
-    for name in ("go", "demo", "foo"):
-        registry.alias(name)
-    return registry
+    """Every name a plain alias: the tables show the argument splitting (vararg aliases wrap the
+    same arguments in one list, see test_vararg_aliases_pass_one_list)."""
+    return AliasRegistry((*DEFAULT_ALIASES, *DEFAULT_VARARG_ALIASES, "go", "demo", "foo"), ())
 
 
 SECTION_5 = [
@@ -87,7 +86,17 @@ EDGE_CASES = [
     ("pos and x", "pos and x"),
     ("pos in d", "pos in d"),
     ("pos, x = 1, 2", "pos, x = 1, 2"),
-    ("pos (x, 1)", "pos (x, 1)"),
+    # an alias, a space and one parenthesised group: the group is one argument (GDA)
+    ("pos (x, 1)", "pos((x, 1))"),
+    ("pos ()", "pos(())"),
+    ("pos (x,)", "pos((x,))"),
+    ("pos (x, 1) y", "pos((x, 1), y)"),
+    ("pos (x, 1", "pos((x, 1)"),
+    # '*' after whitespace and glued to a value unpacks an argument, even after a number
+    ("scan x 0 10 1 *dets", "scan(x, 0, 10, 1, *dets)"),
+    ("scan x 0 10 1 *get(a=b) **kw", "scan(x, 0, 10, 1, *get(a=b), **kw)"),
+    ("pos x 2 *y", "pos(x, 2, *y)"),
+    ("pos x 2*y", "pos(x, 2*y)"),
     ("pos[0]", "pos[0]"),
     ("pos.__doc__", "pos.__doc__"),
     ("pos: int = 3", "pos: int = 3"),
@@ -201,7 +210,7 @@ def test_default_alias_lists() -> None:
     }
     assert registry.aliases == frozenset(DEFAULT_ALIASES)
     assert registry.vararg_aliases == frozenset(DEFAULT_VARARG_ALIASES)
-    assert translate_gda_syntax("timescan det 10 0.1 0.1", registry) == "timescan(det, 10, 0.1, 0.1)"
+    assert translate_gda_syntax("timescan det 10 0.1 0.1", registry) == "timescan([det, 10, 0.1, 0.1])"
     assert translate_gda_syntax("reset_namespace", registry) == "reset_namespace()"
 
 
@@ -216,15 +225,45 @@ def test_alias_vararg_alias_remove_alias() -> None:
 
     assert registry.vararg_alias(my_scan) == "my_scan"  # a function is aliased by its name
     assert registry.is_vararg("my_scan") and "my_scan" not in registry.aliases
-    assert translate_gda_syntax("my_scan x 1 2", registry) == "my_scan(x, 1, 2)"
+    assert translate_gda_syntax("my_scan x 1 2", registry) == "my_scan([x, 1, 2])"
     registry.alias("my_scan")  # switching kind keeps one entry
     assert "my_scan" in registry.aliases and "my_scan" not in registry.vararg_aliases
+    assert translate_gda_syntax("my_scan x 1 2", registry) == "my_scan(x, 1, 2)"
 
     assert registry.remove_alias("go") is True
     assert registry.remove_alias("go") is False
     assert translate_gda_syntax("go peak", registry) == "go peak"
     assert registry.remove_alias("pos") is True
     assert translate_gda_syntax("pos x 1", registry) == "pos x 1"
+
+
+VARARG = [
+    ("pos x 1", "pos([x, 1])"),
+    ("pos x", "pos([x])"),
+    ("pos", "pos()"),
+    ("scan x 0 10 1 det 0.1", "scan([x, 0, 10, 1, det, 0.1])"),
+    ("scan x 0 1 1 *dets # c", "scan([x, 0, 1, 1, *dets]) # c"),
+    ("pos (x, 1)", "pos([(x, 1)])"),
+    ("inc x -1; ls", "inc([x, -1]); ls()"),
+    ("scan x 0 10 1 \\\n    det 0.1", "scan([x, 0, 10, 1, \\\n    det, 0.1])"),
+    ("for i in r: pos x i", "for i in r: pos([x, i])"),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), VARARG)
+def test_vararg_aliases_pass_one_list(typed: str, expected: str) -> None:
+    """GDA emits vararg aliases with their arguments as one list: a user's ``def myscan(*args)``
+    reading ``args[0]`` sees that list, as in GDA."""
+    assert translate_gda_syntax(typed, AliasRegistry()) == expected
+
+
+def test_a_users_vararg_command_gets_the_list_and_ours_accept_both() -> None:
+    registry = AliasRegistry()
+    registry.vararg_alias("myscan")
+    seen: list = []
+    code = translate_gda_syntax("myscan a 1 2", registry)
+    exec(code, {"myscan": lambda *args: seen.append(args), "a": "a"})
+    assert seen == [(["a", 1, 2],)]
 
 
 @pytest.mark.parametrize("bad", ["for", "1x", "a b", "", None, 3])

@@ -8,4 +8,4 @@ for i in range(len(s["gy"])):
     if s["gy"][i] > s["gy"][best]:
         best = i
 print "peak at gx =", s["gx"][best], "height %.1f" % s["gy"][best]
-print lastScanDataPoint() is s
+print lastScanDataPoint().getScanIdentifier() == s.scan_number

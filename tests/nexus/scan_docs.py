@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 import zlib
@@ -46,9 +47,29 @@ def camera(name: str, shape: tuple[int, int] | None, dtype: str | None = "uint16
     )
 
 
+def demand(col: str, i: int) -> float:
+    """The demand every test expects at index ``i`` of a moved field's dimension: not a value()."""
+    return i * 0.5 - zlib.crc32(col.encode()) % 5
+
+
+def with_demands(d: DeviceDescription, shape: tuple[int, ...]) -> DeviceDescription:
+    """A moved scannable as the runner describes it: its input fields carry their demands."""
+    if d.role != "scannable" or d.dimension is None or d.dimension >= len(shape):
+        return d
+    n = shape[d.dimension]
+    fields = tuple(
+        dataclasses.replace(f, demands=tuple(demand(f.column, i) for i in range(n))) if f.role == "input" else f
+        for f in d.fields
+    )
+    return dataclasses.replace(d, fields=fields)
+
+
 def start(shape: tuple[int, ...], devices: list[DeviceDescription], command: str = "scan",
-          metadata: dict[str, Any] | None = None, scan_number: int | None = None) -> ScanStart:
-    return ScanStart("uid-" + command.replace(" ", "_"), scan_number, command, shape, tuple(devices),
+          metadata: dict[str, Any] | None = None, scan_number: int | None = None,
+          demands: bool = True) -> ScanStart:
+    """``demands=False``: the scannables carry no demands (a stream from before they did)."""
+    described = tuple(with_demands(d, shape) if demands else d for d in devices)
+    return ScanStart("uid-" + command.replace(" ", "_"), scan_number, command, shape, described,
                      time.time(), metadata or {})
 
 
@@ -92,3 +113,10 @@ def run(writer, s: ScanStart, limit: int | None = None, status: ScanStatus = Sca
         n += 1
     writer(stop(s, n, status, reason))
     return n
+
+
+def gda_counter(name: str, units: str | None = "counts") -> DeviceDescription:
+    """A detector as the engine describes one with no input or extra names (GDA's generic
+    detector): one field named after the detector."""
+    return DeviceDescription(name, "detector", (FieldDescription(name, name, name, "input", units=units),),
+                             collection_time=0.1)

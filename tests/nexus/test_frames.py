@@ -33,9 +33,9 @@ def test_frames_on_a_grid(data_dir, compression):
         for idx in [(0, 0), (1, 2), (2, 3)]:
             np.testing.assert_array_equal(data[idx], frame(idx, shape))
         nxd = f["entry1/cam"]
-        assert nxd.attrs["signal"] == "cam_data"
+        assert nxd.attrs["signal"] == "data"  # GDA: /entry1/<detector>/data
         assert list(nxd.attrs["axes"]) == ["y_set", "x_set", ".", "."]
-        assert nxd["cam_data"].attrs["interpretation"] == "image"
+        assert nxd["data"].attrs["interpretation"] == "image"
 
 
 def test_incompressible_frames_are_stored_raw(data_dir):

@@ -135,6 +135,10 @@ def test_kill_9_leaves_every_flushed_point(data_dir):
         done = int(e["points_completed"][()])
         assert done >= flushed
         assert e["scan_status"][()] == b"RUNNING"
+        assert e["diamond_scan/scan_finished"][0] == 0  # DAWN's live view: not finished
+        keys = e["diamond_scan/keys/uniqueKeys"]
+        np.testing.assert_array_equal(keys[:done], np.arange(1, done + 1))
+        assert keys[done] == 0
         det = e["instrument/det/counts"][:done]
         np.testing.assert_array_equal(det, [value("det", (i,)) for i in range(done)])
         cam = e["instrument/cam/data"]

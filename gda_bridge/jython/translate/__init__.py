@@ -1,8 +1,9 @@
 """GDA command syntax and Python 2 -> 3 translation for scripts and console lines.
 
-Two passes, both strictly line-preserving: ``pos x 1`` -> ``pos(x, 1)`` for registered aliases,
-then (py2 mode) fissix plus our fixers keeping Jython 2.7 semantics. Results are cached on disk by
-content hash. See docs/jython.md.
+Two passes, both strictly line-preserving: ``pos x 1`` -> ``pos([x, 1])`` for registered aliases
+(as GDA's translator emits them), then (py2 mode) fissix plus our fixers keeping Jython 2.7
+semantics. Which mode a file is in: a pragma, a legacy path, --mode, else its code (_detect).
+Results are cached on disk by content hash. See docs/jython.md.
 """
 
 from gda_bridge.jython.translate._aliases import (
@@ -10,10 +11,10 @@ from gda_bridge.jython.translate._aliases import (
     DEFAULT_VARARG_ALIASES,
     AliasRegistry,
 )
-from gda_bridge.jython.translate._api import DEFAULT_CACHE, compile_script, translate_source
+from gda_bridge.jython.translate._api import DEFAULT_CACHE, compile_script, decide_mode, translate_source
 from gda_bridge.jython.translate._cache import TranslationCache, default_cache_dir
 from gda_bridge.jython.translate._errors import TranslationError
-from gda_bridge.jython.translate._mode import Mode, ModeDecision, decide_mode, parse_mode
+from gda_bridge.jython.translate._mode import Mode, ModeDecision, parse_mode
 from gda_bridge.jython.translate._py2to3 import convert_py2, warm_up
 from gda_bridge.jython.translate._syntax import translate_gda_syntax
 

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import linecache
 import logging
-from collections.abc import Collection
+import os
+from collections import OrderedDict
+from collections.abc import Collection, Iterable
+from pathlib import Path
 from types import CodeType
 
 from gda_bridge.jython import runtime
 from gda_bridge.jython.translate._aliases import AliasRegistry
 from gda_bridge.jython.translate._cache import TranslationCache
+from gda_bridge.jython.translate._detect import detect, translates_as_py2
 from gda_bridge.jython.translate._errors import TranslationError
-from gda_bridge.jython.translate._mode import HOW_TO_RUN_AS_PY2, ModeDecision, parse_mode, python2_hint
+from gda_bridge.jython.translate._mode import (
+    HOW_TO_RUN_AS_PY2,
+    NO_RULE,
+    ModeDecision,
+    decide_by_rule,
+    parse_mode,
+    python2_hint,
+)
 from gda_bridge.jython.translate._py2to3 import convert_py2
-from gda_bridge.jython.translate._syntax import expand_indentation_tabs, translate_gda_syntax
+from gda_bridge.jython.translate._syntax import (
+    expand_indentation_tabs,
+    hide_keyword_members,
+    restore_keyword_members,
+    translate_gda_syntax,
+)
 
 log = logging.getLogger("gda_bridge.jython.translate")
 
@@ -25,6 +41,10 @@ class _Default:
 
 DEFAULT_CACHE = _Default()
 _default_cache: TranslationCache | None = None
+# The last translations of this process by cache key, with or without a disk cache: deciding a
+# file's mode translates it once, compiling it then finds that result here.
+_recent: OrderedDict[str, str] = OrderedDict()
+_RECENT = 64
 
 Aliases = AliasRegistry | Collection[str] | None
 ModeArg = str | ModeDecision
@@ -39,18 +59,31 @@ def _resolve_cache(cache: TranslationCache | _Default | None) -> TranslationCach
     return cache
 
 
-def _alias_names(aliases: Aliases) -> Collection[str]:
+def _registry(aliases: Aliases) -> AliasRegistry | None:
+    """The aliases as a registry (a plain collection of names: plain aliases); None for none."""
     if aliases is None:
-        return frozenset()
+        return None
     if isinstance(aliases, AliasRegistry):
-        return aliases.names
-    return frozenset(aliases)
+        return aliases
+    return AliasRegistry(aliases, ())
 
 
 def _mode(mode: ModeArg, mode_reason: str | None) -> tuple[str, str | None]:
     if isinstance(mode, ModeDecision):
         return mode.mode, mode_reason or mode.reason
     return parse_mode(mode), mode_reason
+
+
+def _siblings(filename: str) -> str:
+    """The modules beside a package module (its implicit relative imports depend on them)."""
+    folder = Path(filename).parent
+    try:
+        names = sorted(
+            p.name for p in folder.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()
+        )
+    except OSError:
+        names = []
+    return "package:" + ",".join(names)
 
 
 def translate_source(
@@ -60,32 +93,81 @@ def translate_source(
     aliases: Aliases = None,
     *,
     cache: TranslationCache | _Default | None = DEFAULT_CACHE,
+    package: bool = False,
 ) -> str:
     """GDA command syntax (when aliases are given) then, in py2 mode, Python 2 -> 3.
 
     The result has exactly the lines of text, each translated in place. aliases=None skips the
-    command-syntax pass (GDA does not translate imported modules). Raises TranslationError naming
-    the file, line and construct when the text cannot be translated.
+    command-syntax pass (GDA does not translate imported modules). package=True: the file is a
+    module of a package, whose bare imports of sibling modules are Python 2's implicit relative
+    imports. Raises TranslationError naming the file, line and construct when the text cannot be
+    translated.
     """
     mode_name, _reason = _mode(mode, None)
-    names = _alias_names(aliases)
-    if mode_name == "py3" and not names:
+    registry = _registry(aliases)
+    if mode_name == "py3" and (registry is None or not registry.names):
         return text
+    package = package and mode_name == "py2"
     store = _resolve_cache(cache)
-    key = None
+    key = TranslationCache.key(text, mode_name, registry, _siblings(filename) if package else "")
+    result = _recent.get(key)
+    if result is not None:
+        _recent.move_to_end(key)
+        return result
     if store is not None:
-        key = store.key(text, mode_name, names)
-        cached = store.get(key)
-        if cached is not None:
-            return cached
-    result = translate_gda_syntax(text, names) if names else text
+        result = store.get(key)
+    if result is None:
+        result = _translate(text, filename, mode_name, registry, package)
+        if store is not None:
+            store.put(key, result)
+    _recent[key] = result
+    if len(_recent) > _RECENT:
+        _recent.popitem(last=False)
+    return result
+
+
+def _translate(text: str, filename: str, mode: str, registry: AliasRegistry | None, package: bool) -> str:
+    result = translate_gda_syntax(text, registry) if registry is not None and registry.names else text
     if result.count("\n") != text.count("\n"):  # never expected: the pass only inserts characters
         raise RuntimeError(f"{filename}: the command-syntax pass changed the number of lines")
-    if mode_name == "py2":
-        result = convert_py2(expand_indentation_tabs(result), filename)
-    if store is not None and key is not None:
-        store.put(key, result)
+    if mode == "py2":
+        hidden = hide_keyword_members(expand_indentation_tabs(result))
+        result = restore_keyword_members(convert_py2(hidden, filename, package=package))
     return result
+
+
+def decide_mode(
+    path: str | os.PathLike[str] | None,
+    text: str,
+    legacy_paths: Iterable[str | os.PathLike[str]] = (),
+    override: str | None = None,
+    aliases: Aliases = None,
+    *,
+    detect_language: bool = True,
+    package: bool = False,
+    cache: TranslationCache | _Default | None = DEFAULT_CACHE,
+) -> ModeDecision:
+    """Python 2 or 3 for one file, and why: a pragma comment, a legacy script path, then override
+    (``--mode``) decide first; else the code itself (see _detect: not valid Python 3 but valid
+    Python 2, or valid in both with GDA's signs -> Python 2). detect_language=False: Python 3 when
+    no rule applies. The reason is for the user to see; it names the line of a ``/`` whose result
+    the choice decides.
+    """
+    decided = decide_by_rule(path, text, legacy_paths, override)
+    if decided is not None:
+        return decided
+    if not detect_language:
+        return ModeDecision("py3", NO_RULE)
+    registry = _registry(aliases)
+    name = str(path) if path is not None else "<script>"
+
+    def as_py2(source: str) -> str:
+        return translate_source(source, name, "py2", registry, cache=cache, package=package)
+
+    def with_commands(source: str) -> str:
+        return translate_source(source, name, "py3", registry, cache=cache)
+
+    return detect(path, text, registry, translates_as_py2(as_py2), with_commands)
 
 
 def _user_line(text: str, lineno: int | None) -> str | None:
@@ -103,6 +185,7 @@ def compile_script(
     *,
     cache: TranslationCache | _Default | None = DEFAULT_CACHE,
     mode_reason: str | None = None,
+    package: bool = False,
 ) -> CodeType:
     """Translate and compile a script under the user's own filename.
 
@@ -113,7 +196,7 @@ def compile_script(
     the file looks like Python 2, as a TranslationError saying so and how to switch mode.
     """
     mode_name, reason = _mode(mode, mode_reason)
-    translated = translate_source(text, filename, mode_name, aliases, cache=cache)
+    translated = translate_source(text, filename, mode_name, aliases, cache=cache, package=package)
     if mode_name == "py2":
         runtime.install()
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)

@@ -11,10 +11,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from gda_bridge.jython.translate._aliases import AliasRegistry
+
 log = logging.getLogger("gda_bridge.jython.translate")
 
-# Bump when the translation of any input changes (new fixer, new rule).
-TRANSLATOR_VERSION = "1"
+# Bump when the translation of any input changes (new fixer, new rule); the key also holds a hash
+# of the translator's source (translator_hash), so an edited rule never serves a stale entry.
+TRANSLATOR_VERSION = "2"
+_TRANSLATOR_DIR = Path(__file__).resolve().parent
 _ENV = "GDA_BRIDGE_CACHE_DIR"
 
 
@@ -29,6 +33,25 @@ def default_cache_dir() -> Path:
 
 
 _fissix_version: str | None = None
+_translator_hash: str | None = None
+
+
+def translator_hash() -> str:
+    """A fingerprint of the translator's own source (this package and its fixers): every file's
+    name, size and modification time, so editing a rule changes it. Computed once per process
+    from stat() alone (opening the files would cost a cache hit more than the rest of it)."""
+    global _translator_hash
+    if _translator_hash is None:
+        digest = hashlib.sha256()
+        for path in sorted(_TRANSLATOR_DIR.rglob("*.py")):
+            try:
+                info = path.stat()
+                stamp = f"{info.st_size}:{info.st_mtime_ns}"
+            except OSError:
+                stamp = "unreadable"
+            digest.update(f"{path.relative_to(_TRANSLATOR_DIR).as_posix()}={stamp}\0".encode())
+        _translator_hash = digest.hexdigest()[:16]
+    return _translator_hash
 
 
 def _fissix() -> str:
@@ -59,12 +82,19 @@ class TranslationCache:
         self.misses = 0
 
     @staticmethod
-    def key(text: str, mode: str, aliases: Iterable[str]) -> str:
+    def key(text: str, mode: str, aliases: AliasRegistry | Iterable[str] | None, extra: str = "") -> str:
+        """The entry for text: the translator's own source hash and version, fissix's version,
+        the mode, the aliases (plain and vararg, which translate differently), extra (what else
+        the output depends on, e.g. the sibling modules of a package) and the text."""
         digest = hashlib.sha256()
-        header = f"gda-bridge-translate {TRANSLATOR_VERSION} fissix {_fissix()} {mode}\0"
+        header = f"gda-bridge-translate {TRANSLATOR_VERSION} {translator_hash()} fissix {_fissix()} {mode}\0"
         digest.update(header.encode())
-        digest.update(",".join(sorted(aliases)).encode())
-        digest.update(b"\0")
+        if isinstance(aliases, AliasRegistry):
+            plain, vararg = sorted(aliases.aliases), sorted(aliases.vararg_aliases)
+        else:
+            plain, vararg = sorted(aliases or ()), []
+        digest.update(",".join(plain).encode() + b"\0" + ",".join(vararg).encode() + b"\0")
+        digest.update(extra.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 

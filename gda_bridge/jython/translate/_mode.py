@@ -16,6 +16,7 @@ HOW_TO_RUN_AS_PY2 = (
     "To run it as Python 2, add '# gda-bridge: python2' as its first line, put it under a legacy "
     "script path, or run it with --mode py2."
 )
+NO_RULE = "Python 3 because that is the default (no pragma, not under a legacy script path, no --mode)"
 
 
 class ModeDecision(NamedTuple):
@@ -35,19 +36,19 @@ def _under(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def decide_mode(
+def decide_by_rule(
     path: str | os.PathLike[str] | None,
     text: str,
     legacy_paths: Iterable[str | os.PathLike[str]] = (),
     override: str | None = None,
-) -> ModeDecision:
-    """Decide py2 or py3 for one script, in this order:
+) -> ModeDecision | None:
+    """The rules that come before reading the code, in this order:
 
     1. a pragma comment ``# gda-bridge: python2`` / ``python3`` in the first 10 lines;
     2. the file lies under one of the configured legacy script paths -> py2;
-    3. override (the ``--mode`` flag or a function argument);
-    4. py3.
-    The reason ("Python 2 because ...") says which rule decided, for the user to see.
+    3. override (the ``--mode`` flag or a function argument).
+    None when no rule applies (the code decides: see _detect). The reason ("Python 2 because
+    ...") says which rule decided, for the user to see.
     """
     for lineno, line in enumerate(text.splitlines()[:PRAGMA_LINES], start=1):
         match = _PRAGMA.match(line)
@@ -66,10 +67,7 @@ def decide_mode(
     if override is not None:
         mode = parse_mode(override)
         return ModeDecision(mode, f"{_label(mode)} because mode {override!r} was asked for")
-    return ModeDecision(
-        "py3",
-        "Python 3 because that is the default (no pragma, not under a legacy script path, no --mode)",
-    )
+    return None
 
 
 def _label(mode: Mode) -> str:

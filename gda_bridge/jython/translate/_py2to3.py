@@ -9,7 +9,8 @@ fissix's default fixers run, except those that would break what we promise:
   wrong for scripts;
 - ``types`` maps ``StringType`` to bytes; ours maps it to str;
 - ``tuple_params`` adds lines; tuple parameters are reported as unsupported;
-- ``numliterals`` leaves ``077L`` octal; ours converts it.
+- ``numliterals`` leaves ``077L`` octal; ours converts it;
+- ``execfile`` compiles the file untranslated; our builtins fixer calls a helper that translates.
 Every fixer's rewrite is checked to keep its line count (see ``_keeping_lines``), and the whole
 result is checked again: a conversion that would move lines is refused with the line named.
 """
@@ -35,7 +36,7 @@ log = logging.getLogger("gda_bridge.jython.translate")
 _EXCLUDED = frozenset(
     {
         "print", "reduce", "intern", "reload", "exitfunc", "operator", "sorted", "import", "types",
-        "tuple_params", "numliterals",
+        "tuple_params", "numliterals", "execfile",
         # optional fixers, never run by default (listing them saves building them)
         "buffer", "idioms", "set_literal", "ws_comma",
     }
@@ -44,7 +45,10 @@ _OURS = (
     "gda_bridge.jython.translate._fixers.fix_gda_print",
     "gda_bridge.jython.translate._fixers.fix_gda_div",
     "gda_bridge.jython.translate._fixers.fix_gda_idiv",
-    "gda_bridge.jython.translate._fixers.fix_gda_string",
+    "gda_bridge.jython.translate._fixers.fix_gda_modules",
+    "gda_bridge.jython.translate._fixers.fix_gda_time",
+    "gda_bridge.jython.translate._fixers.fix_gda_sort",
+    "gda_bridge.jython.translate._fixers.fix_gda_cmp_class",
     "gda_bridge.jython.translate._fixers.fix_gda_builtins",
     "gda_bridge.jython.translate._fixers.fix_gda_types",
     "gda_bridge.jython.translate._fixers.fix_gda_unsupported",
@@ -90,7 +94,6 @@ _GATES: dict[str, Callable[[str], bool]] = {
     "dict": _words("keys", "values", "items"),
     "except": _words("except"),
     "exec": _words("exec"),
-    "execfile": _words("execfile"),
     "filter": _words("filter"),
     "funcattrs": _words("func_"),
     "future": _words("__future__"),
@@ -120,14 +123,17 @@ _GATES: dict[str, Callable[[str], bool]] = {
     "throw": _words("throw"),
     "unicode": _regex(r"unicode|unichr|\b[uU][rR]?['\"]"),
     "urllib": _words("urllib"),
-    "xrange": _words("xrange"),
+    "xrange": _words("range"),  # also range() -> list(range()) wherever a list is used
     "xreadlines": _words("xreadlines"),
     "zip": _words("zip"),
     "gda_print": _words("print"),
     "gda_div": _words("/"),
     "gda_idiv": _words("/="),
-    "gda_string": _words("string"),
-    "gda_builtins": _words("reduce", "intern", "reload", "cmp", "file", "round"),
+    "gda_modules": _words("string", "UserDict"),
+    "gda_time": _words("clock"),
+    "gda_sort": _words("sort"),
+    "gda_cmp_class": _words("__cmp__"),
+    "gda_builtins": _words("reduce", "intern", "reload", "cmp", "file", "round", "exec", "eval"),
     "gda_types": _words("types"),
 }
 
@@ -292,14 +298,25 @@ def _collector_paused() -> Iterator[None]:
         gc.collect(0)
 
 
-def convert_py2(source: str, filename: str) -> str:
-    """Convert Python 2 source to Python 3 with the same number of lines."""
+_IMPLICIT_RELATIVE = "fissix.fixes.fix_import"
+
+
+def convert_py2(source: str, filename: str, *, package: bool = False) -> str:
+    """Convert Python 2 source to Python 3 with the same number of lines.
+
+    package=True: filename is a module of a package, so ``import sibling`` / ``from sibling import
+    x`` name a module beside it (Python 2's implicit relative import) when one exists there; they
+    become ``from . import sibling`` / ``from .sibling import x``.
+    """
     from fissix.pgen2.parse import ParseError
     from fissix.pgen2.tokenize import TokenError
 
     text = source if source.endswith("\n") else source + "\n"
     with _lock, _collector_paused():
-        tool = _tool_for(needed_fixers(text))
+        fixers = needed_fixers(text)
+        if package and "import" in text:
+            fixers = (*fixers, _IMPLICIT_RELATIVE)
+        tool = _tool_for(fixers)
         try:
             tree = tool.refactor_string(text, filename)
         except (ParseError, TokenError, SyntaxError) as err:

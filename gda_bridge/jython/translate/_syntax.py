@@ -1,10 +1,11 @@
 """GDA command syntax -> Python calls (GDA_COMPAT section 5), strictly line-preserving.
 
-A statement that starts with an alias followed by whitespace becomes a call: ``pos x 1`` ->
-``pos(x, 1)``, ``ls`` -> ``ls()``. The pass only ever inserts ``(``, ``)`` and ``,`` and drops the
-spaces between the alias and its first argument on the same line, so every output line is the
-input line it came from. Code it does not understand is copied unchanged for the interpreter to
-report.
+A statement that starts with an alias followed by whitespace becomes a call, as GDA's
+TokenStreamTranslator emits it: ``go peak`` -> ``go(peak)`` for a plain alias, ``pos x 1`` ->
+``pos([x, 1])`` for a vararg alias (the arguments as one list), ``ls`` / ``pos`` -> ``ls()`` /
+``pos()``. The pass only ever inserts ``(``, ``)``, ``[``, ``]`` and ``,`` and drops the spaces
+between the alias and its first argument on the same line, so every output line is the input line
+it came from. Code it does not understand is copied unchanged for the interpreter to report.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _COMPOUND = frozenset(
 _NOT_COMMAND_KEYWORDS = frozenset({"if", "else", "and", "or", "in", "is", "not", "for"})
 # Operators that can start an argument (unary): ``pos x -1``.
 _UNARY = frozenset({"-", "+", "~", "`"})
+# After whitespace and glued to what follows, these unpack an argument: ``scan x 0 1 1 *dets``.
+_STAR = frozenset({"*", "**"})
 # Keywords inside arguments join their neighbours like binary operators do.
 _JOINING_KEYWORDS = frozenset({"and", "or", "in", "is", "not", "if", "else", "for", "lambda"})
 
@@ -100,10 +103,11 @@ def _format_args(tokens: list[Token], start: int, end: int) -> str | None:
             text, item, i = tok.text, _OPERATOR, i + 1
         else:  # names, numbers, strings, anything else
             text, item, i = tok.text, _VALUE, i + 1
+        starred = text in _STAR and i < end and tokens[i].kind not in (WS, CONT, NL, COMMENT)
         new_argument = (
             pending
             and prev == _VALUE
-            and (item == _VALUE or (item == _OPERATOR and text in _UNARY))
+            and (item == _VALUE or (item == _OPERATOR and (text in _UNARY or starred)))
         )
         out.append(("," if new_argument else "") + pending + text)
         pending = ""
@@ -130,9 +134,10 @@ def _statement_end(tokens: list[Token], start: int) -> int | None:
     return len(tokens)
 
 
-def _command(tokens: list[Token], i: int) -> tuple[str, int] | None:
+def _command(tokens: list[Token], i: int, vararg: bool) -> tuple[str, int] | None:
     """Translate the alias command at tokens[i]; returns (text, index after it) or None when the
-    statement is not a command (``pos = 3``, ``pos(x)``, ``foo.bar``) and must stay as written."""
+    statement is not a command (``pos = 3``, ``pos(x)``, ``foo.bar``) and must stay as written.
+    A vararg alias gets its arguments as one list (``pos([x, 1])``), as GDA passes them."""
     name = tokens[i].text
     j = i + 1
     while j < len(tokens) and tokens[j].kind in (WS, CONT):
@@ -154,13 +159,28 @@ def _command(tokens: list[Token], i: int) -> tuple[str, int] | None:
     last = end  # drop trailing whitespace: it goes after the ')'
     while last > j and tokens[last - 1].kind in (WS, CONT):
         last -= 1
-    if first.text == "(" and _matching_close(tokens, j, last) == last - 1:
-        return None  # ``pos (x, 1)``: already a call written with a space
     args = _format_args(tokens, j, last)
     if args is None:
-        return None
+        if first.text != "(" or end < len(tokens) or not _unclosed(tokens, j, last):
+            return None
+        args = _join(tokens, j, last)  # ``demo (1, 2`` never closed: wrapped as GDA does
     lead = gap if ("\n" in gap or "\r" in gap) else ""  # keep continuation lines
+    if vararg:
+        args = "[" + args + "]"
     return name + "(" + lead + args + ")" + _join(tokens, last, end), end
+
+
+def _unclosed(tokens: list[Token], start: int, end: int) -> bool:
+    """True when brackets open in tokens[start:end] and never close (none closes too often)."""
+    depth = 0
+    for k in range(start, end):
+        if tokens[k].kind == OPEN:
+            depth += 1
+        elif tokens[k].kind == CLOSE:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth > 0
 
 
 @functools.lru_cache(maxsize=16)
@@ -169,8 +189,12 @@ def _any_alias(names: frozenset[str]) -> re.Pattern[str]:
 
 
 def translate_gda_syntax(source: str, aliases: AliasRegistry | Collection[str]) -> str:
-    """Turn GDA command lines (``pos x 1``) in source into calls; same number of lines out as in."""
+    """Turn GDA command lines (``pos x 1``) in source into calls; same number of lines out as in.
+
+    A plain collection of names makes plain aliases; an AliasRegistry also says which are vararg.
+    """
     names = aliases.names if isinstance(aliases, AliasRegistry) else frozenset(aliases)
+    varargs = aliases.vararg_aliases if isinstance(aliases, AliasRegistry) else frozenset()
     if not names or not source:
         return source
     if not _any_alias(names).search(source):  # the common case for imported helpers
@@ -199,7 +223,7 @@ def translate_gda_syntax(source: str, aliases: AliasRegistry | Collection[str]) 
         if statement_start and depth == 0:
             statement_start = False
             if kind == NAME and tok.text in names:
-                command = _command(tokens, i)
+                command = _command(tokens, i, tok.text in varargs)
                 if command is not None:
                     text, i = command
                     out.append(text)
@@ -241,3 +265,31 @@ def expand_indentation_tabs(source: str) -> str:
         out.append(text)
         line_start = kind in (NL, CONT)
     return "".join(out)
+
+
+# Jython accepted Java members named like Python 2 keywords (``printer.print(msg)``); Python 3
+# accepts them too, but the Python 2 grammar does not. They are hidden from it under a stand-in
+# name of the same line, and given back afterwards.
+_KEYWORD_MEMBERS = ("print", "exec")
+
+
+def hide_keyword_members(source: str) -> str:
+    """``x.print`` -> ``x.__gda_member_print__`` (only after a ``.``; strings and comments kept)."""
+    if not any("." + word in source or ". " + word in source for word in _KEYWORD_MEMBERS):
+        return source
+    tokens = lex(source)
+    out: list[str] = []
+    after_dot = False
+    for kind, text in tokens:
+        if after_dot and kind == NAME and text in _KEYWORD_MEMBERS:
+            text = f"__gda_member_{text}__"
+        out.append(text)
+        if kind not in (WS, CONT):
+            after_dot = kind == OP and text == "."
+    return "".join(out)
+
+
+def restore_keyword_members(source: str) -> str:
+    for word in _KEYWORD_MEMBERS:
+        source = source.replace(f"__gda_member_{word}__", word)
+    return source

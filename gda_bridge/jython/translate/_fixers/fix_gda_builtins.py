@@ -1,9 +1,11 @@
 """Calls of Python 2 builtins that Python 3 lacks or changed -> run-time helpers.
 
 ``reduce`` ``intern`` ``reload`` ``cmp`` ``file`` and ``round`` (Python 2 rounds halves away from
-zero and returns a float). fissix's own fixers for the first three add an import line, which
+zero and returns a float); ``exec`` ``eval`` and ``execfile``, whose Python 2 code in strings and
+files the helpers translate. fissix's own fixers for the first three add an import line, which
 would move every later line; a helper keeps line numbers. A name the script binds itself (a
-``def cmp``, ``file = ...``) is left alone.
+``def cmp``, ``file = ...``) is left alone. (fissix turns the ``exec`` statement into a call
+first; this fixer then sees the call.)
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from fissix import fixer_base, pytree
 from fissix.fixer_util import Name, find_binding
 
-NAMES = ("reduce", "intern", "reload", "cmp", "file", "round")
+NAMES = ("reduce", "intern", "reload", "cmp", "file", "round", "exec", "eval", "execfile")
 
 
 class FixGdaBuiltins(fixer_base.BaseFix):

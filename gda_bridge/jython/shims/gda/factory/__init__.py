@@ -30,11 +30,17 @@ class Finder:
 
     @staticmethod
     def find(name: str) -> Any:
+        """Python registrations, then the Java Finder, then gda-bridge's own findables
+        (``GDAMetadata``, ``metashop``: see gda.data.metadata)."""
         if str(name) in _python_objects:
             return _python_objects[str(name)]
         found = jclass("gda.factory.Finder").findOptional(str(name))
         if found.isPresent():
             return found.get()
+        from gda.data.metadata import FINDABLES
+
+        if str(name) in FINDABLES:
+            return FINDABLES[str(name)]
         log.info("Finder: no object named %r", name)
         return None
 

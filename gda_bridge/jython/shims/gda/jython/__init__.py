@@ -1,8 +1,11 @@
 """gda.jython: InterfaceProvider (terminal printing, scan status, the Jython namespace, the script
-controller), the Jython status constants, ScriptBase.checkForPauses and JythonServerFacade."""
+controller), the Jython status constants and JythonStatus, ScriptBase.checkForPauses and
+JythonServerFacade."""
 
+import enum
 from typing import Any
 
+from gda_bridge.commands.session import lastScanDataPoint
 from gda_bridge.jython.importer import java_fallback
 from gda_bridge.jython.interrupts import script_controller
 from gda_bridge.scans.context import context
@@ -16,17 +19,29 @@ class Jython:
     RUNNING = 2
 
 
+class JythonStatus(enum.IntEnum):
+    """GDA's JythonStatus (IDLE, PAUSED, RUNNING). Equal to the old ``Jython.IDLE``... integers too,
+    so scripts written against either compare the scan status correctly."""
+
+    IDLE = Jython.IDLE
+    PAUSED = Jython.PAUSED
+    RUNNING = Jython.RUNNING
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class _TerminalPrinter:
     def print(self, text: object) -> None:
         context().output(str(text))
 
 
 class _ScanStatus:
-    def getScanStatus(self) -> int:  # noqa: N802
-        return Jython.RUNNING if context().running is not None else Jython.IDLE
+    def getScanStatus(self) -> JythonStatus:  # noqa: N802
+        return JythonStatus.RUNNING if context().running is not None else JythonStatus.IDLE
 
     def getLastScanDataPoint(self) -> Any:  # noqa: N802
-        return context().last_result
+        return lastScanDataPoint()
 
 
 class _Namespace:
@@ -68,8 +83,8 @@ class _ScriptController:
     def haltCurrentScript(self) -> None:  # noqa: N802
         script_controller().abort()
 
-    def getScriptStatus(self) -> int:  # noqa: N802
-        return Jython.PAUSED if script_controller().paused else Jython.RUNNING
+    def getScriptStatus(self) -> JythonStatus:  # noqa: N802
+        return JythonStatus.PAUSED if script_controller().paused else JythonStatus.RUNNING
 
 
 _printer = _TerminalPrinter()
@@ -145,5 +160,5 @@ class ScriptBase:
             script_controller().resume()
 
 
-__all__ = ["InterfaceProvider", "Jython", "JythonServerFacade", "ScriptBase"]
+__all__ = ["InterfaceProvider", "Jython", "JythonServerFacade", "JythonStatus", "ScriptBase"]
 __getattr__ = java_fallback(__name__)

@@ -8,14 +8,22 @@ from gda_bridge.devices import (
     ScannableMotionBase,
     ScannableMotionUnitsBase,
 )
+from gda_bridge.devices.fields import (
+    DottedAccessScannableMotionBase,
+    PositionCallableProvider,
+)
+from gda_bridge.devices.motor import ScannableMotor
 from gda_bridge.jython.importer import java_fallback
 
 __all__ = [
+    "DottedAccessScannableMotionBase",
     "DummyScannable",
+    "PositionCallableProvider",
     "PseudoDevice",
     "ScannableBase",
     "ScannableGroup",
     "ScannableMotionBase",
     "ScannableMotionUnitsBase",
+    "ScannableMotor",
 ]
 __getattr__ = java_fallback(__name__)

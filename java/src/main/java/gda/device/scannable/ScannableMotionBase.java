@@ -2,6 +2,9 @@ package gda.device.scannable;
 
 import gda.device.DeviceException;
 import gda.device.ScannableMotion;
+import gda.observable.IObservable;
+import gda.observable.IObserver;
+import gda.observable.ObservableComponent;
 import java.util.Arrays;
 
 /**
@@ -12,7 +15,8 @@ import java.util.Arrays;
  * field. Limits are kept in internal units, as GDA does, so changing an offset moves the limits the
  * user sees with it; a null limit (or a null element) means none.
  */
-public abstract class ScannableMotionBase extends ScannableBase implements ScannableMotion {
+public abstract class ScannableMotionBase extends ScannableBase implements ScannableMotion, IObservable {
+    private final ObservableComponent observers = new ObservableComponent();
     private volatile Double[] internalLower;
     private volatile Double[] internalUpper;
     private volatile Double[] offset;
@@ -269,7 +273,19 @@ public abstract class ScannableMotionBase extends ScannableBase implements Scann
         }
         Double[] lo = internalLower;
         Double[] hi = internalUpper;
-        if ((lo == null && hi == null) || !isNumeric(position)) {
+        if (lo == null && hi == null) {
+            return null;
+        }
+        if (hasNonNumber(position)) { // GDA: limits can only be checked on numbers
+            StringBuilder limits = new StringBuilder();
+            for (int i = 0; i < inputCount(); i++) {
+                limits.append(i == 0 ? "(" : ", ").append(limitText(getLowerGdaLimits(), i)).append(':')
+                        .append(limitText(getUpperGdaLimits(), i));
+            }
+            return getName() + ": position " + describe(position)
+                    + " is not a number; it cannot be checked against the limits " + limits + ")";
+        }
+        if (!isNumeric(position)) { // a null field is left where it is: nothing to check
             return null;
         }
         double[] internal = toDoubleArray(externalToInternal(position));
@@ -283,6 +299,26 @@ public abstract class ScannableMotionBase extends ScannableBase implements Scann
             }
         }
         return null;
+    }
+
+    private static String limitText(Double[] limits, int field) {
+        Double value = at(limits, field);
+        return value == null ? "" : value.toString();
+    }
+
+    private static boolean hasNonNumber(Object position) {
+        if (position instanceof String) {
+            return true;
+        }
+        if (position == null || position instanceof Number || position instanceof double[]) {
+            return false;
+        }
+        for (Object value : toObjectArray(position)) {
+            if (value != null && !(value instanceof Number)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String describeLimitViolation(Object position, int field) {
@@ -471,5 +507,31 @@ public abstract class ScannableMotionBase extends ScannableBase implements Scann
             out.append(formatValue(upper[0], f));
         }
         return out.append(')').toString();
+    }
+
+    // ---------------------------------------------------------------- observers (GDA's IObservable)
+
+    @Override
+    public void addIObserver(IObserver observer) {
+        observers.addIObserver(observer);
+    }
+
+    @Override
+    public void deleteIObserver(IObserver observer) {
+        observers.deleteIObserver(observer);
+    }
+
+    @Override
+    public void deleteIObservers() {
+        observers.deleteIObservers();
+    }
+
+    public boolean isBeingObserved() {
+        return observers.isBeingObserved();
+    }
+
+    /** Tell every observer of a change ({@code update(source, change)}), in the order they were added. */
+    public void notifyIObservers(Object source, Object change) {
+        observers.notifyIObservers(source, change);
     }
 }

@@ -1,0 +1,1 @@
+"""gdascripts.parameters: beamline_parameters (beamline settings files, name mappings)."""

@@ -1,0 +1,2 @@
+NAME = "oldpkg.units"
+SCALE = 1000
