@@ -25,13 +25,14 @@ def ctx():
 
     c = context()
     saved = (c.stream, c.output, list(c.defaults), list(c.spec_counters), dict(c.metadata), c.return_to_start,
-             c.next_scan_number)
+             c.next_scan_number, list(c.suspenders))
     lines: list[str] = []
     c.reset_stream()
     c.output = lines.append
     c.defaults.clear()
     c.spec_counters.clear()
     c.metadata.clear()
+    c.suspenders.clear()
     c.lines = lines
     yield c
     c.stream, c.output = saved[0], saved[1]
@@ -41,6 +42,7 @@ def ctx():
     c.metadata.update(saved[4])
     c.return_to_start = saved[5]
     c.next_scan_number = saved[6]
+    c.suspenders[:] = saved[7]
 
 
 @pytest.fixture

@@ -144,11 +144,14 @@ class JavaScan:
         with java_errors():
             self.jscan.validate()
 
-    def run(self, on_start: Callable[[], None], on_point: Callable[[int, tuple[int, ...], list[Any]], None]) -> None:
+    def run(self, on_start: Callable[[], None], on_point: Callable[[int, tuple[int, ...], list[Any]], None],
+            on_suspension: Callable[[int, str | None, float], None] | None = None) -> None:
         """Run the scan on this thread; the callbacks run on it too, in order. Afterwards
         ``status`` tells how it ended (read from the engine: a Ctrl-C may arrive inside the
-        engine's own end notification, so a Python listener could miss it)."""
-        listener = jpype.JProxy("gda.scan.ScanListener", inst=_Listener(self, on_start, on_point))
+        engine's own end notification, so a Python listener could miss it).
+        ``on_suspension(point, reason, time)`` hears each suspension begin (a reason) and end
+        (reason None); times are epoch seconds."""
+        listener = jpype.JProxy("gda.scan.ScanListener", inst=_Listener(self, on_start, on_point, on_suspension))
         self.jscan.addScanListener(listener)
         on_interrupt(self.request_abort)
         try:
@@ -196,12 +199,37 @@ class JavaScan:
     def request_finish_early(self) -> None:
         self.jscan.requestFinishEarly()
 
+    def suspend(self, reason: str, max_seconds: float | None) -> None:
+        """Hold the scan before its next point (any thread); the point in progress is retaken."""
+        _from_any_thread(lambda: self.jscan.suspend(reason, float(max_seconds or 0.0)))
+
+    def resume_suspended(self) -> None:
+        _from_any_thread(self.jscan.resumeSuspended)
+
+    def set_suspend_grace(self, seconds: float) -> None:
+        """A device failing during a point is retaken if a suspension begins within ``seconds``."""
+        self.jscan.setSuspendGrace(float(seconds))
+
+
+def _from_any_thread(call: Callable[[], None]) -> None:
+    """Call Java from a watcher's thread (CA callback, timer); a thread attached to the JVM only
+    for this call is detached again, else every ended timer thread stays registered there."""
+    thread = jpype.JClass("java.lang.Thread")
+    attached = thread.isAttached()
+    try:
+        call()
+    finally:
+        if not attached:
+            thread.detach()
+
 
 class _Listener:
-    def __init__(self, scan: JavaScan, on_start: Callable, on_point: Callable) -> None:
+    def __init__(self, scan: JavaScan, on_start: Callable, on_point: Callable,
+                 on_suspension: Callable | None = None) -> None:
         self.scan = scan
         self.on_start = on_start
         self.on_point = on_point
+        self.on_suspension = on_suspension
         self.one_dimensional = len(scan.dimensions) == 1
 
     def scanStarted(self, jscan: Any) -> None:
@@ -219,6 +247,14 @@ class _Listener:
         except KeyboardInterrupt:
             interrupted()
             raise
+
+    def scanSuspended(self, jscan: Any, point: int, reason: str, epoch_millis: int) -> None:
+        if self.on_suspension is not None:
+            self.on_suspension(int(point), str(reason), int(epoch_millis) / 1000.0)
+
+    def scanResumed(self, jscan: Any, point: int, epoch_millis: int) -> None:
+        if self.on_suspension is not None:
+            self.on_suspension(int(point), None, int(epoch_millis) / 1000.0)
 
     def scanEnded(self, jscan: Any, status: Any, failure: Any) -> None:
         """Nothing to do: the caller reads the final status once run() returns."""

@@ -11,12 +11,15 @@ import gda_bridge.commands as commands
 import gda_bridge.devices as devices
 from gda_bridge.analysis import HOOKS, AnalysisConfig, ScanProcessing
 from gda_bridge.cli.files import ScanFiles, data_dir_for, snapshot_provider
-from gda_bridge.config import BeamlineConfig, create_devices, load_config
+from gda_bridge.config import BeamlineConfig, ConfigError, create_devices, load_config
+from gda_bridge.config.suspenders import SuspenderSpec
+from gda_bridge.core.suspenders import Suspender
 from gda_bridge.devices import sim
 from gda_bridge.devices.base import format_value
 from gda_bridge.jython.runner import ScriptRunner, default_aliases
 from gda_bridge.jython.translate import TranslationError, translate_source
 from gda_bridge.scans.context import ScanContext, context
+from gda_bridge.scans.suspension import install_suspender, remove_suspender
 
 log = logging.getLogger("gda_bridge.session")
 
@@ -132,8 +135,46 @@ class Session:
                 os.environ.setdefault(f"EPICS_{key.upper()}", str(value))
         session = cls(config=config)
         if config is not None:
-            session.add_devices(create_devices(config))
+            session.add_devices(create_devices(config, warn=session.ctx.output))
+            try:
+                session.install_suspenders(config.suspenders)
+            except Exception:
+                session.close()
+                raise
         return session
+
+    def install_suspenders(self, specs: Iterable[SuspenderSpec]) -> list[Suspender]:
+        """Watch each configured condition and make every scan of the session honour it; they
+        are closed with the session. Raises one ConfigError naming every one that failed."""
+        specs = list(specs)
+        if not specs:
+            return []
+        from gda_bridge.epics import DisconnectSuspender, PVSuspender
+
+        made: list[Suspender] = []
+        failures: list[str] = []
+        for spec in specs:
+            try:
+                if spec.disconnect:
+                    suspender: Suspender = DisconnectSuspender(
+                        spec.name, resume_after=spec.resume_after, max_suspend=spec.max_suspend)
+                else:
+                    t = spec.threshold
+                    assert spec.pv is not None and t is not None
+                    suspender = PVSuspender(
+                        spec.name, spec.pv, below=t.below, above=t.above, equals=t.equals,
+                        not_equals=t.not_equals, units=spec.units, resume_after=spec.resume_after,
+                        max_suspend=spec.max_suspend)
+            except Exception as exc:  # gathered: one error names every suspender that failed
+                failures.append(f"{spec.name}: {exc}")
+                continue
+            install_suspender(suspender, self.ctx)
+            self._closers.append(lambda s=suspender: (remove_suspender(s, self.ctx), s.close()))
+            made.append(suspender)
+        if failures:
+            where = self.config.path if self.config else "suspenders"
+            raise ConfigError(f"{where}: {len(failures)} suspender(s) failed: " + "; ".join(failures))
+        return made
 
     def add_devices(self, found: dict[str, Any]) -> None:
         self.namespace.update(found)

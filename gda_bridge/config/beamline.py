@@ -28,14 +28,32 @@ pv = "{prefix}m1"
 
 [devices.det1]
 driver = "gaussian_counter"
-motor = "@m1"                      # "@name": a device made earlier in this file
+motor = "@m1"                      # "@name": another device of this file (made first)
 
 [devices.det]
 driver = "java"                    # a Java class implementing gda.device.Scannable or Detector
 class = "org.example.MyDetector"
 args = ["det"]                     # constructor arguments
 properties = { collectionTime = 0.1 }   # set<Name>(value) after construction
+
+[devices.i0]
+driver = "pv_monitor"
+pv = "{prefix}i0"
+optional = true                    # if it cannot be made: a warning, and the session goes on
+
+[[suspenders]]                     # hold scans while the beam is lost (docs/suspenders.md)
+name = "ring current"
+pv = "{prefix}ring:current"        # or device = "ring" (a device above with a pv)
+below = 10.0                       # or above = / equals = "Closed" / not_equals =
+units = "mA"
+resume_after = 5.0                 # seconds the condition must stay good before the scan goes on
+max_suspend = 600                  # a longer suspension ends the scan as failed
+
+[[suspenders]]
+disconnect = true                  # hold a scan while one of its devices has lost its IOC
 ```
+Devices are made concurrently (those naming "@another" after it), so N devices whose PVs do not
+connect fail together within one connection timeout.
 """
 
 from __future__ import annotations
@@ -43,11 +61,14 @@ from __future__ import annotations
 import logging
 import os
 import tomllib
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from gda_bridge.config.suspenders import SuspenderSpec, parse_suspender
 from gda_bridge.core.errors import GdaBridgeError
 
 log = logging.getLogger("gda_bridge.config")
@@ -64,6 +85,8 @@ class DeviceSpec:
     name: str
     driver: str
     params: dict[str, Any]
+    optional: bool = False
+    """If it cannot be made, the session goes on without it (with a warning saying why)."""
 
 
 @dataclass
@@ -78,6 +101,7 @@ class BeamlineConfig:
     metadata: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     devices: list[DeviceSpec] = field(default_factory=list)
+    suspenders: list[SuspenderSpec] = field(default_factory=list)
 
 
 def _substitute(value: Any, variables: dict[str, str], where: str) -> Any:
@@ -103,7 +127,7 @@ def load_config(path: str | os.PathLike[str], variables: dict[str, str] | None =
         raise ConfigError(f"{path}: no such configuration file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    unknown = set(raw) - {"beamline", "vars", "devices", "nexus", "analysis", "epics"}
+    unknown = set(raw) - {"beamline", "vars", "devices", "nexus", "analysis", "epics", "suspenders"}
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
     variables = {k: str(v) for k, v in raw.get("vars", {}).items()} | dict(variables or {})
@@ -131,8 +155,20 @@ def load_config(path: str | os.PathLike[str], variables: dict[str, str] | None =
         where = f"{path}: [devices.{name}]"
         if not isinstance(spec, dict) or "driver" not in spec:
             raise ConfigError(f"{where}: needs a driver (e.g. driver = \"sim_motor\")")
-        params = _substitute({k: v for k, v in spec.items() if k != "driver"}, variables, where)
-        config.devices.append(DeviceSpec(name, str(spec["driver"]), params))
+        optional = spec.get("optional", False)
+        if not isinstance(optional, bool):
+            raise ConfigError(f"{where}: optional must be true or false, not {optional!r}")
+        params = _substitute({k: v for k, v in spec.items() if k not in ("driver", "optional")}, variables, where)
+        config.devices.append(DeviceSpec(name, str(spec["driver"]), params, optional))
+    suspenders = raw.get("suspenders", [])
+    if not isinstance(suspenders, list):
+        raise ConfigError(f"{path}: suspenders must be a list of tables ([[suspenders]])")
+    for i, table in enumerate(suspenders, 1):
+        where = f"{path}: [[suspenders]] #{i}"
+        try:
+            config.suspenders.append(parse_suspender(_substitute(table, variables, where), config.devices))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
     return config
 
 
@@ -167,40 +203,93 @@ def _resolve_references(value: Any, devices: dict[str, Any], where: str) -> Any:
         try:
             return devices[value[1:]]
         except KeyError:
-            raise ConfigError(f"{where}: {value!r} names no device made before it") from None
+            raise ConfigError(f"{where}: {value!r} names no device of this configuration") from None
     if isinstance(value, list):
         return [_resolve_references(v, devices, where) for v in value]
     return value
 
 
-def create_devices(config: BeamlineConfig) -> dict[str, Any]:
-    """Make every device of the configuration. Failures are gathered and raised as one error
-    naming each failed device and why, after the others were made."""
-    from gda_bridge.bridge import add_classpath
+def _references(value: Any) -> set[str]:
+    if isinstance(value, str) and value.startswith("@"):
+        return {value[1:]}
+    if isinstance(value, list):
+        return set().union(*(_references(v) for v in value)) if value else set()
+    return set()
+
+
+#: At most this many devices are being made (and connecting) at once.
+MAX_PARALLEL = 16
+
+
+def create_devices(config: BeamlineConfig, warn: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Make every device of the configuration, concurrently: a device waits only for the devices
+    it names with "@name", so N devices whose PVs never connect take one connection timeout.
+    Failures are gathered and raised as one error naming each failed device and why, after the
+    others were made; an ``optional`` device that fails is left out, with a warning (logged and
+    passed to ``warn``) naming it and why. The result is in the file's order."""
+    from gda_bridge.bridge import add_classpath, ensure_jvm
 
     if config.classpath:
         missing = [str(p) for p in config.classpath if not p.exists()]
         if missing:
             raise ConfigError(f"{config.path}: classpath entries not found: {', '.join(missing)}")
         add_classpath(*config.classpath)
+    # The JVM is started here, on the caller's thread: Ctrl-C reaches the thread that started it.
+    ensure_jvm()
     drivers = available_drivers()
-    devices: dict[str, Any] = {}
-    failures: list[str] = []
+    specs = {spec.name: spec for spec in config.devices}
+    made: dict[str, Any] = {}
+    failed: dict[str, str] = {}
+    waiting = {spec.name: _references(list(spec.params.values())) & set(specs) for spec in config.devices}
+    running: dict[Future[Any], str] = {}
+
+    def fail(name: str, why: str) -> None:
+        failed[name] = why
+
+    with ThreadPoolExecutor(min(MAX_PARALLEL, max(1, len(specs))), thread_name_prefix="gda-config") as pool:
+        while waiting or running:
+            for name in [n for n, needs in waiting.items() if not needs - set(made) - set(failed)]:
+                needs = waiting.pop(name)
+                broken = sorted(needs & set(failed))
+                if broken:
+                    fail(name, f"needs {', '.join('@' + b for b in broken)}, which failed")
+                    continue
+                running[pool.submit(_make_device, specs[name], dict(made), drivers)] = name
+            if not running:
+                for name, needs in waiting.items():  # only a reference cycle is left
+                    fail(name, f"@ references form a cycle through {', '.join(sorted(needs))}")
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                name = running.pop(future)
+                try:
+                    made[name] = future.result()
+                    log.info("device %s: %s", name, specs[name].driver)
+                except Exception as exc:  # gathered: one error names every device that failed
+                    fail(name, str(exc) or type(exc).__name__)
+    required = []
     for spec in config.devices:
-        try:
-            params = {k: _resolve_references(v, devices, spec.name) for k, v in spec.params.items()}
-            if spec.driver == "java":
-                devices[spec.name] = _java_device(spec.name, params)
-                continue
-            ep = drivers.get(spec.driver)
-            if ep is None:
-                known = ", ".join(sorted([*drivers, "java"]))
-                raise ConfigError(f"unknown driver {spec.driver!r} (known: {known})")
-            factory = ep.load()
-            devices[spec.name] = factory(spec.name, **params)
-            log.info("device %s: %s", spec.name, spec.driver)
-        except Exception as exc:  # gathered: one error names every device that failed
-            failures.append(f"{spec.name} ({spec.driver}): {exc}")
-    if failures:
-        raise ConfigError(f"{config.path}: {len(failures)} device(s) failed: " + "; ".join(failures))
-    return devices
+        if spec.name not in failed:
+            continue
+        line = f"{spec.name} ({spec.driver}): {failed[spec.name]}"
+        if spec.optional:
+            message = f"optional device {line}; the session goes on without it"
+            log.warning("%s", message)
+            if warn is not None:
+                warn(message)
+        else:
+            required.append(line)
+    if required:
+        raise ConfigError(f"{config.path}: {len(required)} device(s) failed: " + "; ".join(required))
+    return {spec.name: made[spec.name] for spec in config.devices if spec.name in made}
+
+
+def _make_device(spec: DeviceSpec, made: dict[str, Any], drivers: dict[str, Any]) -> Any:
+    params = {k: _resolve_references(v, made, spec.name) for k, v in spec.params.items()}
+    if spec.driver == "java":
+        return _java_device(spec.name, params)
+    ep = drivers.get(spec.driver)
+    if ep is None:
+        known = ", ".join(sorted([*drivers, "java"]))
+        raise ConfigError(f"unknown driver {spec.driver!r} (known: {known})")
+    return ep.load()(spec.name, **params)

@@ -1,4 +1,5 @@
-"""The documents one scan emits, in order: one ScanStart, one ScanPoint per point, one ScanStop.
+"""The documents one scan emits, in order: one ScanStart, one ScanPoint per point, one ScanStop
+(and, between points, a ScanSuspended/ScanResumed pair for each time the scan was suspended).
 
 They are plain immutable data with no reference to the JVM, the devices or the engine, so a saved
 stream can be replayed into the NeXus writer or the analysis hooks with no hardware. Values in a
@@ -127,4 +128,25 @@ class ScanStop:
     reason: str | None = None
 
 
-Document = ScanStart | ScanPoint | ScanStop
+@dataclass(frozen=True)
+class ScanSuspended:
+    """The scan is held before point ``index`` (0-based) since ``time``, because of ``reason``
+    (beam lost, a device's IOC gone). A point during which this began is retaken, not recorded."""
+
+    uid: str
+    index: int
+    time: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScanResumed:
+    """The suspension announced last ended at ``time``; point ``index`` is taken next."""
+
+    uid: str
+    index: int
+    time: float
+
+
+Suspension = ScanSuspended | ScanResumed
+Document = ScanStart | ScanPoint | ScanStop | ScanSuspended | ScanResumed

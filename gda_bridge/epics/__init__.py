@@ -10,8 +10,9 @@ from ._motor import EpicsMotor
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
 from ._pv_scannable import PVMonitor, PVScannable
 from ._scaler import EpicsScaler
+from ._suspenders import DisconnectSuspender, PVSuspender
 
 __all__ = [
-    "CONNECTION_TIMEOUT", "AreaDetector", "Channel", "Completion", "EpicsMotor", "EpicsScaler", "PVMonitor",
-    "PVScannable", "connect_all", "done_completion", "get_many",
+    "CONNECTION_TIMEOUT", "AreaDetector", "Channel", "Completion", "DisconnectSuspender", "EpicsMotor",
+    "EpicsScaler", "PVMonitor", "PVScannable", "PVSuspender", "connect_all", "done_completion", "get_many",
 ]

@@ -165,10 +165,54 @@ _thread_state = threading.local()
 _subscribed: set[Channel] = set()
 
 
+#: Channels that were connected and have lost their IOC, and who hears of connection changes.
+_disconnected: dict[Channel, None] = {}
+_connection_listeners: list[Callable[[Channel, bool], None]] = []
+
+
+def on_connection_change(listener: Callable[[Channel, bool], None]) -> Callable[[], None]:
+    """Call ``listener(channel, connected)`` on a CA thread whenever a Channel connects or loses
+    its IOC; returns the function that removes it."""
+    with _in_flight_lock:
+        _connection_listeners.append(listener)
+
+    def remove() -> None:
+        with _in_flight_lock:
+            if listener in _connection_listeners:
+                _connection_listeners.remove(listener)
+
+    return remove
+
+
+def disconnected_channels() -> list[Channel]:
+    """Every Channel that was connected and is not now (its IOC died or restarts)."""
+    with _in_flight_lock:
+        return list(_disconnected)
+
+
+def _connection_changed(channel: Channel, connected: bool) -> None:
+    with _in_flight_lock:
+        if connected:
+            _disconnected.pop(channel, None)
+        else:
+            _disconnected[channel] = None
+        listeners = list(_connection_listeners)
+    for listener in listeners:
+        try:
+            listener(channel, connected)
+        except Exception:  # never raise into libca's thread
+            log.exception("connection listener %r failed", listener)
+
+
+_context_lock = threading.Lock()
+
+
 def _attach_context() -> None:
-    """Join libca's initial context once per thread (the Java scan thread is new to CA)."""
+    """Join libca's initial context once per thread (the Java scan thread is new to CA). One
+    thread at a time: threads creating the first context together fail (CASeverityException)."""
     if not getattr(_thread_state, "attached", False):
-        ca.use_initial_context()
+        with _context_lock:
+            ca.use_initial_context()
         _thread_state.attached = True
 
 
@@ -194,7 +238,9 @@ class Channel:
         self._native: tuple[int, int] = (dbr.DOUBLE, 1)
         self._connected = threading.Event()
         self._was_connected = False
+        self._closed = False
         self._last: Any = None
+        _attach_context()  # devices are made on several threads at once (config.create_devices)
         self.pv = epics.PV(pvname, auto_monitor=False, connection_callback=self._on_connection,
                            connection_timeout=CONNECTION_TIMEOUT)
 
@@ -208,9 +254,13 @@ class Channel:
             if self._was_connected:
                 log.info("%s: %s reconnected", self.device, self.pvname)
             self._was_connected = True
+            _connection_changed(self, True)
             return
         self._connected.clear()
+        if self._closed:
+            return
         log.warning("%s: lost connection to %s", self.device, self.pvname)
+        _connection_changed(self, False)
 
     def _subscribe(self, chid: Any) -> None:
         ftype, count = self._native
@@ -318,6 +368,9 @@ class Channel:
         return completion
 
     def disconnect(self) -> None:
+        self._closed = True
+        with _in_flight_lock:
+            _disconnected.pop(self, None)
         subscription, self._subscription = self._subscription, None
         if subscription is not None:
             _attach_context()

@@ -41,7 +41,8 @@ class EpicsScaler(DetectorBase):
         self.pv = pv
         self.settle_timeout = settle_timeout
         self._cnt = Channel(f"{pv}.CNT", name)
-        self._tp = Channel(f"{pv}.TP", name)
+        # Monitored: the preset is what the IOC holds, also after it restarted (TP back to its default).
+        self._tp = Channel(f"{pv}.TP", name, monitor=True, on_value=self._preset_changed)
         names = [Channel(f"{pv}.NM{i}", name) for i in range(1, n_channels + 1)]
         connect_all([self._cnt, self._tp, *names], connection_timeout, f"EpicsScaler {name}")
         labels = [str(v).strip() for v in get_many(names)]
@@ -57,6 +58,9 @@ class EpicsScaler(DetectorBase):
         self._count: Completion = done_completion(f"{name}: count")
         #: Reads of the counts, sent when the last count ended; taken by the next readout.
         self._counts_read: Reads | None = None
+
+    def _preset_changed(self, value: object) -> None:
+        self._preset = float(value)  # type: ignore[arg-type]
 
     def _select(self, labels: list[str], wanted: list[str | int] | None) -> list[int]:
         if wanted is None:

@@ -25,7 +25,7 @@ import h5py
 import numpy as np
 
 import gda_bridge
-from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStatus, ScanStop
+from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStatus, ScanStop, Suspension
 from gda_bridge.core.errors import GdaBridgeError
 from gda_bridge.core.scan_numbers import ScanNumberSource
 from gda_bridge.nexus.compression import Encoder, chunk_encoder, dataset_filter_kwargs
@@ -41,6 +41,7 @@ from gda_bridge.nexus.metadata import check_source, create_entry, write_source
 from gda_bridge.nexus.recovery import recover_recent
 from gda_bridge.nexus.scan_metadata import ScanProgress, create_diamond_scan
 from gda_bridge.nexus.srs import SrsFile
+from gda_bridge.nexus.suspensions import SuspensionRecord
 
 log = logging.getLogger("gda_bridge.nexus")
 
@@ -111,6 +112,9 @@ class NexusWriter:
             if scan is not None and doc.uid == scan.uid:
                 self._scan = None
                 scan.stop(doc)
+        elif isinstance(doc, Suspension):
+            if scan is not None and doc.uid == scan.uid:
+                scan.suspension(doc)
 
     def _start(self, doc: ScanStart) -> None:
         if self._scan is not None:
@@ -178,6 +182,7 @@ class _ScanFile:
         self._scalar_cols: list[Column] = []
         self._array_cols: list[Column] = []
         self._encoders: dict[str, Encoder | None] = {}
+        self._suspensions: SuspensionRecord | None = None
         try:
             self.file = h5py.File(path, "w-", libver=owner.libver)
         except (OSError, FileExistsError) as exc:
@@ -205,6 +210,11 @@ class _ScanFile:
         self._pending.append((doc, frames))
         if frames is not None or self.owner.flush_every_point or self._idle:
             self._wake.set()
+
+    def suspension(self, doc: Suspension) -> None:
+        """Queued in order with the points; written by the writer thread."""
+        self._pending.append((doc, None))
+        self._wake.set()
 
     def stop(self, doc: ScanStop) -> None:
         if self._layout is None:
@@ -240,6 +250,7 @@ class _ScanFile:
         if source:
             write_source(self.entry["instrument"], check_source(source))
         self._progress = create_diamond_scan(self.entry, self.start)
+        self._suspensions = SuspensionRecord(self.entry)
         self._scalar_cols = [c for c in columns if not c.is_array]
         self._array_cols = [c for c in columns if c.is_array]
         self._encoders = {c.key: chunk_encoder(c.dset) for c in self._array_cols}
@@ -290,9 +301,9 @@ class _ScanFile:
                 if stop is not None:
                     self._finish(stop)
                     return
-                if self.applied > self.flushed and (
+                if self._suspensions.dirty or (self.applied > self.flushed and (
                     self.owner.flush_every_point or time.monotonic() - self._last_flush >= interval
-                ):
+                )):
                     self._flush()
         except BaseException as exc:  # noqa: BLE001 - reported to the scan thread
             self._error = exc
@@ -308,6 +319,9 @@ class _ScanFile:
             doc, frames = pending.popleft()
             if isinstance(doc, ScanStop):
                 return doc
+            if isinstance(doc, Suspension):
+                self._suspensions.apply(doc)
+                continue
             self._apply(doc, frames)
         return None
 
@@ -369,6 +383,7 @@ class _ScanFile:
             self._progress.flush(lo, hi)
             self._dirty_lo, self._dirty_hi = None, -1
         layout.points_completed[()] = self.applied
+        self._suspensions.dirty = False
         if self._srs is not None:
             self._srs.flush()
         self.file.flush()
@@ -389,6 +404,8 @@ class _ScanFile:
                 if failed_writer:
                     status = ScanStatus.COMPLETED_AFTER_FAILURE.value
                     reason = f"file writer failed: {self._error}"
+                if self._suspensions is not None:
+                    self._suspensions.close_open(stop.time)
                 layout.end_time[()] = np.bytes_(iso_time(stop.time).encode())
                 layout.status[()] = np.bytes_(status.encode())
                 layout.reason[()] = np.bytes_(reason.encode()[:REASON_WIDTH])

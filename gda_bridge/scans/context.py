@@ -37,6 +37,9 @@ class ScanContext:
     last_result: Any = None
     scan_files: dict[str, Any] = field(default_factory=dict)
     """The file each scan writes, by the scan's uid (set by whoever writes the files)."""
+    suspenders: list[Any] = field(default_factory=list)
+    """Conditions every scan honours (gda_bridge.core.suspenders.Suspender): install with
+    gda_bridge.scans.suspension.install_suspender."""
 
     def __post_init__(self) -> None:
         self.reset_stream()

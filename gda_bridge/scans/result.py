@@ -11,6 +11,17 @@ from gda_bridge.core.documents import ScanStart, ScanStatus
 
 
 @dataclass
+class SuspensionRecord:
+    """One suspension of the scan: held before point ``index`` from ``start`` to ``end`` (epoch
+    seconds; ``end`` is the scan's end if it ended suspended)."""
+
+    index: int
+    start: float
+    end: float | None
+    reason: str
+
+
+@dataclass
 class ScanResult:
     """Scalar columns are kept in memory (``result["det"]``); frames only go to the file."""
 
@@ -24,6 +35,7 @@ class ScanResult:
     columns: dict[str, list[Any]] = field(default_factory=dict)
     file: str | None = None
     """The scan file, when a session writes one."""
+    suspensions: list[SuspensionRecord] = field(default_factory=list)
 
     def __getitem__(self, column: str) -> np.ndarray:
         try:

@@ -18,14 +18,17 @@ from gda_bridge.core.documents import (
     DeviceDescription,
     FieldDescription,
     ScanPoint,
+    ScanResumed,
     ScanStart,
     ScanStatus,
     ScanStop,
+    ScanSuspended,
 )
 from gda_bridge.core.errors import ScanAbortedError
 from gda_bridge.devices.base import as_list
 from gda_bridge.scans.context import ScanContext, context
-from gda_bridge.scans.result import ScanResult
+from gda_bridge.scans.result import ScanResult, SuspensionRecord
+from gda_bridge.scans.suspension import ScanSuspension
 
 log = logging.getLogger("gda_bridge.scan")
 
@@ -184,12 +187,25 @@ class _ScanDocuments:
             columns[c].append(data[c])
         self.ctx.stream.emit(ScanPoint(self.result.uid, index, indices, time.time(), data))
 
+    def suspension(self, index: int, reason: str | None, at: float) -> None:
+        """The engine held the scan before point ``index`` (a reason) or resumed it (None)."""
+        records = self.result.suspensions
+        if reason is not None:
+            records.append(SuspensionRecord(index, at, None, reason))
+            self.ctx.stream.emit(ScanSuspended(self.result.uid, index, at, reason))
+        else:
+            if records and records[-1].end is None:
+                records[-1].end = at
+            self.ctx.stream.emit(ScanResumed(self.result.uid, index, at))
+
     def stopped(self, error: BaseException | None) -> None:
         """Emit the stop document once the engine has returned, with its final status and the
         error as Python saw it (inside the engine, a Python exception is only an opaque proxy)."""
         if self.result.start is None:  # refused before it started: no documents at all
             return
         self.result.status = ScanStatus(self.scan.status)
+        if self.result.suspensions and self.result.suspensions[-1].end is None:
+            self.result.suspensions[-1].end = time.time()  # it ended suspended
         if error is not None and self.result.status is ScanStatus.COMPLETED_AFTER_FAILURE:
             self.result.reason = str(error) or type(error).__name__
         self.ctx.stream.emit(
@@ -205,7 +221,7 @@ def _run_on_worker(scan: JavaScan, docs: _ScanDocuments, on_ctrl_c: Any) -> None
 
     def work() -> None:
         try:
-            scan.run(docs.started, docs.point)
+            scan.run(docs.started, docs.point, docs.suspension)
         except BaseException as exc:  # handed to the waiting thread
             failure.append(exc)
         finally:
@@ -245,10 +261,11 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     try:
         with interruptible():
             try:
-                if ctx.on_ctrl_c is None:
-                    scan.run(docs.started, docs.point)
-                else:
-                    _run_on_worker(scan, docs, ctx.on_ctrl_c)
+                with ScanSuspension(scan, ctx.suspenders):
+                    if ctx.on_ctrl_c is None:
+                        scan.run(docs.started, docs.point, docs.suspension)
+                    else:
+                        _run_on_worker(scan, docs, ctx.on_ctrl_c)
             except ScanAbortedError as exc:
                 docs.stopped(exc)
                 if scan.aborted_by_request:

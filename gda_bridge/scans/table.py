@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStatus, ScanStop
+from gda_bridge.core.documents import (
+    Document,
+    ScanPoint,
+    ScanResumed,
+    ScanStart,
+    ScanStatus,
+    ScanStop,
+    ScanSuspended,
+)
 
 END_LINES = {
     ScanStatus.COMPLETED_OKAY: "Scan complete.",
@@ -43,6 +51,10 @@ class ScanTable:
             self._start(doc)
         elif isinstance(doc, ScanPoint):
             self._row(doc)
+        elif isinstance(doc, ScanSuspended):
+            self.output(f"Scan suspended: {doc.reason}")
+        elif isinstance(doc, ScanResumed):
+            self.output("Scan resumed")
         elif isinstance(doc, ScanStop):
             line = END_LINES[doc.status]
             if doc.status is ScanStatus.COMPLETED_AFTER_FAILURE and doc.reason:

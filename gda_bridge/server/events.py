@@ -17,8 +17,16 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStop
-from gda_bridge.server.models import ColumnInfo, ScanPointEvent, ScanStartEvent, ScanStopEvent, escaped
+from gda_bridge.core.documents import Document, ScanPoint, ScanResumed, ScanStart, ScanStop, ScanSuspended
+from gda_bridge.server.models import (
+    ColumnInfo,
+    ScanPointEvent,
+    ScanResumedEvent,
+    ScanStartEvent,
+    ScanStopEvent,
+    ScanSuspendedEvent,
+    escaped,
+)
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -156,6 +164,12 @@ class DocumentEvents:
                     data={k: plain(v) for k, v in doc.data.items()},
                 )
             )
+        elif isinstance(doc, ScanSuspended):
+            self.sink(ScanSuspendedEvent(item_id=self.item_id(), scan_number=self.scan_number, index=doc.index,
+                                         time=doc.time, reason=doc.reason))
+        elif isinstance(doc, ScanResumed):
+            self.sink(ScanResumedEvent(item_id=self.item_id(), scan_number=self.scan_number, index=doc.index,
+                                       time=doc.time))
         elif isinstance(doc, ScanStop):
             self.sink(
                 ScanStopEvent(

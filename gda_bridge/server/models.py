@@ -254,6 +254,28 @@ class ScanStopEvent(BaseModel):
     reason: str | None = None
 
 
+class ScanSuspendedEvent(BaseModel):
+    """The scan is held before point ``index`` since ``time`` (epoch s), e.g. beam lost; a point
+    during which this began is retaken."""
+
+    type: Literal["scan_suspended"] = "scan_suspended"
+    item_id: int | None
+    scan_number: int | None
+    index: int
+    time: float
+    reason: str
+
+
+class ScanResumedEvent(BaseModel):
+    """The suspension ended at ``time``; point ``index`` is taken next."""
+
+    type: Literal["scan_resumed"] = "scan_resumed"
+    item_id: int | None
+    scan_number: int | None
+    index: int
+    time: float
+
+
 class DroppedEvent(BaseModel):
     """This client read too slowly: ``count`` events were dropped for it (the scan never waits)."""
 
@@ -262,6 +284,7 @@ class DroppedEvent(BaseModel):
 
 
 Event = Annotated[
-    StatusEvent | QueueEvent | ItemEvent | OutputEvent | ScanStartEvent | ScanPointEvent | ScanStopEvent | DroppedEvent,
+    StatusEvent | QueueEvent | ItemEvent | OutputEvent | ScanStartEvent | ScanPointEvent | ScanStopEvent
+    | ScanSuspendedEvent | ScanResumedEvent | DroppedEvent,
     Field(discriminator="type"),
 ]

@@ -112,9 +112,13 @@ def client_environment(ports: Iterable[int]) -> dict[str, str]:
 def port_bindable(kind: socket.SocketKind, port: int) -> bool:
     """Whether ``port`` of this kind (TCP or UDP) is free on 127.0.0.1.
 
-    No SO_REUSEADDR: a bind succeeds only if nobody holds the port.
+    UDP without SO_REUSEADDR: a bind succeeds only if nobody holds the port. TCP with it, as the
+    CA server binds: connections of an IOC that just died (TIME_WAIT) do not hold the port for its
+    restart, a live listener does.
     """
     with socket.socket(socket.AF_INET, kind) as probe:
+        if kind == socket.SOCK_STREAM:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((LOOPBACK, port))
         except OSError:

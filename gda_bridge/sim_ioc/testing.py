@@ -57,6 +57,13 @@ class IOCPool:
     def start(self, prefix: str | None = None, args: tuple[str, ...] = ()) -> SimIOC:
         return start_ioc(prefix=prefix, port=self.next_port(), args=args)
 
+    def restart(self, ioc: SimIOC) -> SimIOC:
+        """A new IOC with the prefix, port and arguments of ``ioc`` (which must have exited): to
+        clients it is the same IOC restarted (they reconnect in 4-7 s)."""
+        if ioc.alive:
+            raise RuntimeError(f"sim-ioc {ioc.prefix} is still running; kill or stop it first")
+        return start_ioc(prefix=ioc.prefix, port=ioc.port, args=ioc.args)
+
 
 _pool: IOCPool | None = None
 

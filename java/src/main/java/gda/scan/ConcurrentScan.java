@@ -146,6 +146,7 @@ public class ConcurrentScan {
     private final ReentrantLock readoutLock = new ReentrantLock();
     private final Condition readoutDone = readoutLock.newCondition();
     private int readoutsPending;
+    private final Suspension suspension = new Suspension();
 
     public ConcurrentScan(Object[] args) {
         this(args, new Scannable[0]);
@@ -613,6 +614,35 @@ public class ConcurrentScan {
         } finally {
             stateLock.unlock();
         }
+        suspension.wake();
+    }
+
+    /**
+     * Holds the scan before its next point until {@link #resumeSuspended()}; a point during which
+     * this is called is retaken (every scannable moved again). Called again while suspended, it
+     * updates the reason and the limit. A suspension longer than {@code maxSeconds} (if > 0) ends
+     * the scan with a DeviceException giving the limit and the reason.
+     */
+    public void suspend(String reason, double maxSeconds) {
+        if (!status.isFinal()) {
+            suspension.suspend(reason, maxSeconds);
+        }
+    }
+
+    public void resumeSuspended() {
+        suspension.resume();
+    }
+
+    public boolean isSuspended() {
+        return suspension.isActive();
+    }
+
+    /**
+     * A point whose device fails is retaken, instead of failing the scan, if a suspension begins
+     * within this many seconds of the failure (a lost IOC fails the move before its watcher reports).
+     */
+    public void setSuspendGrace(double seconds) {
+        suspension.setGrace(seconds);
     }
 
     /**
@@ -946,7 +976,11 @@ public class ConcurrentScan {
                 callHook(Hooks.AT_SCAN_LINE_START);
                 lineOpen = true;
             }
-            Object[] positions = acquirePoint(changed, indices);
+            Object[] positions = acquireRetaking(point, changed, indices);
+            if (positions == null) {
+                early = true;
+                break;
+            }
             ScanDataPoint data = new ScanDataPoint(point, indices.clone(), positions,
                     epochStart + (System.nanoTime() - nanoStart));
             for (ScanListener l : listeners) {
@@ -982,6 +1016,40 @@ public class ConcurrentScan {
             indices[d] = 0;
         }
         throw new IllegalStateException("scan: ran past the last point");
+    }
+
+    /**
+     * acquirePoint, held while the scan is suspended and retaken (every scannable moved again and
+     * detectors' collection times set again, in case an IOC restarted) when a suspension began
+     * during it; null to finish early.
+     */
+    private Object[] acquireRetaking(int point, int changed, int[] indices) throws Exception {
+        int move = changed;
+        while (true) {
+            int seen = suspension.hold(this, point, listeners, () -> finishEarlyRequested);
+            if (seen < 0) {
+                return null;
+            }
+            checkAbort();
+            try {
+                Object[] positions = acquirePoint(move, indices);
+                if (!suspension.spoiled(seen)) {
+                    return positions;
+                }
+                LOG.info("scan: point " + point + " was taken while suspended; retaking it");
+            } catch (Exception e) {
+                if (abortRequested || isInterruption(e) || !suspension.explains(seen)) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "scan: point " + point + " failed while suspended; retaking it", e);
+            }
+            move = 0;
+            for (Role r : detectorRoles) {
+                if (r.collectionTime != null) {
+                    ((Detector) r.device).setCollectionTime(r.collectionTime);
+                }
+            }
+        }
     }
 
     private Object[] acquirePoint(int changed, int[] indices) throws Exception {
