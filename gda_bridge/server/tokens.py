@@ -22,7 +22,6 @@ from pathlib import Path
 
 from gda_bridge.core.errors import GdaBridgeError
 from gda_bridge.server.models import Identity, Role
-from gda_bridge.server.permissions import owner_only
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -54,7 +53,6 @@ class TokenStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        owner_only(self.path, "token file", create=False)
         self._lock = threading.Lock()
         self._entries: dict[str, TokenEntry] = {}
         self._stamp: tuple[float, int] | None = None
