@@ -252,8 +252,12 @@ class EpicsMotor(ScannableMotionBase):
         why = self._failure(watch, float("nan") if rbv is None else float(rbv))
         if why is None:
             return
-        where = self._position_now()  # failures only: one fresh read, so the message is exact
-        why = self._failure(watch, where) or why
+        # failures only: one fresh read, since RBV's last monitor update may still be on its way
+        # (monitors of different PVs are not ordered); the move failed only if that read agrees
+        where = self._position_now()
+        why = self._failure(watch, where)
+        if why is None:
+            return
         raise DeviceError(f"{self.name}: move to {watch.target:g} stopped at {self._fmt(where)}: {why}")
 
     def _position_now(self) -> float:

@@ -148,3 +148,16 @@ def test_a_motor_that_stops_short_fails_the_scan(ctx, data_dir, fault_ioc: SimIO
     finally:
         m3.close()
         caput(base + ".RTRY", 10)
+
+
+def test_a_readback_monitor_behind_dmov_is_checked_by_a_fresh_read(motor: EpicsMotor) -> None:
+    """Monitors of different PVs are not ordered: RBV's last update may arrive after DMOV=1. The
+    move is judged on a fresh read then, not on the stale cache (seen on caproto's fake motor)."""
+    motor.moveTo(0.5)
+    watch = motor._watch
+    motor._rbv._last = 0.25  # the monitor's cache as it stood before RBV's final update arrived
+    motor._check(watch)  # no DeviceError: the IOC says RBV is at the target
+    caput(motor.pv + ".VAL", 0.3)  # someone else moved it: now the fresh read disagrees as well
+    motor._rbv._last = 0.5
+    with pytest.raises(DeviceError, match=r"^m2: move to 0.5 stopped at 0.3000: "):
+        motor._check(watch)
