@@ -44,6 +44,8 @@ function mayChange(item) {
 
 function renderQueue() {
   const body = $("queue").tBodies[0];
+  const typing = state.editing && state.editing.form.contains(document.activeElement) ? document.activeElement : null;
+  const caret = typing && typing.selectionStart !== undefined ? [typing.selectionStart, typing.selectionEnd] : null;
   body.replaceChildren();
   const queued = state.queue.filter((i) => i.status === "queued");
   if (state.editing && !queued.some((i) => i.id === state.editing.id)) state.editing = null;  // it started
@@ -64,6 +66,10 @@ function renderQueue() {
       el("td", {}, what), timeCell(item), actions));
   }
   if (!state.queue.length) body.append(el("tr", {}, el("td", { colspan: 6 }, "the queue is empty")));
+  if (typing && typing.isConnected) {   // a live update re-rendered the queue under the editor's cursor
+    typing.focus();
+    if (caret) typing.setSelectionRange(...caret);
+  }
 }
 
 async function move(id, position) {
