@@ -163,6 +163,10 @@ def test_hold_edit_release_steal_times_and_a_past_items_output_and_file(server, 
     page.wait_for_function("document.getElementById('baton-holder').textContent === 'admin'")
     assert page.locator("#baton-steal").is_hidden() and page.locator("#hold-queue").is_disabled()
     assert boss.locator("#baton-steal").is_hidden()
+    boss.locator(f'#history tr[data-id="{item_id}"]').click()
+    boss.wait_for_function("document.getElementById('detail-output').textContent.includes('edited')")
+    _inside(boss, f'#detail-files a[data-scan="{number}"]')
+    boss.screenshot(path=str(tmp_path / "detail-1400.png"), full_page=True)
 
 
 def test_a_suspension_and_the_time_left_are_shown_when_the_events_carry_them(server, clients, tokens, browser, tmp_path):
