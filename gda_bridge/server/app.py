@@ -31,12 +31,15 @@ from gda_bridge.server.models import (
     Event,
     Identity,
     Item,
+    ItemEdit,
     Move,
     QueueEvent,
+    ScanFile,
     Status,
     StatusEvent,
     Submission,
 )
+from gda_bridge.server.scan_files import ScanFolder
 from gda_bridge.server.service import Service, ServiceError
 
 log = logging.getLogger("gda_bridge.server")
@@ -221,6 +224,52 @@ def steal_baton(who: Who, svc: Svc) -> Baton:
     return svc.take_baton(who, steal=True)
 
 
+# --- the operator page's extras: editing a queued item, a finished item's scan files -------------
+@api.patch("/queue/{item_id}", response_model=Item, summary="Change a queued item's text or a macro's arguments",
+           responses={422: {"model": Detail, "description": "a syntax error, an unknown macro"}})
+def edit(who: Who, svc: Svc, item_id: int, body: ItemEdit) -> Item:
+    return svc.edit(who, item_id, body.text, body.args)
+
+
+def _scan_folder(request: Request) -> ScanFolder:
+    folder = request.app.state.scan_folder
+    if folder is None:
+        raise HTTPException(404, "this server does not know its data folder")
+    return folder
+
+
+Folder = Annotated[ScanFolder, Depends(_scan_folder)]
+
+
+@api.get("/items/{item_id}/files", response_model=list[ScanFile], summary="The scan files of an item")
+def item_files(who: Who, svc: Svc, folder: Folder, item_id: int) -> list[ScanFile]:
+    files = []
+    for number in svc.item(item_id).scan_numbers:
+        path = folder.file_of(number)
+        files.append(ScanFile(
+            scan_number=number, name=path.name if path else f"{folder.beamline}-{number}.nxs",
+            size=path.stat().st_size if path else None, url=f"/api/items/{item_id}/files/{number}",
+        ))
+    return files
+
+
+@api.get("/items/{item_id}/files/{scan_number}", response_class=FileResponse,
+         summary="Download a finished scan's file (HDF5/NeXus)",
+         responses={200: {"content": {"application/x-hdf5": {}}, "description": "the scan's file"},
+                    404: {"model": Detail, "description": "no such item, scan of the item, or file"}})
+def item_file(who: Who, svc: Svc, folder: Folder, item_id: int, scan_number: int) -> FileResponse:
+    if scan_number not in svc.item(item_id).scan_numbers:
+        raise HTTPException(404, f"item {item_id} ran no scan {scan_number}")
+    running = svc.status().scan
+    if running is not None and running.scan_number == scan_number:
+        raise HTTPException(409, f"scan {scan_number} is still running; its file is ready when it ends")
+    path = folder.file_of(scan_number)
+    if path is None:
+        raise HTTPException(404, f"the file of scan {scan_number} is not in the data folder")
+    log.info("scan file %s sent to %s", path.name, who.name)
+    return FileResponse(path, media_type="application/x-hdf5", filename=path.name)
+
+
 @api.get("/health", response_model=Detail, responses={}, summary="Unauthenticated liveness check")
 def health() -> Detail:
     return Detail(detail="ok")
@@ -296,8 +345,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
-def create_app(service: Service | None = None) -> FastAPI:
-    """The web application around ``service`` (None: only for the schema)."""
+def create_app(service: Service | None = None, scan_folder: ScanFolder | None = None) -> FastAPI:
+    """The web application around ``service`` (None: only for the schema); ``scan_folder``: where
+    finished scans' files can be downloaded from (None: nowhere)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -312,6 +362,7 @@ def create_app(service: Service | None = None) -> FastAPI:
 
     app = FastAPI(lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.service = service
+    app.state.scan_folder = scan_folder
     app.add_middleware(BodyLimit, limit=MAX_BODY)
 
     @app.exception_handler(ServiceError)

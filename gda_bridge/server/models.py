@@ -241,3 +241,21 @@ Event = Annotated[
     | ScanSuspendedEvent | ScanResumedEvent | DroppedEvent,
     Field(discriminator="type"),
 ]
+
+
+# --- the operator page's extras: editing a queued item, a finished item's scan files ------------
+class ItemEdit(_Message):
+    """New words for a queued item: ``text`` is a command's or script's text or a macro's name;
+    ``args`` only for macros. What is not given stays as it was."""
+
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    args: list[str] | None = Field(default=None, max_length=100)
+
+
+class ScanFile(BaseModel):
+    """One scan of an item and its file in the data folder (``size`` None: no file there)."""
+
+    scan_number: int
+    name: str
+    size: int | None
+    url: str

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from gda_bridge.core.errors import GdaBridgeError
 
 if TYPE_CHECKING:
+    from gda_bridge.server.scan_files import ScanFolder
     from gda_bridge.server.service import Service
 
 log = logging.getLogger("gda_bridge.server")
@@ -100,6 +101,16 @@ def build_service(opts: ServerOptions) -> Service:
     )
 
 
+def scan_folder_of(opts: ServerOptions) -> ScanFolder:
+    """Where the scans write their files, as the session decides it (config, $GDA_BRIDGE_DATA_DIR)."""
+    from gda_bridge.cli.files import data_dir_for
+    from gda_bridge.config import load_config
+    from gda_bridge.server.scan_files import ScanFolder
+
+    config = load_config(opts.config) if opts.config is not None else None
+    return ScanFolder(data_dir_for(config.data_dir if config else None), config.name if config else "gda")
+
+
 def serve(opts: ServerOptions) -> None:
     """Run until SIGINT/SIGTERM; a running item is then aborted and marked interrupted, and uvicorn
     re-raises the signal (exit status 130 after Ctrl-C, killed by SIGTERM otherwise)."""
@@ -126,7 +137,7 @@ def serve(opts: ServerOptions) -> None:
         sock.listen(128)
         port = sock.getsockname()[1]
         config = uvicorn.Config(
-            create_app(service), host=opts.host, port=port, log_config=None, ws_max_size=64 * 1024,
+            create_app(service, scan_folder_of(opts)), host=opts.host, port=port, log_config=None, ws_max_size=64 * 1024,
             timeout_graceful_shutdown=3, lifespan="on",
             ssl_certfile=str(opts.ssl_certfile) if opts.ssl_certfile else None,
             ssl_keyfile=str(opts.ssl_keyfile) if opts.ssl_keyfile else None,

@@ -238,6 +238,27 @@ class Service:
         self._changed()
         return self.queue()
 
+    def edit(self, who: Identity, item_id: int, text: str | None, args: list[str] | None) -> Item:
+        """Change a queued item's text (or macro name) and a macro's arguments, checked as at
+        submission; the owner or an admin, with the baton."""
+        self._control(who)
+        item = self._queued(item_id)
+        self._own(who, item)
+        if args is not None and item.kind != "macro":
+            raise Invalid(f"item {item_id} is a {item.kind}: only a macro has arguments")
+        text = item.text if text is None else text
+        try:
+            self.worker.check(item.kind, text)
+        except SyntaxError as exc:
+            raise Invalid(f"SyntaxError: {exc.msg} (line {exc.lineno})") from None
+        except ControlError as exc:
+            raise Invalid(str(exc)) from None
+        if not self.store.edit(item_id, text, item.args if args is None else list(args)):
+            raise Conflict(f"item {item_id} started before it could be changed")
+        log.info("item %d edited by %s", item_id, who.name)
+        self._changed()
+        return self.store.get(item_id) or item
+
     def hold(self, who: Identity, held: bool) -> Status:
         self._control(who)
         self.worker.hold(held)

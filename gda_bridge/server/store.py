@@ -189,3 +189,12 @@ class QueueStore:
         for (scans,) in self._query("SELECT scan_numbers FROM items WHERE scan_numbers != '[]'"):
             best = max(best, *json.loads(scans))
         return best
+
+    def edit(self, item_id: int, text: str, args: list[str]) -> bool:
+        """Change a queued item's text and arguments; False if it is not queued (any more)."""
+        with self._lock:
+            cur = self._db.execute(
+                "UPDATE items SET text = ?, args = ? WHERE id = ? AND status = ?",
+                (text, json.dumps(args), item_id, ItemStatus.QUEUED.value),
+            )
+            return cur.rowcount == 1

@@ -5,7 +5,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   token: sessionStorage.getItem("gda-token") || "",
   me: null, status: null, queue: [], ws: null, retry: 500,
-  scan: null, outputItem: null,   // {item_id, scan_number, command, columns: [{name, role}], num_points, points: [], status}
+  scan: null, outputItem: null, extras: {}, editing: null,   // {item_id, scan_number, command, columns: [{name, role}], num_points, points: [], status}
   drawPending: false,
 };
 
@@ -58,6 +58,7 @@ async function login(token) {
   $("main").hidden = false;
   $("whoami").textContent = state.me.name + " (" + state.me.role + ")";
   $("stop-all").hidden = state.me.role !== "admin";
+  $("item-detail").hidden = true;
   connect();
   await Promise.all([loadHistory(), loadCurrentScan()]);
   return true;
@@ -100,10 +101,12 @@ function onEvent(ev) {
     case "output": if (ev.item_id === state.outputItem) appendOutput(ev.line); break;
     case "scan_start":
       state.scan = { ...ev, points: [], status: null };
+      state.extras = {};
       setupScan(); break;
     case "scan_point":
-      if (state.scan && ev.scan_number === state.scan.scan_number) { state.scan.points.push(ev.data); addRow(ev.data); renderScanLine(); scheduleDraw(); }
+      if (state.scan && ev.scan_number === state.scan.scan_number) { state.scan.points.push(ev.data); addRow(ev.data); noteScanExtras(ev); renderScanLine(); scheduleDraw(); }
       break;
+    case "scan_suspended": case "scan_resumed": noteScanExtras(ev); renderScanLine(); break;
     case "scan_stop":
       if (state.scan) { state.scan.status = ev.status; showLastScan(); scheduleDraw(); }
       break;
@@ -132,72 +135,28 @@ function appendOutput(line) {
   out.scrollTop = out.scrollHeight;
 }
 
-// --- status, queue, history ---------------------------------------------------------------------
+// --- status ---------------------------------------------------------------------
 function renderStatus(s) {
   state.status = s;
   $("baton-holder").textContent = s.baton.holder || "free";
   const mine = state.me && s.baton.holder === state.me.name;
   const canControl = state.me && state.me.role !== "observer";
   $("baton-take").disabled = !canControl || mine;
+  $("baton-take").hidden = !canControl || (s.baton.holder && !mine);
   $("baton-release").disabled = !mine;
+  $("baton-steal").hidden = !(state.me && state.me.role === "admin" && s.baton.holder && !mine);
   $("current").textContent = s.current ? "#" + s.current.id + "  " + itemText(s.current) : "nothing is running";
+  $("current-time").replaceChildren(...(s.current && s.current.started ? timeCell(s.current).childNodes : []));
+  noteScanExtras(s.scan);
   renderScanLine();
   if (s.current) showOutputOf(s.current.id, true);
   for (const id of ["pause", "resume", "finish-early", "abort"]) $(id).disabled = !mine || !s.current;
   $("submit").disabled = !mine;
   $("queue-held").hidden = !s.queue_held;
+  $("hold-queue").hidden = s.queue_held;
+  $("hold-queue").disabled = !mine;
   $("release-queue").disabled = !mine;
   renderQueue();
-}
-
-function renderScanLine() {
-  const s = state.status && state.status.scan;
-  let done = s ? s.points_done : 0;
-  if (s && state.scan && state.scan.scan_number === s.scan_number) done = Math.max(done, state.scan.points.length);
-  $("scan-line").textContent = s ? "scan " + s.scan_number + " " + s.state + ": " + done + "/" + s.num_points + " points" : "";
-}
-
-function renderQueue() {
-  const body = $("queue").tBodies[0];
-  body.replaceChildren();
-  const me = state.me;
-  const mine = me && state.status && state.status.baton.holder === me.name;
-  const queued = state.queue.filter((i) => i.status === "queued");
-  for (const item of state.queue) {
-    const mayEdit = mine && item.status === "queued" && (item.owner === me.name || me.role === "admin");
-    const pos = queued.indexOf(item);
-    const actions = el("td", {});
-    if (mayEdit) {
-      actions.append(
-        el("button", { type: "button", title: "move up", "data-action": "up", onclick: () => move(item.id, Math.max(0, pos - 1)) }, "\u2191"),
-        el("button", { type: "button", title: "move down", "data-action": "down", onclick: () => move(item.id, pos + 1) }, "\u2193"),
-        el("button", { type: "button", title: "remove", "data-action": "remove", onclick: () => removeItem(item.id) }, "\u2715"));
-    }
-    body.append(el("tr", { "data-id": item.id },
-      el("td", {}, item.id), el("td", { class: "status-" + item.status }, item.status), el("td", {}, item.owner),
-      el("td", {}, el("code", { class: "item" }, itemText(item))), actions));
-  }
-  if (!state.queue.length) body.append(el("tr", {}, el("td", { colspan: 5 }, "the queue is empty")));
-}
-
-async function loadHistory() {
-  try {
-    const items = await api("GET", "/api/history?limit=10");
-    const body = $("history").tBodies[0];
-    body.replaceChildren(...items.map((i) => el("tr", { "data-id": i.id },
-      el("td", {}, i.id), el("td", { class: "status-" + i.status }, i.status), el("td", {}, i.owner),
-      el("td", { title: i.error || "" }, el("code", { class: "item" }, itemText(i))), el("td", {}, (i.scan_numbers || []).join(", ")))));
-  } catch (e) { /* shown on the next status */ }
-}
-
-async function move(id, position) {
-  try { state.queue = await api("POST", "/api/queue/" + id + "/move", { position }); renderQueue(); }
-  catch (e) { $("submit-error").textContent = e.message; }
-}
-
-async function removeItem(id) {
-  try { state.queue = await api("DELETE", "/api/queue/" + id); renderQueue(); }
-  catch (e) { $("submit-error").textContent = e.message; }
 }
 
 async function submit(ev) {
@@ -220,119 +179,17 @@ async function control(action) {
   catch (e) { $("control-error").textContent = e.message; }
 }
 
-// --- the live scan: table and plot ---------------------------------------------------------------
-async function loadCurrentScan() {
-  try {
-    state.scan = await api("GET", "/api/scan/current");
-  } catch (e) {
-    return;   // 404: no scan yet
-  }
-  setupScan();
-  for (const p of state.scan.points) addRow(p);
-  if (state.scan.status) showLastScan();
-}
-
-function axisColumn() {
-  const c = state.scan.columns.find((c) => c.role === "axis");
-  return c ? c.name : null;
-}
-
-function setupScan() {
-  const s = state.scan;
-  const head = $("points").tHead;
-  head.replaceChildren(el("tr", {}, ...s.columns.map((c) => el("th", {}, c.name))));
-  $("points").tBodies[0].replaceChildren();
-  const select = $("plot-y");
-  const previous = select.value;
-  const ys = s.columns.filter((c) => c.role !== "axis").map((c) => c.name);
-  select.replaceChildren(...ys.map((n) => el("option", { value: n }, n)));
-  const detector = s.columns.find((c) => c.role === "detector");
-  select.value = ys.includes(previous) ? previous : (detector ? detector.name : ys[0] || "");
-  $("plot-x").textContent = axisColumn() || "point";
-  scheduleDraw();
-}
-
-function fmt(v) {
-  if (v === null || v === undefined) return "-";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(+v.toPrecision(6));
-  return String(v);
-}
-
-function addRow(data) {
-  const body = $("points").tBodies[0];
-  body.append(el("tr", {}, ...state.scan.columns.map((c) => el("td", {}, fmt(data[c.name])))));
-  const wrap = body.closest(".table-wrap");
-  wrap.scrollTop = wrap.scrollHeight;
-}
-
-function scheduleDraw() {
-  if (state.drawPending) return;
-  state.drawPending = true;
-  requestAnimationFrame(() => { state.drawPending = false; draw(); });
-}
-
-function series() {
-  const s = state.scan;
-  const xName = axisColumn();
-  const yName = $("plot-y").value;
-  const xs = [], ys = [];
-  s.points.forEach((p, i) => {
-    const x = xName ? p[xName] : i, y = p[yName];
-    if (typeof x === "number" && typeof y === "number") { xs.push(x); ys.push(y); }
-  });
-  return { xs, ys, xName: xName || "point", yName };
-}
-
-function draw() {
-  const canvas = $("plot"), g = canvas.getContext("2d");
-  const W = canvas.width, H = canvas.height, L = 60, R = 30, T = 15, B = 35;
-  g.clearRect(0, 0, W, H);
-  if (!state.scan) return;
-  const { xs, ys } = series();
-  g.strokeStyle = "#889"; g.lineWidth = 1;
-  g.strokeRect(L, T, W - L - R, H - T - B);
-  if (!xs.length) return;
-  let x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
-  if (x1 === x0) { x0 -= 1; x1 += 1; }
-  if (y1 === y0) { y0 -= 1; y1 += 1; }
-  const pad = (y1 - y0) * 0.05; y0 -= pad; y1 += pad;
-  const px = (x) => L + (x - x0) / (x1 - x0) * (W - L - R);
-  const py = (y) => H - B - (y - y0) / (y1 - y0) * (H - T - B);
-  g.fillStyle = "#334"; g.font = "11px sans-serif";
-  for (let k = 0; k <= 4; k++) {
-    const xv = x0 + (x1 - x0) * k / 4, yv = y0 + (y1 - y0) * k / 4;
-    g.textAlign = "center"; g.fillText(String(+xv.toPrecision(3)), px(xv), H - B + 14);
-    g.textAlign = "right"; g.fillText(String(+yv.toPrecision(3)), L - 4, py(yv) + 4);
-    g.strokeStyle = "#eef"; g.beginPath(); g.moveTo(L, py(yv)); g.lineTo(W - R, py(yv)); g.stroke();
-  }
-  g.strokeStyle = "#1565c0"; g.lineWidth = 1.5; g.beginPath();
-  xs.forEach((x, i) => (i ? g.lineTo(px(x), py(ys[i])) : g.moveTo(px(x), py(ys[i]))));
-  g.stroke();
-  g.fillStyle = "#1565c0";
-  xs.forEach((x, i) => { g.beginPath(); g.arc(px(x), py(ys[i]), 2.5, 0, 2 * Math.PI); g.fill(); });
-}
-
-function showLastScan() {
-  const s = state.scan;
-  const { xs, ys, xName, yName } = series();
-  let text = "scan " + s.scan_number + ": " + s.command + " \u2014 " + (s.status || "running") + ", " + s.points.length + "/" + s.num_points + " points";
-  if (ys.length) {
-    let best = 0;
-    ys.forEach((y, i) => { if (y > ys[best]) best = i; });
-    const total = ys.reduce((a, b) => a + b, 0);
-    const centroid = total ? xs.reduce((a, x, i) => a + x * ys[i], 0) / total : NaN;
-    text += "; peak " + yName + " = " + fmt(ys[best]) + " at " + xName + " = " + fmt(xs[best]) + "; centroid " + fmt(centroid);
-  }
-  $("last-scan").textContent = text;
-}
-
 // --- wiring --------------------------------------------------------------------------------------
 $("login-form").addEventListener("submit", (e) => { e.preventDefault(); login($("token").value); });
 $("logout").addEventListener("click", logout);
 $("submit-form").addEventListener("submit", submit);
 $("baton-take").addEventListener("click", () => control("/api/baton/take"));
 $("baton-release").addEventListener("click", () => control("/api/baton/release"));
+$("baton-steal").addEventListener("click", () => { if (confirm("Take the baton from " + state.status.baton.holder + "?")) control("/api/baton/steal"); });
+$("hold-queue").addEventListener("click", () => control("/api/queue/hold"));
 $("release-queue").addEventListener("click", () => control("/api/queue/release"));
+$("detail-close").addEventListener("click", () => { $("item-detail").hidden = true; });
+setInterval(tick, 1000);
 for (const a of ["pause", "resume", "finish-early", "abort"]) $(a).addEventListener("click", () => control("/api/scan/" + a));
 $("stop-all").addEventListener("click", () => { if (confirm("Stop every device and hold the queue?")) control("/api/stop-all"); });
 $("plot-y").addEventListener("change", () => { scheduleDraw(); if (state.scan && state.scan.status) showLastScan(); });
