@@ -40,11 +40,13 @@ from gda_bridge.nexus.layout import (
 from gda_bridge.nexus.metadata import check_source, create_entry, write_source
 from gda_bridge.nexus.recovery import recover_recent
 from gda_bridge.nexus.scan_metadata import ScanProgress, create_diamond_scan
+from gda_bridge.nexus.sidecar import create_processing_file, processing_path
 from gda_bridge.nexus.srs import SrsFile
 
 log = logging.getLogger("gda_bridge.nexus")
 
 LIBVER = ("v110", "v114")
+_CREATE_ATTEMPTS = 100
 
 
 class NexusWriteError(GdaBridgeError, RuntimeError):
@@ -89,6 +91,8 @@ class NexusWriter:
         self.write_srs = write_srs
         self.libver = libver
         self.scan_numbers = scan_numbers or ScanNumberSource(self.data_dir / ".scan_number")
+        if self.scan_numbers.taken is None:
+            self.scan_numbers.taken = self.number_taken
         self._threads = compression_threads or min(4, os.cpu_count() or 1)
         self._max_in_flight = max_points_in_flight or 2 * self._threads + 2
         self.on_flush = on_flush
@@ -118,16 +122,30 @@ class NexusWriter:
             scan, self._scan = self._scan, None
             scan.stop(ScanStop(scan.uid, ScanStatus.COMPLETED_AFTER_FAILURE, scan.applied, time.time(),
                                "no ScanStop received before the next scan"))
-        number = doc.scan_number if doc.scan_number is not None else self.scan_numbers.next()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        path = self.data_dir / f"{self.beamline}-{number}.nxs"
-        if self.write_srs and path.with_suffix(".dat").exists():
-            raise NexusWriteError(f"cannot create scan file {path.with_suffix('.dat')}: it already exists")
+        number = self.scan_numbers.claim(doc.scan_number)
         if self._pool is None and self.frame_compression in ("blosc", "bitshuffle", "gzip"):
             self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="nexus-compress")
-        self._scan = _ScanFile(self, doc, number, path)
+        for _attempt in range(_CREATE_ATTEMPTS):
+            path = self.data_dir / f"{self.beamline}-{number}.nxs"
+            try:
+                self._scan = _ScanFile(self, doc, number, path)
+                break
+            except FileExistsError:  # created by a process that does not use the number file
+                log.warning("%s appeared before this scan could create it; taking the next number", path)
+                number = self.scan_numbers.next()
+        else:
+            raise NexusWriteError(f"no free scan number in {self.data_dir} after {_CREATE_ATTEMPTS} attempts")
+        if doc.scan_number is not None and number != doc.scan_number:
+            log.warning("scan %s was numbered %d by its caller; its file is %s", doc.uid, doc.scan_number, path)
         self.path, self.scan_number = path, number
         log.info("scan %d writing to %s", number, path)
+
+    def number_taken(self, number: int) -> bool:
+        """Whether scan ``number`` has a file of its own here already (``.nxs``, ``.dat``,
+        processing file)."""
+        path = self.data_dir / f"{self.beamline}-{number}.nxs"
+        return path.exists() or path.with_suffix(".dat").exists() or processing_path(path).exists()
 
     def close(self) -> None:
         """End an open scan as failed (if any) and stop the compressor threads."""
@@ -180,9 +198,20 @@ class _ScanFile:
         self._encoders: dict[str, Encoder | None] = {}
         try:
             self.file = h5py.File(path, "w-", libver=owner.libver)
-        except (OSError, FileExistsError) as exc:
+        except FileExistsError:
+            raise
+        except OSError as exc:
             raise NexusWriteError(f"cannot create scan file {path}: {exc}") from exc
         self.entry = create_entry(self.file, start, owner.entry_name, number, gda_bridge.__version__)
+        try:
+            create_processing_file(self.entry, path, owner.libver)
+        except FileExistsError:
+            self.file.close()
+            path.unlink()  # ours, just created: give the number up whole
+            raise
+        except OSError as exc:
+            self.file.close()
+            raise NexusWriteError(f"cannot create {processing_path(path)}: {exc}") from exc
         fields = [f for d in start.devices for f in d.fields]
         if all(f.shape is not None and f.dtype is not None for f in fields):
             self._open_layout({})
