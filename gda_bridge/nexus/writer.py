@@ -3,9 +3,10 @@
 Threads: the subscriber call (the scan thread) only queues points and hands frames to a bounded
 compressor pool; ONE writer thread owns the HDF5 file, folds points into in-memory copies of the
 scalar columns, stores compressed frames with direct chunk writes and flushes on the time policy
-of docs/decisions/0002-nexus-flush-policy.md: at most one flush per ``flush_interval``, at once
-when the previous flush is older than that (a slow point), or after every batch of points if
-``flush_every_point``.
+of docs/decisions/0002-nexus-flush-policy.md: ``flush_interval`` is the longest a point may take
+to become readable; the writer flushes at most once per half of it, at once when the previous
+flush is older than that (a slow point), so the other half is left for the flush itself and for a
+loaded machine; or after every batch of points if ``flush_every_point``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ log = logging.getLogger("gda_bridge.nexus")
 
 LIBVER = ("v110", "v114")
 _CREATE_ATTEMPTS = 100
+FLUSH_PERIOD_FRACTION = 0.5
+"""Flush period / flush_interval: a point waits at most this part of the interval for a flush."""
 
 
 class NexusWriteError(GdaBridgeError, RuntimeError):
@@ -305,7 +308,7 @@ class _ScanFile:
     # -- writer thread -----------------------------------------------------------------------
 
     def _run(self) -> None:
-        interval = self.owner.flush_interval
+        interval = self.owner.flush_interval * FLUSH_PERIOD_FRACTION
         try:
             while True:
                 dirty = self.applied > self.flushed

@@ -77,6 +77,26 @@ def _follow(writer, watch, s, reader) -> list[float]:
     return lags
 
 
+def test_at_20_hz_each_frame_is_readable_well_within_the_flush_interval(data_dir):
+    """The docs promise a point readable within flush_interval (0.25 s): the writer waits at most
+    half of it for a flush, leaving the rest for the flush and the reader (the lag itself, seen
+    from another process, is measured by scripts/benchmarks/bench_swmr_lag.py)."""
+    flushed_at: list[tuple[int, float]] = []
+    writer = NexusWriter(data_dir, "i99", on_flush=lambda n: flushed_at.append((n, time.monotonic())))
+    s = start((40,), [motor("x"), counter("det"), camera("cam", (64, 64))])
+    writer(s)
+    sent = []
+    t0 = time.monotonic()
+    for p in points(s):
+        time.sleep(max(0.0, t0 + p.index / 20 - time.monotonic()))  # pacing: the detector's 20 Hz
+        sent.append(time.monotonic())
+        writer(p)
+    writer(stop(s, 40))
+    waits = [next(t for n, t in flushed_at if n > i) - sent[i] for i in range(40)]
+    assert max(waits) < 0.2, [round(w, 3) for w in waits]
+    assert len(flushed_at) <= 20  # still batched: not one flush per point
+
+
 def test_fast_points_are_flushed_on_a_time_basis(data_dir):
     watch = FlushWatch()
     writer = NexusWriter(data_dir, "i99", on_flush=watch)
