@@ -121,3 +121,35 @@ def test_a_file_without_the_link_gets_it_or_the_results_are_kept_beside_it(data_
             proc.stdout.close()
     with h5py.File(processing_path(other), "r") as f:
         assert f["entry1/processing/peak/results/cen"][()] == 4.0
+
+
+def test_a_session_scan_watched_by_a_live_viewer_keeps_its_analysis_results(data_dir, ctx, monkeypatch):
+    from gda_bridge.cli.session import Session, demo_devices
+    from gda_bridge.commands import scan
+    from gda_bridge.core.documents import ScanPoint
+
+    monkeypatch.setenv("GDA_BRIDGE_DATA_DIR", str(data_dir))
+    session = Session(ctx)
+    session.add_devices(demo_devices())
+    viewers = []
+
+    def open_viewer(doc):  # the beamline's live plot opens the file at the first point
+        if isinstance(doc, ScanPoint) and doc.index == 0:
+            viewers.append(Viewer(session.files.writer.path, "swmr"))
+
+    unsubscribe = ctx.stream.subscribe(open_viewer)
+    try:
+        result = scan(session.namespace["x"], -2, 3, 0.1, session.namespace["det"], 0.0)
+        session.processing.wait_idle(30)
+        assert not [line for line in ctx.lines if "Could not store" in line]
+        assert len(viewers) == 1 and viewers[0].proc.poll() is None  # still open
+        with h5py.File(result.file, "r") as f:
+            fitted = f["entry1/processing/peak/results/pos"][()]
+            assert fitted == pytest.approx(session.namespace["peak"].result.pos)
+            assert set(f["entry1/processing"]) >= {"maxval", "minval", "com", "peak"}
+        assert "peak" in viewers[0].ask("read").split()
+    finally:
+        unsubscribe()
+        for viewer in viewers:
+            viewer.close()
+        session.close()
