@@ -1,5 +1,5 @@
 """Results of post-scan analysis, written as NXprocess groups into the scan's processing file
-(``<scan>-processing.nxs``, linked from the scan file as ``/<entry>/processing``: see
+(``<scan>-processing.h5``, linked from the scan file as ``/<entry>/processing``: see
 ``gda_bridge.nexus.sidecar`` for why they do not go into the scan file itself)."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A viewer (a SWMR reader, silx) nearly always has the scan file open when the scan ends, and HDF5's
 file locking then refuses the ``r+`` open needed to add groups to it. So the scan file gets, at its
 creation (before SWMR mode forbids new objects), an external link ``/<entry>/processing`` to the
-group of the same path in ``<scan>-processing.nxs``, created at the same moment and empty (the same
+group of the same path in ``<scan>-processing.h5``, created at the same moment and empty (the same
 path: nexusformat only follows external group links whose target path is the link's own). Readers
 resolve the link transparently (``f["entry1/processing/peak"]``); the analysis rewrites only the
 processing file, and does so by writing a copy and renaming it over the old one, so a reader that
@@ -18,11 +18,11 @@ from pathlib import Path
 import h5py
 
 GROUP = "processing"
-SUFFIX = "-processing.nxs"
+SUFFIX = "-processing.h5"
 
 
 def processing_path(scan_path: str | os.PathLike[str]) -> Path:
-    """``<dir>/<beamline>-<n>-processing.nxs`` for ``<dir>/<beamline>-<n>.nxs``."""
+    """``<dir>/<beamline>-<n>-processing.h5`` for ``<dir>/<beamline>-<n>.nxs``."""
     scan_path = Path(scan_path)
     return scan_path.with_name(scan_path.stem + SUFFIX)
 

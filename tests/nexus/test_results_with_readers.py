@@ -113,7 +113,7 @@ def test_a_file_without_the_link_gets_it_or_the_results_are_kept_beside_it(data_
                                  str(other)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=ENV)
         try:
             assert proc.stdout.readline().strip() == "open"
-            with pytest.raises(process.NexusWriteError, match=r"results are in .*old-2-processing\.nxs"):
+            with pytest.raises(process.NexusWriteError, match=r"results are in .*old-2-processing\.h5"):
                 write_peak(other, 4.0)
         finally:
             proc.stdin.close()
