@@ -47,13 +47,15 @@ class ScanFiles:
             result = self.ctx.last_result
             if result is not None and getattr(result, "uid", None) == doc.uid:
                 result.file = str(self.writer.path)
+                result.scan_number = self.writer.scan_number  # the file's, should they differ
             self.ctx.output(f"Writing data to file: {self.writer.path}")
 
     def path_of(self, start: ScanStart) -> Path | None:
         return self.paths.get(start.uid)
 
     def add_results(self, start: ScanStart, results: list[ProcessResult]) -> None:
-        """Write processors' results into the scan's file as NXprocess groups."""
+        """Write processors' results as NXprocess groups into the scan's processing file (linked
+        from the scan file as ``/entry1/processing``), whoever has the scan file open."""
         path = self.path_of(start)
         if path is None:
             return

@@ -1,4 +1,4 @@
-"""The ``gda-bridge`` command: demo, run, server, token, client, and the tools later issues add."""
+"""The ``gda-bridge`` command: demo, run, recover, server, token, client, and the tools later issues add."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
+from gda_bridge.cli.recover import add_command as add_recover_command
 from gda_bridge.config import ConfigError
 from gda_bridge.server.cli import add_commands as add_server_commands
 
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--remote", metavar="URL", help="attach to a running gda-bridge server instead")
     console.add_argument("--token", help="the server token for --remote (default: $GDA_BRIDGE_TOKEN)")
     console.set_defaults(func=_console)
+    add_recover_command(sub)
     add_server_commands(sub)
     return parser
 

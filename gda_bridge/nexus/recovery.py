@@ -5,16 +5,27 @@ mark on close. A killed writer leaves the mark, and HDF5 then refuses to open th
 a SWMR reader ("file is already open for write (may use <h5clear file> ...)"), so silx, DAWN and
 nexpy cannot open it although every flushed point is intact. ``recover_file`` clears the mark, as
 ``h5clear -s`` does, after checking that no process still writes the file: the writer holds a
-shared ``flock`` on the file for as long as it writes it.
+shared ``flock`` on the file for as long as it writes it. It then records the interruption in
+each entry still marked RUNNING: ``scan_status`` COMPLETED_AFTER_FAILURE, a ``scan_reason`` that
+says the writer died and when the file was recovered, and an ``end_time`` (the end of the last
+flushed point, or the file's modification time when no point was flushed, as the reason states),
+keeping every flushed point as it is.
 """
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import logging
 import os
 import struct
+import time
 from pathlib import Path
+
+import h5py
+import numpy as np
+
+from gda_bridge.nexus.layout import REASON_WIDTH, RUNNING, iso_time
 
 log = logging.getLogger("gda_bridge.nexus")
 
@@ -22,18 +33,31 @@ _SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _M = 0xFFFFFFFF
 
 
-def recover_file(path: str | os.PathLike[str]) -> bool:
-    """Clear the "open for writing" mark of a scan file left by a dead writer.
+INTERRUPTED = "COMPLETED_AFTER_FAILURE"
 
-    Returns True if the file was marked and is now cleared, False if there was nothing to do or a
-    live process still writes it.
+
+def recover_file(path: str | os.PathLike[str]) -> bool:
+    """Make a scan file left by a dead writer whole: clear HDF5's "open for writing" mark and mark
+    its RUNNING entries as interrupted (see the module's docstring).
+
+    Returns True if the file was changed, False if there was nothing to do or a live process
+    still writes it. OSError if the file cannot be changed (a reader holding it open, say).
     """
+    cleared = _clear_mark(path)
+    if cleared is None:
+        return False
+    return _mark_interrupted(Path(path)) or cleared
+
+
+def _clear_mark(path: str | os.PathLike[str]) -> bool | None:
+    """True if the mark was there and is cleared, False if there was none, None if a live
+    process holds the file."""
     fd = os.open(path, os.O_RDWR)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return False  # a writer (or an HDF5 non-SWMR open) holds it
+            return None  # a writer (or an HDF5 non-SWMR open) holds it
         base = _find_superblock(fd)
         if base is None:
             return False
@@ -57,6 +81,78 @@ def recover_file(path: str | os.PathLike[str]) -> bool:
         os.close(fd)
 
 
+def _mark_interrupted(path: Path) -> bool:
+    """Record the interruption in every entry still RUNNING; True if there was one."""
+    with h5py.File(path, "r") as f:
+        if not any(_running(e) for e in _entries(f)):
+            return False
+    now = iso_time(time.time())
+    with h5py.File(path, "r+") as f:
+        for entry in _entries(f):
+            if not _running(entry):
+                continue
+            end, source = _last_point_end(entry), "the end of the last flushed point"
+            if end is None:
+                end, source = iso_time(os.stat(path).st_mtime), "the file's modification time"
+            reason = f"interrupted: the writing process died (recovered {now}); end_time is {source}"
+            entry["scan_status"][()] = np.bytes_(INTERRUPTED.encode())
+            entry["scan_reason"][()] = np.bytes_(reason.encode()[:REASON_WIDTH])
+            entry["end_time"][()] = np.bytes_(end.encode())
+            _finish_diamond_scan(entry, end)
+            log.warning("%s%s: the scan was interrupted (its writer died); marked %s, end_time %s (%s)",
+                        path, entry.name, INTERRUPTED, end, source)
+    return True
+
+
+def _entries(f: h5py.File) -> list[h5py.Group]:
+    return [g for g in f.values() if isinstance(g, h5py.Group) and "scan_status" in g]
+
+
+def _running(entry: h5py.Group) -> bool:
+    return bytes(entry["scan_status"][()]).rstrip(b"\0") == RUNNING.encode()
+
+
+def _last_point_end(entry: h5py.Group) -> str | None:
+    if "diamond_scan/point_end_times" not in entry:
+        return None
+    ends = [bytes(t).decode() for t in np.ravel(entry["diamond_scan/point_end_times"][()]) if t]
+    return max(ends, key=datetime.datetime.fromisoformat, default=None)
+
+
+def _finish_diamond_scan(entry: h5py.Group, end: str) -> None:
+    """duration and dead time up to ``end``, and ``scan_finished`` = 1 (DAWN stops waiting)."""
+    if "diamond_scan" not in entry:
+        return
+    group = entry["diamond_scan"]
+    try:
+        started = datetime.datetime.fromisoformat(entry["start_time"].asstr()[()])
+        duration = max(0, round((datetime.datetime.fromisoformat(end) - started).total_seconds() * 1000))
+    except (KeyError, ValueError):
+        duration = None
+    if duration is not None and "duration" in group:
+        group["duration"][()] = duration
+        if "scan_estimated_duration" in group and "scan_dead_time" in group:
+            dead = duration - int(group["scan_estimated_duration"][()])
+            group["scan_dead_time"][()] = dead
+            group["scan_dead_time_percent"][()] = 100.0 * dead / duration if duration else 0.0
+    if "scan_finished" in group:
+        group["scan_finished"][0] = 1
+
+
+def describe(path: str | os.PathLike[str]) -> str:
+    """One line per scan entry: status, points, end time and reason."""
+    with h5py.File(path, "r") as f:
+        parts = []
+        for entry in _entries(f):
+            status = entry["scan_status"].asstr()[()]
+            points = int(entry["points_completed"][()]) if "points_completed" in entry else "?"
+            reason = entry["scan_reason"].asstr()[()] if "scan_reason" in entry else ""
+            end = entry["end_time"].asstr()[()] if "end_time" in entry else ""
+            parts.append(f"{entry.name.strip('/')} {status}, {points} points, end_time {end or '(none)'}"
+                         + (f": {reason}" if reason else ""))
+        return "; ".join(parts) or "no scan entry"
+
+
 def needs_recovery(path: str | os.PathLike[str]) -> bool:
     """True if the file carries an open-for-writing mark (live writer or dead one)."""
     with open(path, "rb") as f:
@@ -74,7 +170,7 @@ def recover_recent(data_dir: Path, beamline: str, last_number: int, count: int =
     for number in range(last_number, max(0, last_number - count), -1):
         path = data_dir / f"{beamline}-{number}.nxs"
         try:
-            if path.exists() and needs_recovery(path) and recover_file(path):
+            if path.exists() and recover_file(path):
                 recovered.append(path)
         except OSError:
             log.warning("cannot check %s for recovery", path, exc_info=True)

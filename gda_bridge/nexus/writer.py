@@ -3,9 +3,10 @@
 Threads: the subscriber call (the scan thread) only queues points and hands frames to a bounded
 compressor pool; ONE writer thread owns the HDF5 file, folds points into in-memory copies of the
 scalar columns, stores compressed frames with direct chunk writes and flushes on the time policy
-of docs/decisions/0002-nexus-flush-policy.md: at most one flush per ``flush_interval``, at once
-when the previous flush is older than that (a slow point), or after every batch of points if
-``flush_every_point``.
+of docs/decisions/0002-nexus-flush-policy.md: ``flush_interval`` is the longest a point may take
+to become readable; the writer flushes at most once per half of it, at once when the previous
+flush is older than that (a slow point), so the other half is left for the flush itself and for a
+loaded machine; or after every batch of points if ``flush_every_point``.
 """
 
 from __future__ import annotations
@@ -40,12 +41,16 @@ from gda_bridge.nexus.layout import (
 from gda_bridge.nexus.metadata import check_source, create_entry, write_source
 from gda_bridge.nexus.recovery import recover_recent
 from gda_bridge.nexus.scan_metadata import ScanProgress, create_diamond_scan
+from gda_bridge.nexus.sidecar import create_processing_file, processing_path
 from gda_bridge.nexus.srs import SrsFile
 from gda_bridge.nexus.suspensions import SuspensionRecord
 
 log = logging.getLogger("gda_bridge.nexus")
 
 LIBVER = ("v110", "v114")
+_CREATE_ATTEMPTS = 100
+FLUSH_PERIOD_FRACTION = 0.5
+"""Flush period / flush_interval: a point waits at most this part of the interval for a flush."""
 
 
 class NexusWriteError(GdaBridgeError, RuntimeError):
@@ -90,6 +95,8 @@ class NexusWriter:
         self.write_srs = write_srs
         self.libver = libver
         self.scan_numbers = scan_numbers or ScanNumberSource(self.data_dir / ".scan_number")
+        if self.scan_numbers.taken is None:
+            self.scan_numbers.taken = self.number_taken
         self._threads = compression_threads or min(4, os.cpu_count() or 1)
         self._max_in_flight = max_points_in_flight or 2 * self._threads + 2
         self.on_flush = on_flush
@@ -122,16 +129,30 @@ class NexusWriter:
             scan, self._scan = self._scan, None
             scan.stop(ScanStop(scan.uid, ScanStatus.COMPLETED_AFTER_FAILURE, scan.applied, time.time(),
                                "no ScanStop received before the next scan"))
-        number = doc.scan_number if doc.scan_number is not None else self.scan_numbers.next()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        path = self.data_dir / f"{self.beamline}-{number}.nxs"
-        if self.write_srs and path.with_suffix(".dat").exists():
-            raise NexusWriteError(f"cannot create scan file {path.with_suffix('.dat')}: it already exists")
+        number = self.scan_numbers.claim(doc.scan_number)
         if self._pool is None and self.frame_compression in ("blosc", "bitshuffle", "gzip"):
             self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="nexus-compress")
-        self._scan = _ScanFile(self, doc, number, path)
+        for _attempt in range(_CREATE_ATTEMPTS):
+            path = self.data_dir / f"{self.beamline}-{number}.nxs"
+            try:
+                self._scan = _ScanFile(self, doc, number, path)
+                break
+            except FileExistsError:  # created by a process that does not use the number file
+                log.warning("%s appeared before this scan could create it; taking the next number", path)
+                number = self.scan_numbers.next()
+        else:
+            raise NexusWriteError(f"no free scan number in {self.data_dir} after {_CREATE_ATTEMPTS} attempts")
+        if doc.scan_number is not None and number != doc.scan_number:
+            log.warning("scan %s was numbered %d by its caller; its file is %s", doc.uid, doc.scan_number, path)
         self.path, self.scan_number = path, number
         log.info("scan %d writing to %s", number, path)
+
+    def number_taken(self, number: int) -> bool:
+        """Whether scan ``number`` has a file of its own here already (``.nxs``, ``.dat``,
+        processing file)."""
+        path = self.data_dir / f"{self.beamline}-{number}.nxs"
+        return path.exists() or path.with_suffix(".dat").exists() or processing_path(path).exists()
 
     def close(self) -> None:
         """End an open scan as failed (if any) and stop the compressor threads."""
@@ -185,9 +206,20 @@ class _ScanFile:
         self._suspensions: SuspensionRecord | None = None
         try:
             self.file = h5py.File(path, "w-", libver=owner.libver)
-        except (OSError, FileExistsError) as exc:
+        except FileExistsError:
+            raise
+        except OSError as exc:
             raise NexusWriteError(f"cannot create scan file {path}: {exc}") from exc
         self.entry = create_entry(self.file, start, owner.entry_name, number, gda_bridge.__version__)
+        try:
+            create_processing_file(self.entry, path, owner.libver)
+        except FileExistsError:
+            self.file.close()
+            path.unlink()  # ours, just created: give the number up whole
+            raise
+        except OSError as exc:
+            self.file.close()
+            raise NexusWriteError(f"cannot create {processing_path(path)}: {exc}") from exc
         fields = [f for d in start.devices for f in d.fields]
         if all(f.shape is not None and f.dtype is not None for f in fields):
             self._open_layout({})
@@ -287,7 +319,7 @@ class _ScanFile:
     # -- writer thread -----------------------------------------------------------------------
 
     def _run(self) -> None:
-        interval = self.owner.flush_interval
+        interval = self.owner.flush_interval * FLUSH_PERIOD_FRACTION
         try:
             while True:
                 dirty = self.applied > self.flushed

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gda_bridge.core.errors import GdaBridgeError
+from gda_bridge.core.scan_numbers import ScanNumberSource
 from gda_bridge.scans.context import ScanContext
 from gda_bridge.server.events import EventHub
 from gda_bridge.server.models import (
@@ -81,7 +82,8 @@ class Service:
             )
         self.interrupted_at_start = interrupted
         last = store.max_scan_number()
-        if last:
+        if last and not isinstance(getattr(ctx.next_scan_number, "__self__", None), ScanNumberSource):
+            # no data folder numbering (no scan files): keep the queue's numbers growing
             ctx.next_scan_number = itertools.count(last + 1).__next__
         self.worker = Worker(
             store, ctx, namespace, self.hub.publish, translate=translate, scripts_dir=scripts_dir,

@@ -69,7 +69,7 @@ def test_every_scan_writes_a_nexus_file_with_the_analysis_results(session, ctx, 
         assert f["entry1/scan_command"][()].decode() == "scan x -2 3 0.1 det 0"
         assert f["entry1/instrument/x/x"].shape == (51,)
         assert get_default(f).signal.name.endswith("det")
-        fitted = f["entry1/peak/results/pos"][()]
+        fitted = f["entry1/processing/peak/results/pos"][()]
         assert fitted == pytest.approx(fitted_in_session)
     plots = [p for p in data_dir.iterdir() if p.name.startswith(path.stem) and p.suffix == ".png"]
     assert plots and plots[0].stat().st_size > 1000

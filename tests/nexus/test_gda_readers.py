@@ -194,13 +194,14 @@ def test_hdfmap_finds_axes_signal_scannables_and_metadata(data_dir):
     assert plot["xlabel"] == "x [mm]" and plot["ylabel"].startswith("det")
 
 
-def test_an_existing_srs_file_is_never_overwritten_and_no_scan_file_is_left(data_dir):
+def test_an_existing_srs_file_is_never_overwritten_and_its_number_is_skipped(data_dir):
     data_dir.mkdir(parents=True)
     (data_dir / "i99-4.dat").write_text("precious")
-    with pytest.raises(Exception, match="i99-4.dat"):
-        NexusWriter(data_dir, "i99")(start((2,), [motor("x")], scan_number=4))
+    writer = NexusWriter(data_dir, "i99")
+    run(writer, start((2,), [motor("x")], scan_number=4))
     assert (data_dir / "i99-4.dat").read_text() == "precious"
     assert not (data_dir / "i99-4.nxs").exists()
+    assert writer.path.name == "i99-5.nxs" and (data_dir / "i99-5.dat").exists()
 
 
 def test_hdfmap_finds_a_grid_and_its_camera_images(data_dir):

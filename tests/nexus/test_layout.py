@@ -133,13 +133,19 @@ def test_metadata_and_srs_file(data_dir):
     assert float(rows[2][1]) == pytest.approx(value("det", (2,)), rel=1e-4)
 
 
-def test_an_existing_file_is_never_overwritten(data_dir):
+def test_an_existing_file_is_never_overwritten_the_scan_takes_the_next_number(data_dir, caplog):
     data_dir.mkdir(parents=True)
     (data_dir / "i99-7.nxs").write_bytes(b"precious")
+    (data_dir / "i99-8.dat").write_bytes(b"left by another program")
     writer = NexusWriter(data_dir, "i99")
-    with pytest.raises(Exception, match="i99-7.nxs"):
-        writer(start((2,), [motor("x")], scan_number=7))
+    run(writer, start((2,), [motor("x")], scan_number=7))
     assert (data_dir / "i99-7.nxs").read_bytes() == b"precious"
+    assert writer.path == data_dir / "i99-9.nxs" and writer.scan_number == 9
+    assert "scan number 7 is already used" in caplog.text
+    with h5py.File(writer.path) as f:
+        assert f["entry1/entry_identifier"].asstr()[()] == "9"
+    run(writer, start((2,), [motor("x")]))  # the number file knows 9 is taken
+    assert writer.path == data_dir / "i99-10.nxs"
 
 
 def test_process_results_added_after_the_scan(data_dir):
@@ -147,10 +153,10 @@ def test_process_results_added_after_the_scan(data_dir):
     path = data_dir / "i99-1.nxs"
     where = write_process(path, "peak", "gda_bridge.analysis.peak", "0.1.0",
                           inputs={"signal": "det", "axis": "x"}, results={"cen": 2.5, "fwhm": 1.1})
-    assert where == "/entry1/peak"
+    assert where == "/entry1/processing/peak"
     check_file(path)
     with h5py.File(path) as f:
-        p = f["entry1/peak"]
+        p = f["entry1/processing/peak"]
         assert p.attrs["NX_class"] == "NXprocess"
         assert p["program"].asstr()[()] == "gda_bridge.analysis.peak"
         assert p["results/cen"][()] == 2.5
