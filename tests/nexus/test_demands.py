@@ -4,7 +4,7 @@ import dataclasses
 
 import h5py
 import pytest
-from conftest import check_file
+from file_checks import check_file
 from scan_docs import counter, demand, motor, run, start, value
 
 from gda_bridge.nexus import NexusWriter

@@ -3,7 +3,7 @@
 import h5py
 import numpy as np
 import pytest
-from conftest import check_file
+from file_checks import check_file
 from scan_docs import camera, counter, motor, run, start, stop, value
 
 from gda_bridge.core.documents import ScanPoint, ScanStatus

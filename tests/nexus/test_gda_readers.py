@@ -10,7 +10,7 @@ import hdfmap
 import nexusformat.nexus as nx
 import numpy as np
 import pytest
-from conftest import check_file
+from file_checks import check_file
 from scan_docs import counter, gda_counter, motor, run, start, value
 from silx.io import nxdata
 

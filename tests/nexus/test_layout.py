@@ -6,7 +6,7 @@ import logging
 import h5py
 import numpy as np
 import pytest
-from conftest import check_file
+from file_checks import check_file
 from scan_docs import counter, demand, motor, run, start, value
 
 from gda_bridge.core.documents import DeviceDescription, FieldDescription

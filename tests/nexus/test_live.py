@@ -11,7 +11,7 @@ from pathlib import Path
 
 import h5py
 import numpy as np
-from conftest import check_file
+from file_checks import check_file
 from scan_docs import camera, counter, motor, points, start, stop, value
 
 from gda_bridge.nexus import NexusWriter

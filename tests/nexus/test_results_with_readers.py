@@ -7,7 +7,7 @@ from pathlib import Path
 
 import h5py
 import pytest
-from conftest import check_file
+from file_checks import check_file
 from scan_docs import counter, motor, points, start, stop
 
 from gda_bridge.nexus import NexusWriter, write_process

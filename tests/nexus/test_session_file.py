@@ -6,7 +6,7 @@ from __future__ import annotations
 import h5py
 import hdfmap
 import pytest
-from conftest import check_file
+from file_checks import check_file
 
 from gda_bridge.cli.session import Session
 from gda_bridge.commands import meta_add, scan
