@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import sys
 import types
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from gda_bridge.bridge import is_java_package, java_member
@@ -31,9 +33,17 @@ NOT_PROVIDED: dict[str, str] = {
     "uk": "it is GDA Java code that gda-bridge's core does not contain; put its jar in [beamline] classpath "
     "if it runs without GDA's server, or see docs/jython.md",
 }
+# Packages of theirs that scripts import for datasets only: served by a numpy stand-in.
+_DATASETS = Path(__file__).resolve().parent / "shims" / "org_eclipse_datasets.py"
+STAND_INS: dict[str, Path] = {
+    "org.eclipse.dawnsci.analysis.dataset.impl": _DATASETS,
+    "org.eclipse.january.dataset": _DATASETS,
+}
 # Parents of the packages above: empty modules (unless Java has them), so that the import reaches
-# the package whose message says what to use.
-_PARENTS = frozenset({"uk", "uk.ac", "uk.ac.diamond", "org.eclipse"})
+# the package that is served or whose message says what to use.
+_PARENTS = frozenset({"uk", "uk.ac", "uk.ac.diamond", "org.eclipse"}) | frozenset(
+    ".".join(name.split(".")[:i]) for name in STAND_INS for i in range(2, name.count(".") + 1)
+)
 
 
 def not_provided_message(fullname: str) -> str | None:
@@ -68,6 +78,8 @@ class AbsentJavaFinder(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if not_provided_message(fullname) is None or _is_java_name(fullname):
             return None  # JPype serves real Java packages and classes
+        if fullname in STAND_INS:
+            return importlib.util.spec_from_file_location(fullname, STAND_INS[fullname])
         if fullname in _PARENTS:
             return importlib.machinery.ModuleSpec(fullname, _EmptyPackage(), is_package=True)
         raise ImportError(not_provided_message(fullname), name=fullname)

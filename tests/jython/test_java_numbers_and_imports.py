@@ -9,6 +9,7 @@ import pytest
 
 from gda_bridge.jython.importer import install_shims
 from gda_bridge.jython.java_imports import not_provided_message
+from gda_bridge.jython.runner import ScriptRunner
 from gda_bridge.jython.standard_names import install_java_idioms
 
 
@@ -50,8 +51,10 @@ def test_a_missing_gda_class_still_fails_at_the_import():
     [
         ("from uk.ac.diamond.scisoftpy.analysis import fitting",
          "uk.ac.diamond.scisoftpy is not provided by gda-bridge: use `import scisoftpy as dnp`"),
-        ("from org.eclipse.january.dataset import DatasetFactory",
-         "org.eclipse.january is not provided by gda-bridge: use numpy arrays"),
+        ("from org.eclipse.january.io import LoaderFactory",
+         "org.eclipse.january.io is not provided by gda-bridge: use numpy arrays"),
+        ("from org.eclipse.dawnsci.analysis.api.fitting import Fitter",
+         "org.eclipse.dawnsci.analysis.api is not provided by gda-bridge: read scan files with h5py"),
         ("import uk.ac.gda.api.remoting", "uk.ac.gda is not provided by gda-bridge: it is GDA Java code"),
         ("from org.eclipse.core.runtime import Platform", "org.eclipse.core is not provided by gda-bridge"),
     ],
@@ -66,3 +69,19 @@ def test_only_gda_eclipse_names_are_refused():
     assert not_provided_message("ukulele") is None
     assert not_provided_message("org.slf4j") is None
     assert not_provided_message("org.eclipse.january.dataset").startswith("org.eclipse.january.dataset is not")
+
+
+def test_dawn_and_january_datasets_are_numpy_stand_ins(tmp_path, capsys):
+    """GDA's gdascripts.scannable.preloadedArray builds DoubleDatasets for its plots."""
+    script = tmp_path / "datasets.py"
+    script.write_text(
+        "from org.eclipse.dawnsci.analysis.dataset.impl import DoubleDataset\n"
+        "from org.eclipse.january.dataset import DatasetFactory\n"
+        "x = DoubleDataset.array([1, 2, 3])\n"
+        "x.setName('energy')\n"
+        "print x.getName(), x.getShape(), x.getSize(), x.getDouble(2), (x * 2).tolist()\n"
+        "r = DatasetFactory.createRange(0, 1, 0.25)\n"
+        "print r.getShape(), r.sum(), DatasetFactory.zeros([2, 3]).getRank()\n"
+    )
+    ScriptRunner(mode="py2").run_file(script)
+    assert capsys.readouterr().out.splitlines() == ["energy [3] 3 3.0 [2.0, 4.0, 6.0]", "[4] 1.5 2"]
