@@ -7,12 +7,12 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, WebSocket, WebSocketDisconnect
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi import Path as PathParam
 from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse
@@ -23,7 +23,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import gda_bridge
+from gda_bridge.server.events import encode
 from gda_bridge.server.models import (
+    MAX_ID,
     Baton,
     CurrentScan,
     Detail,
@@ -36,6 +38,7 @@ from gda_bridge.server.models import (
     Status,
     StatusEvent,
     Submission,
+    escaped,
 )
 from gda_bridge.server.service import Service, ServiceError
 
@@ -116,11 +119,14 @@ def _who(request: Request, credentials: Annotated[HTTPAuthorizationCredentials |
 
 Who = Annotated[Identity, Depends(_who)]
 Svc = Annotated[Service, Depends(_service)]
+ItemId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="an item's id (1 to 2^63-1)")]
 
 _errors: dict[int | str, dict[str, Any]] = {
     401: {"model": Detail, "description": "missing or unknown token"},
     403: {"model": Detail, "description": "the token's role does not allow this"},
     409: {"model": Detail, "description": "not now: without the baton, or nothing to act on"},
+    422: {"model": Detail, "description": "a request that does not match its model, or a command that cannot run; "
+                                          "`detail` says where and why, in one line"},
 }
 api = APIRouter(prefix="/api", responses=_errors)
 
@@ -156,12 +162,12 @@ def release(who: Who, svc: Svc) -> Status:
 
 
 @api.post("/queue/{item_id}/move", response_model=list[Item], summary="Move a queued item (0: front)")
-def move(who: Who, svc: Svc, item_id: int, body: Move) -> list[Item]:
+def move(who: Who, svc: Svc, item_id: ItemId, body: Move) -> list[Item]:
     return svc.move(who, item_id, body.position)
 
 
 @api.delete("/queue/{item_id}", response_model=list[Item], summary="Remove a queued item")
-def remove(who: Who, svc: Svc, item_id: int) -> list[Item]:
+def remove(who: Who, svc: Svc, item_id: ItemId) -> list[Item]:
     return svc.remove(who, item_id)
 
 
@@ -171,7 +177,7 @@ def history(who: Who, svc: Svc, limit: Annotated[int, Query(ge=1, le=1000)] = 50
 
 
 @api.get("/items/{item_id}", response_model=Item, summary="One item with its output")
-def item(who: Who, svc: Svc, item_id: int) -> Item:
+def item(who: Who, svc: Svc, item_id: ItemId) -> Item:
     return svc.item(item_id)
 
 
@@ -253,15 +259,15 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
     try:
         status = await run_in_threadpool(svc.status)
         queue = await run_in_threadpool(svc.queue)
-        await ws.send_text(StatusEvent(status=status).model_dump_json())
-        await ws.send_text(QueueEvent(queue=queue).model_dump_json())
+        await ws.send_text(encode(StatusEvent(status=status)))
+        await ws.send_text(encode(QueueEvent(queue=queue)))
 
         async def send_events() -> None:
             while True:
                 text = await sub.queue.get()
                 if sub.dropped:
                     dropped, sub.dropped = sub.dropped, 0
-                    await ws.send_text(DroppedEvent(count=dropped).model_dump_json())
+                    await ws.send_text(encode(DroppedEvent(count=dropped)))
                 await ws.send_text(text)
 
         async def until_closed() -> None:
@@ -279,6 +285,35 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
         log.info("WebSocket client %s left: %r", who.name, exc)
     finally:
         svc.hub.unsubscribe(sub)
+
+
+MAX_PROBLEMS = 5
+"""Validation problems named in a 422's one-line detail (the rest are counted)."""
+
+
+def validation_detail(errors: Sequence[Any]) -> str:
+    """One line naming where each problem is and what it is, never echoing the input (which may be
+    huge, NaN or not valid text)."""
+    parts = []
+    for error in errors[:MAX_PROBLEMS]:
+        loc = [str(p) for p in error.get("loc", ())]
+        where = ".".join(loc[1:] if len(loc) > 1 and loc[0] in ("body", "path", "query") else loc) or "body"
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if error.get("type") == "string_unicode":
+            message = "not valid Unicode text (a lone surrogate such as \\ud800 cannot be stored or sent)"
+        parts.append(escaped(f"{where}: {message}")[:300])
+    more = f" (and {len(errors) - MAX_PROBLEMS} more)" if len(errors) > MAX_PROBLEMS else ""
+    return " ".join("; ".join(parts).split()) + more
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """400 for a body that is not JSON, 422 with a one-line reason for one that does not fit."""
+    errors = exc.errors()
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            where = escaped(str(error.get("ctx", {}).get("error", "")))
+            return JSONResponse({"detail": f"the request body is not valid JSON ({where})"}, status_code=400)
+    return JSONResponse({"detail": validation_detail(errors)}, status_code=422)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -318,13 +353,7 @@ def create_app(service: Service | None = None) -> FastAPI:
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        for error in exc.errors():
-            if error.get("type") == "json_invalid":
-                where = error.get("ctx", {}).get("error", "")
-                return JSONResponse({"detail": f"the request body is not valid JSON ({where})"}, status_code=400)
-        return await request_validation_exception_handler(request, exc)
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
 
     app.include_router(api)
     app.add_api_websocket_route("/api/events", events)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from gda_bridge.core.errors import GdaBridgeError
 from gda_bridge.server.models import Identity, Role
+from gda_bridge.server.permissions import owner_only
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -53,6 +54,7 @@ class TokenStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        owner_only(self.path, "token file", create=False)
         self._lock = threading.Lock()
         self._entries: dict[str, TokenEntry] = {}
         self._stamp: tuple[float, int] | None = None
