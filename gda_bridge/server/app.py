@@ -23,9 +23,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import gda_bridge
+from gda_bridge.server.audit import AuditLog
 from gda_bridge.server.events import encode
 from gda_bridge.server.models import (
     MAX_ID,
+    AuditEntry,
     Baton,
     CurrentScan,
     Detail,
@@ -35,6 +37,7 @@ from gda_bridge.server.models import (
     Item,
     Move,
     QueueEvent,
+    Role,
     Status,
     StatusEvent,
     Submission,
@@ -117,8 +120,13 @@ def _who(request: Request, credentials: Annotated[HTTPAuthorizationCredentials |
     return who
 
 
+def _audit(request: Request) -> AuditLog:
+    return request.app.state.audit
+
+
 Who = Annotated[Identity, Depends(_who)]
 Svc = Annotated[Service, Depends(_service)]
+Audit = Annotated[AuditLog, Depends(_audit)]
 ItemId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="an item's id (1 to 2^63-1)")]
 
 _errors: dict[int | str, dict[str, Any]] = {
@@ -147,28 +155,38 @@ def queue(who: Who, svc: Svc) -> list[Item]:
 
 
 @api.post("/queue", response_model=Item, status_code=201, summary="Queue a command, script text or macro")
-def submit(who: Who, svc: Svc, submission: Submission) -> Item:
-    return svc.submit(who, submission)
+def submit(who: Who, svc: Svc, audit: Audit, submission: Submission) -> Item:
+    item = svc.submit(who, submission)
+    audit.record(who.name, "submit", item.id, f"{item.kind} {' '.join([item.text, *item.args])}")
+    return item
 
 
 @api.post("/queue/hold", response_model=Status, summary="Start no new item until released")
-def hold(who: Who, svc: Svc) -> Status:
-    return svc.hold(who, True)
+def hold(who: Who, svc: Svc, audit: Audit) -> Status:
+    status = svc.hold(who, True)
+    audit.record(who.name, "hold")
+    return status
 
 
 @api.post("/queue/release", response_model=Status, summary="Let the queue run again")
-def release(who: Who, svc: Svc) -> Status:
-    return svc.hold(who, False)
+def release(who: Who, svc: Svc, audit: Audit) -> Status:
+    status = svc.hold(who, False)
+    audit.record(who.name, "release")
+    return status
 
 
 @api.post("/queue/{item_id}/move", response_model=list[Item], summary="Move a queued item (0: front)")
-def move(who: Who, svc: Svc, item_id: ItemId, body: Move) -> list[Item]:
-    return svc.move(who, item_id, body.position)
+def move(who: Who, svc: Svc, audit: Audit, item_id: ItemId, body: Move) -> list[Item]:
+    queue = svc.move(who, item_id, body.position)
+    audit.record(who.name, "move", item_id, f"to position {body.position}")
+    return queue
 
 
 @api.delete("/queue/{item_id}", response_model=list[Item], summary="Remove a queued item")
-def remove(who: Who, svc: Svc, item_id: ItemId) -> list[Item]:
-    return svc.remove(who, item_id)
+def remove(who: Who, svc: Svc, audit: Audit, item_id: ItemId) -> list[Item]:
+    queue = svc.remove(who, item_id)
+    audit.record(who.name, "remove", item_id)
+    return queue
 
 
 @api.get("/history", response_model=list[Item], summary="Finished items, newest first")
@@ -187,8 +205,11 @@ def current_scan(who: Who, svc: Svc) -> CurrentScan:
 
 
 def _control(action: str, summary: str) -> None:
-    def endpoint(who: Who, svc: Svc) -> Detail:
-        return Detail(detail=svc.control(who, action))
+    def endpoint(who: Who, svc: Svc, audit: Audit) -> Detail:
+        running = svc.status().current
+        answer = Detail(detail=svc.control(who, action))
+        audit.record(who.name, action, running.id if running is not None else None)
+        return answer
 
     api.post(f"/scan/{action}", response_model=Detail, summary=summary, operation_id=f"scan_{action.replace('-', '_')}")(
         endpoint
@@ -202,8 +223,11 @@ _control("abort", "Abort the running item (its scan stops every device)")
 
 
 @api.post("/stop-all", response_model=Detail, summary="Admin: hold the queue, abort, stop every device")
-def stop_all(who: Who, svc: Svc) -> Detail:
+def stop_all(who: Who, svc: Svc, audit: Audit) -> Detail:
+    running = svc.status().current
     stopped = svc.stop_all(who)
+    audit.record(who.name, "stop-all", running.id if running is not None else None,
+                 f"stopped {', '.join(stopped) or 'no devices'}")
     return Detail(detail=f"stopped {', '.join(stopped) or 'no devices'}; the queue is held")
 
 
@@ -213,18 +237,37 @@ def baton(who: Who, svc: Svc) -> Baton:
 
 
 @api.post("/baton/take", response_model=Baton, summary="Take the baton if nobody holds it")
-def take_baton(who: Who, svc: Svc) -> Baton:
-    return svc.take_baton(who)
+def take_baton(who: Who, svc: Svc, audit: Audit) -> Baton:
+    baton = svc.take_baton(who)
+    audit.record(who.name, "baton-take")
+    return baton
 
 
 @api.post("/baton/release", response_model=Baton)
-def release_baton(who: Who, svc: Svc) -> Baton:
-    return svc.release_baton(who)
+def release_baton(who: Who, svc: Svc, audit: Audit) -> Baton:
+    holder = svc.baton().holder
+    baton = svc.release_baton(who)
+    audit.record(who.name, "baton-release", None, f"held by {holder}")
+    return baton
 
 
 @api.post("/baton/steal", response_model=Baton, summary="Admin: take the baton from its holder")
-def steal_baton(who: Who, svc: Svc) -> Baton:
-    return svc.take_baton(who, steal=True)
+def steal_baton(who: Who, svc: Svc, audit: Audit) -> Baton:
+    holder = svc.baton().holder
+    baton = svc.take_baton(who, steal=True)
+    audit.record(who.name, "baton-steal", None, f"held by {holder}")
+    return baton
+
+
+@api.get("/audit", response_model=list[AuditEntry], summary="Operators and admins: who did what, newest first")
+def audit_log(
+    who: Who, audit: Audit, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    item_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this item's entries")] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="entries older than this entry id")] = None,
+) -> list[AuditEntry]:
+    if who.role.rank < Role.OPERATOR.rank:
+        raise HTTPException(403, f"{who.name} is {who.role.value}; the audit log needs the operator role")
+    return audit.entries(limit, item_id, before)
 
 
 @api.get("/health", response_model=Detail, responses={}, summary="Unauthenticated liveness check")
@@ -344,9 +387,11 @@ def create_app(service: Service | None = None) -> FastAPI:
             if service is not None:
                 service.hub.bind(None)
                 await run_in_threadpool(service.stop)  # before uvicorn re-raises SIGTERM/SIGINT
+                app.state.audit.close()
 
     app = FastAPI(lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.service = service
+    app.state.audit = AuditLog(service.store.path) if service is not None else None
     app.add_middleware(BodyLimit, limit=MAX_BODY)
 
     @app.exception_handler(ServiceError)

@@ -133,6 +133,25 @@ class Item(BaseModel):
         return None if value is None else [escaped(v) for v in value]
 
 
+class AuditEntry(BaseModel):
+    """One thing someone did (``who`` is a token's name, or ``server`` for what the server did by
+    itself, such as releasing the baton of a holder gone for ``--baton-timeout``)."""
+
+    id: int
+    time: float
+    who: str
+    action: str
+    """One of: submit, move, remove, hold, release, pause, resume, finish-early, abort, stop-all,
+    baton-take, baton-steal, baton-release, baton-timeout, token-removed."""
+    item_id: int | None = None
+    detail: str = ""
+
+    @field_validator("who", "detail", mode="after")
+    @classmethod
+    def _escape(cls, value: str) -> str:
+        return escaped(value)
+
+
 class Baton(BaseModel):
     """Who holds control; only the holder may queue and control scans."""
 
