@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import gda_bridge
 from gda_bridge.server.audit import AuditLog
 from gda_bridge.server.events import encode
+from gda_bridge.server.login_gate import LoginGate, RefusalLog
 from gda_bridge.server.models import (
     MAX_ID,
     AuditEntry,
@@ -44,6 +46,8 @@ from gda_bridge.server.models import (
     escaped,
 )
 from gda_bridge.server.service import Service, ServiceError
+from gda_bridge.server.sessions import BATON_TIMEOUT, Connection, Connections, watch
+from gda_bridge.server.tokens import LoginThrottled, token_id
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -110,13 +114,18 @@ def _service(request: Request) -> Service:
 
 def _who(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Identity:
     token = credentials.credentials if credentials is not None else None
-    who = _service(request).tokens.verify(token)
+    client = f"{request.client.host}:{request.client.port}" if request.client else "?"
+    try:
+        who = _service(request).tokens.authenticate(token, request.client.host if request.client else "?")
+    except LoginThrottled as exc:
+        request.app.state.refusals.refused(f"{request.method} {request.url.path}", client, exc)
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(math.ceil(exc.retry_after))}) from None
     if who is None:
-        client = f"{request.client.host}:{request.client.port}" if request.client else "?"
         log.warning("401: %s %s from %s (%s)", request.method, request.url.path, client,
                     "no token" if not token else "unknown token")
         raise HTTPException(401, "missing or unknown token: send 'Authorization: Bearer <token>'",
                             headers={"WWW-Authenticate": "Bearer"})
+    request.app.state.connections.seen(who.name)
     return who
 
 
@@ -131,6 +140,8 @@ ItemId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="an item's id (1 
 
 _errors: dict[int | str, dict[str, Any]] = {
     401: {"model": Detail, "description": "missing or unknown token"},
+    429: {"model": Detail, "description": "too many failed logins from this client or for this token id lately; "
+                                          "`Retry-After` says when to try again"},
     403: {"model": Detail, "description": "the token's role does not allow this"},
     409: {"model": Detail, "description": "not now: without the baton, or nothing to act on"},
     422: {"model": Detail, "description": "a request that does not match its model, or a command that cannot run; "
@@ -275,7 +286,7 @@ def health() -> Detail:
     return Detail(detail="ok")
 
 
-async def _authenticate(ws: WebSocket, svc: Service, token: str | None) -> Identity | None:
+async def _ws_token(ws: WebSocket, token: str | None) -> str | None:
     if token is None:
         try:
             first = await asyncio.wait_for(ws.receive_text(), WS_AUTH_TIMEOUT)
@@ -283,21 +294,41 @@ async def _authenticate(ws: WebSocket, svc: Service, token: str | None) -> Ident
             token = message.get("token") if isinstance(message, dict) else None
         except (TimeoutError, ValueError, KeyError, WebSocketDisconnect):
             token = None
-    return await run_in_threadpool(svc.tokens.verify, token)
+    return token if isinstance(token, str) else None
+
+
+async def _refuse_ws(ws: WebSocket, code: int, detail: str) -> None:
+    with contextlib.suppress(Exception):
+        await ws.send_text(json.dumps({"type": "error", "detail": detail}))
+        await ws.close(code)
 
 
 async def events(ws: WebSocket, token: str | None = None) -> None:
     """Live events; authenticate with ``?token=...`` or a first message ``{"token": "..."}``."""
     await ws.accept()
     svc: Service = ws.app.state.service
-    who = await _authenticate(ws, svc, token)
-    if who is None:
-        client = f"{ws.client.host}:{ws.client.port}" if ws.client else "?"
-        log.warning("401: WebSocket /api/events from %s (missing or unknown token)", client)
-        with contextlib.suppress(Exception):
-            await ws.send_text(json.dumps({"type": "error", "detail": "missing or unknown token"}))
-            await ws.close(4401)
+    token = await _ws_token(ws, token)
+    client = f"{ws.client.host}:{ws.client.port}" if ws.client else "?"
+    try:
+        who = await run_in_threadpool(svc.tokens.authenticate, token, ws.client.host if ws.client else "?")
+    except LoginThrottled as exc:
+        ws.app.state.refusals.refused("WebSocket /api/events", client, exc)
+        await _refuse_ws(ws, 4429, str(exc))
         return
+    if who is None:
+        log.warning("401: WebSocket /api/events from %s (missing or unknown token)", client)
+        await _refuse_ws(ws, 4401, "missing or unknown token")
+        return
+    connections: Connections = ws.app.state.connections
+    conn = connections.open(who, token_id(token))
+    try:
+        await _stream(ws, svc, who, conn)
+    finally:
+        connections.close(conn)
+
+
+async def _stream(ws: WebSocket, svc: Service, who: Identity, conn: Connection) -> None:
+    """Send the events until the client leaves or its token is removed."""
     sub = svc.hub.subscribe()
     try:
         status = await run_in_threadpool(svc.status)
@@ -317,10 +348,13 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
             while (await ws.receive())["type"] != "websocket.disconnect":
                 pass
 
-        tasks = [asyncio.create_task(send_events()), asyncio.create_task(until_closed())]
+        tasks = [asyncio.create_task(send_events()), asyncio.create_task(until_closed()),
+                 asyncio.create_task(conn.revoked.wait())]
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
+        if conn.revoked.is_set():
+            await _refuse_ws(ws, 4401, conn.reason)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
                 log.info("WebSocket client %s left: %r", who.name, task.exception())
@@ -374,16 +408,23 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
-def create_app(service: Service | None = None) -> FastAPI:
-    """The web application around ``service`` (None: only for the schema)."""
+def create_app(service: Service | None = None, baton_timeout: float = BATON_TIMEOUT) -> FastAPI:
+    """The web application around ``service`` (None: only for the schema). ``baton_timeout``:
+    seconds after which the baton of a holder with no connection is released (0: never)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watching = None
         if service is not None:
             service.hub.bind(asyncio.get_running_loop())
+            watching = asyncio.create_task(watch(service, app.state.connections, app.state.audit, baton_timeout))
         try:
             yield
         finally:
+            if watching is not None:
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
             if service is not None:
                 service.hub.bind(None)
                 await run_in_threadpool(service.stop)  # before uvicorn re-raises SIGTERM/SIGINT
@@ -392,7 +433,10 @@ def create_app(service: Service | None = None) -> FastAPI:
     app = FastAPI(lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.service = service
     app.state.audit = AuditLog(service.store.path) if service is not None else None
+    app.state.connections = Connections()
+    app.state.refusals = RefusalLog()
     app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(LoginGate, refusals=app.state.refusals)  # outermost: before the body is read
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
