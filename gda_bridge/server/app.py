@@ -292,7 +292,7 @@ async def _ws_token(ws: WebSocket, token: str | None) -> str | None:
             first = await asyncio.wait_for(ws.receive_text(), WS_AUTH_TIMEOUT)
             message = json.loads(first)
             token = message.get("token") if isinstance(message, dict) else None
-        except (TimeoutError, ValueError, KeyError, WebSocketDisconnect):
+        except (TimeoutError, ValueError, KeyError, RecursionError, WebSocketDisconnect):
             token = None
     return token if isinstance(token, str) else None
 

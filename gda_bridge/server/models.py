@@ -130,7 +130,12 @@ class Item(BaseModel):
     @field_validator("args", "output", mode="after")
     @classmethod
     def _escape_lines(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [escaped(v) for v in value]
+        if value is None:
+            return None
+        joined = "".join(value)  # one look over all lines: fast also for 50,000 of them
+        if joined.isascii() or _SURROGATE.search(joined) is None:
+            return value
+        return [escaped(v) for v in value]
 
 
 class AuditEntry(BaseModel):

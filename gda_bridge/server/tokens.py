@@ -192,14 +192,16 @@ class TokenStore:
     def refused_early(self, token: str | None, client: str) -> LoginThrottled | None:
         """Why a request must be refused before anything else is done (a token not known already,
         from a client or for a token id that must wait), or None; counts nothing."""
-        if self.cached(token) is not None:
-            return None
+        if not token or self.cached(token) is not None:
+            return None  # no token: a cheap 401 later, nothing to guess
         wait, key = self.throttle.blocked(*_keys(token, client))
         return LoginThrottled(wait, key) if key is not None else None
 
     def authenticate(self, token: str | None, client: str) -> Identity | None:
         """``verify`` for a request from ``client`` (its address), throttled: raises
         ``LoginThrottled`` when this client or this token id failed too often lately."""
+        if not token:
+            return None
         known = self.cached(token)
         if known is not None:
             return known

@@ -121,6 +121,9 @@ def _requests(draw) -> tuple[str, str, bytes | None]:
         ("DELETE", f"/api/queue/{item_id}", st.none()),
         ("GET", f"/api/items/{item_id}", st.none()),
         ("GET", f"/api/history?limit={draw(_ids)}", st.none()),
+        ("GET", f"/api/audit?limit={draw(_ids)}&item_id={item_id}&before={draw(_ids)}", st.none()),
+        ("POST", f"/api/scan/{draw(st.sampled_from(['pause', 'resume', 'finish-early', 'abort']))}", _json),
+        ("POST", "/api/queue/hold", _json),
     ]))
     body = draw(body_strategy)
     raw = None if body is None else json.dumps(body).encode()  # NaN/Infinity as Python writes them

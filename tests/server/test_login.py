@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,3 +81,11 @@ def test_the_baton_is_released_when_its_holder_has_been_gone_for_the_timeout(ser
     wait_until(lambda: admin.baton()["holder"] is None, timeout=BATON_TIMEOUT + 3, what="the baton to be released")
     assert time.monotonic() - gone >= BATON_TIMEOUT - 0.3
     assert ("server", "baton-timeout") in _audit_actions(admin, since)
+
+
+def test_a_negative_or_nan_baton_timeout_is_refused_at_start(tmp_path):
+    for value in ("-1.0", "nan"):
+        done = subprocess.run([sys.executable, "-m", "gda_bridge.cli.main", "server", "--baton-timeout", value,
+                               "--tokens", str(tmp_path / "t.json"), "--db", str(tmp_path / "q.sqlite")],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and f"--baton-timeout {value}: give seconds >= 0" in done.stderr, done.stderr

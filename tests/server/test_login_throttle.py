@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 
+import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
@@ -93,6 +94,8 @@ def test_wrong_tokens_are_refused_early_and_do_not_slow_a_real_user(server, clie
     assert clients["op2"].whoami()["name"] == "op2" and obs.whoami()["name"] == "obs"
     with ServerClient(server.url, tokens["op2"]) as fresh_op2:
         assert fresh_op2.whoami()["name"] == "op2"  # remembered by the server, not by the client
+    assert httpx.get(server.url + "/api/health").status_code == 200  # no token: nothing to guess, not throttled
+    assert httpx.get(server.url + "/api/status").status_code == 401
     codes = []
     for token in wrong[:3]:  # the WebSocket is throttled too (the first may find the wait just over)
         with _ws(server, token, first=("error",)) as ws, pytest.raises(ConnectionClosed) as closed:
