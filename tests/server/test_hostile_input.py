@@ -154,3 +154,14 @@ def test_fuzzed_requests_never_get_a_5xx(server, tokens, op1):
         http.close()
     assert sum(n for s, n in seen.items() if 400 <= s < 500) > 100, seen  # the fuzzer did reach the checks
     assert http.is_closed and _raw(server, tokens, "GET", "/api/queue").status_code == 200
+
+
+def test_an_item_that_prints_or_raises_text_utf8_cannot_carry_is_shown_escaped(server, tokens, clients):
+    op1 = clients["op1"]
+    op1.baton("take")
+    printed = op1.wait(op1.submit('print("bad \\udc80 text")')["id"], timeout=30)  # the source itself is ASCII
+    assert printed["status"] == "completed" and printed["output"] == ["bad \\udc80 text"]
+    raised = op1.wait(op1.submit('raise ValueError("\\ud800")')["id"], timeout=30)
+    assert raised["status"] == "failed" and raised["error"] == "ValueError: \\ud800"
+    assert [i["id"] for i in op1.history(2)] == [raised["id"], printed["id"]]
+    assert _raw(server, tokens, "GET", "/api/queue").status_code == 200
