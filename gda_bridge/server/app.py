@@ -7,12 +7,13 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+import math
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, WebSocket, WebSocketDisconnect
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi import Path as PathParam
 from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse
@@ -23,7 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import gda_bridge
+from gda_bridge.server.audit import AuditLog
+from gda_bridge.server.events import encode
+from gda_bridge.server.login_gate import LoginGate, RefusalLog
 from gda_bridge.server.models import (
+    MAX_ID,
+    AuditEntry,
     Baton,
     CurrentScan,
     Detail,
@@ -34,13 +40,17 @@ from gda_bridge.server.models import (
     ItemEdit,
     Move,
     QueueEvent,
+    Role,
     ScanFile,
     Status,
     StatusEvent,
     Submission,
+    escaped,
 )
 from gda_bridge.server.scan_files import ScanFolder
 from gda_bridge.server.service import Service, ServiceError
+from gda_bridge.server.sessions import BATON_TIMEOUT, Connection, Connections, watch
+from gda_bridge.server.tokens import LoginThrottled, token_id
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -107,23 +117,38 @@ def _service(request: Request) -> Service:
 
 def _who(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Identity:
     token = credentials.credentials if credentials is not None else None
-    who = _service(request).tokens.verify(token)
+    client = f"{request.client.host}:{request.client.port}" if request.client else "?"
+    try:
+        who = _service(request).tokens.authenticate(token, request.client.host if request.client else "?")
+    except LoginThrottled as exc:
+        request.app.state.refusals.refused(f"{request.method} {request.url.path}", client, exc)
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(math.ceil(exc.retry_after))}) from None
     if who is None:
-        client = f"{request.client.host}:{request.client.port}" if request.client else "?"
         log.warning("401: %s %s from %s (%s)", request.method, request.url.path, client,
                     "no token" if not token else "unknown token")
         raise HTTPException(401, "missing or unknown token: send 'Authorization: Bearer <token>'",
                             headers={"WWW-Authenticate": "Bearer"})
+    request.app.state.connections.seen(who.name)
     return who
+
+
+def _audit(request: Request) -> AuditLog:
+    return request.app.state.audit
 
 
 Who = Annotated[Identity, Depends(_who)]
 Svc = Annotated[Service, Depends(_service)]
+Audit = Annotated[AuditLog, Depends(_audit)]
+ItemId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="an item's id (1 to 2^63-1)")]
 
 _errors: dict[int | str, dict[str, Any]] = {
     401: {"model": Detail, "description": "missing or unknown token"},
+    429: {"model": Detail, "description": "too many failed logins from this client or for this token id lately; "
+                                          "`Retry-After` says when to try again"},
     403: {"model": Detail, "description": "the token's role does not allow this"},
     409: {"model": Detail, "description": "not now: without the baton, or nothing to act on"},
+    422: {"model": Detail, "description": "a request that does not match its model, or a command that cannot run; "
+                                          "`detail` says where and why, in one line"},
 }
 api = APIRouter(prefix="/api", responses=_errors)
 
@@ -144,28 +169,38 @@ def queue(who: Who, svc: Svc) -> list[Item]:
 
 
 @api.post("/queue", response_model=Item, status_code=201, summary="Queue a command, script text or macro")
-def submit(who: Who, svc: Svc, submission: Submission) -> Item:
-    return svc.submit(who, submission)
+def submit(who: Who, svc: Svc, audit: Audit, submission: Submission) -> Item:
+    item = svc.submit(who, submission)
+    audit.record(who.name, "submit", item.id, f"{item.kind} {' '.join([item.text, *item.args])}")
+    return item
 
 
 @api.post("/queue/hold", response_model=Status, summary="Start no new item until released")
-def hold(who: Who, svc: Svc) -> Status:
-    return svc.hold(who, True)
+def hold(who: Who, svc: Svc, audit: Audit) -> Status:
+    status = svc.hold(who, True)
+    audit.record(who.name, "hold")
+    return status
 
 
 @api.post("/queue/release", response_model=Status, summary="Let the queue run again")
-def release(who: Who, svc: Svc) -> Status:
-    return svc.hold(who, False)
+def release(who: Who, svc: Svc, audit: Audit) -> Status:
+    status = svc.hold(who, False)
+    audit.record(who.name, "release")
+    return status
 
 
 @api.post("/queue/{item_id}/move", response_model=list[Item], summary="Move a queued item (0: front)")
-def move(who: Who, svc: Svc, item_id: int, body: Move) -> list[Item]:
-    return svc.move(who, item_id, body.position)
+def move(who: Who, svc: Svc, audit: Audit, item_id: ItemId, body: Move) -> list[Item]:
+    queue = svc.move(who, item_id, body.position)
+    audit.record(who.name, "move", item_id, f"to position {body.position}")
+    return queue
 
 
 @api.delete("/queue/{item_id}", response_model=list[Item], summary="Remove a queued item")
-def remove(who: Who, svc: Svc, item_id: int) -> list[Item]:
-    return svc.remove(who, item_id)
+def remove(who: Who, svc: Svc, audit: Audit, item_id: ItemId) -> list[Item]:
+    queue = svc.remove(who, item_id)
+    audit.record(who.name, "remove", item_id)
+    return queue
 
 
 @api.get("/history", response_model=list[Item], summary="Finished items, newest first")
@@ -174,7 +209,7 @@ def history(who: Who, svc: Svc, limit: Annotated[int, Query(ge=1, le=1000)] = 50
 
 
 @api.get("/items/{item_id}", response_model=Item, summary="One item with its output")
-def item(who: Who, svc: Svc, item_id: int) -> Item:
+def item(who: Who, svc: Svc, item_id: ItemId) -> Item:
     return svc.item(item_id)
 
 
@@ -184,8 +219,11 @@ def current_scan(who: Who, svc: Svc) -> CurrentScan:
 
 
 def _control(action: str, summary: str) -> None:
-    def endpoint(who: Who, svc: Svc) -> Detail:
-        return Detail(detail=svc.control(who, action))
+    def endpoint(who: Who, svc: Svc, audit: Audit) -> Detail:
+        running = svc.status().current
+        answer = Detail(detail=svc.control(who, action))
+        audit.record(who.name, action, running.id if running is not None else None)
+        return answer
 
     api.post(f"/scan/{action}", response_model=Detail, summary=summary, operation_id=f"scan_{action.replace('-', '_')}")(
         endpoint
@@ -199,8 +237,11 @@ _control("abort", "Abort the running item (its scan stops every device)")
 
 
 @api.post("/stop-all", response_model=Detail, summary="Admin: hold the queue, abort, stop every device")
-def stop_all(who: Who, svc: Svc) -> Detail:
+def stop_all(who: Who, svc: Svc, audit: Audit) -> Detail:
+    running = svc.status().current
     stopped = svc.stop_all(who)
+    audit.record(who.name, "stop-all", running.id if running is not None else None,
+                 f"stopped {', '.join(stopped) or 'no devices'}")
     return Detail(detail=f"stopped {', '.join(stopped) or 'no devices'}; the queue is held")
 
 
@@ -210,25 +251,46 @@ def baton(who: Who, svc: Svc) -> Baton:
 
 
 @api.post("/baton/take", response_model=Baton, summary="Take the baton if nobody holds it")
-def take_baton(who: Who, svc: Svc) -> Baton:
-    return svc.take_baton(who)
+def take_baton(who: Who, svc: Svc, audit: Audit) -> Baton:
+    baton = svc.take_baton(who)
+    audit.record(who.name, "baton-take")
+    return baton
 
 
 @api.post("/baton/release", response_model=Baton)
-def release_baton(who: Who, svc: Svc) -> Baton:
-    return svc.release_baton(who)
+def release_baton(who: Who, svc: Svc, audit: Audit) -> Baton:
+    holder = svc.baton().holder
+    baton = svc.release_baton(who)
+    audit.record(who.name, "baton-release", None, f"held by {holder}")
+    return baton
 
 
 @api.post("/baton/steal", response_model=Baton, summary="Admin: take the baton from its holder")
-def steal_baton(who: Who, svc: Svc) -> Baton:
-    return svc.take_baton(who, steal=True)
+def steal_baton(who: Who, svc: Svc, audit: Audit) -> Baton:
+    holder = svc.baton().holder
+    baton = svc.take_baton(who, steal=True)
+    audit.record(who.name, "baton-steal", None, f"held by {holder}")
+    return baton
+
+
+@api.get("/audit", response_model=list[AuditEntry], summary="Operators and admins: who did what, newest first")
+def audit_log(
+    who: Who, audit: Audit, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    item_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this item's entries")] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="entries older than this entry id")] = None,
+) -> list[AuditEntry]:
+    if who.role.rank < Role.OPERATOR.rank:
+        raise HTTPException(403, f"{who.name} is {who.role.value}; the audit log needs the operator role")
+    return audit.entries(limit, item_id, before)
 
 
 # --- the operator page's extras: editing a queued item, a finished item's scan files -------------
 @api.patch("/queue/{item_id}", response_model=Item, summary="Change a queued item's text or a macro's arguments",
            responses={422: {"model": Detail, "description": "a syntax error, an unknown macro"}})
-def edit(who: Who, svc: Svc, item_id: int, body: ItemEdit) -> Item:
-    return svc.edit(who, item_id, body.text, body.args)
+def edit(who: Who, svc: Svc, audit: Audit, item_id: ItemId, body: ItemEdit) -> Item:
+    item = svc.edit(who, item_id, body.text, body.args)
+    audit.record(who.name, "edit", item_id, item.text if body.args is None else f"{item.text} {body.args}")
+    return item
 
 
 def _scan_folder(request: Request) -> ScanFolder:
@@ -242,7 +304,7 @@ Folder = Annotated[ScanFolder, Depends(_scan_folder)]
 
 
 @api.get("/items/{item_id}/files", response_model=list[ScanFile], summary="The scan files of an item")
-def item_files(who: Who, svc: Svc, folder: Folder, item_id: int) -> list[ScanFile]:
+def item_files(who: Who, svc: Svc, folder: Folder, item_id: ItemId) -> list[ScanFile]:
     files = []
     for number in svc.item(item_id).scan_numbers:
         path = folder.file_of(number)
@@ -257,7 +319,8 @@ def item_files(who: Who, svc: Svc, folder: Folder, item_id: int) -> list[ScanFil
          summary="Download a finished scan's file (HDF5/NeXus)",
          responses={200: {"content": {"application/x-hdf5": {}}, "description": "the scan's file"},
                     404: {"model": Detail, "description": "no such item, scan of the item, or file"}})
-def item_file(who: Who, svc: Svc, folder: Folder, item_id: int, scan_number: int) -> FileResponse:
+def item_file(who: Who, svc: Svc, folder: Folder, item_id: ItemId,
+              scan_number: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> FileResponse:
     if scan_number not in svc.item(item_id).scan_numbers:
         raise HTTPException(404, f"item {item_id} ran no scan {scan_number}")
     running = svc.status().scan
@@ -275,52 +338,75 @@ def health() -> Detail:
     return Detail(detail="ok")
 
 
-async def _authenticate(ws: WebSocket, svc: Service, token: str | None) -> Identity | None:
+async def _ws_token(ws: WebSocket, token: str | None) -> str | None:
     if token is None:
         try:
             first = await asyncio.wait_for(ws.receive_text(), WS_AUTH_TIMEOUT)
             message = json.loads(first)
             token = message.get("token") if isinstance(message, dict) else None
-        except (TimeoutError, ValueError, KeyError, WebSocketDisconnect):
+        except (TimeoutError, ValueError, KeyError, RecursionError, WebSocketDisconnect):
             token = None
-    return await run_in_threadpool(svc.tokens.verify, token)
+    return token if isinstance(token, str) else None
+
+
+async def _refuse_ws(ws: WebSocket, code: int, detail: str) -> None:
+    with contextlib.suppress(Exception):
+        await ws.send_text(json.dumps({"type": "error", "detail": detail}))
+        await ws.close(code)
 
 
 async def events(ws: WebSocket, token: str | None = None) -> None:
     """Live events; authenticate with ``?token=...`` or a first message ``{"token": "..."}``."""
     await ws.accept()
     svc: Service = ws.app.state.service
-    who = await _authenticate(ws, svc, token)
-    if who is None:
-        client = f"{ws.client.host}:{ws.client.port}" if ws.client else "?"
-        log.warning("401: WebSocket /api/events from %s (missing or unknown token)", client)
-        with contextlib.suppress(Exception):
-            await ws.send_text(json.dumps({"type": "error", "detail": "missing or unknown token"}))
-            await ws.close(4401)
+    token = await _ws_token(ws, token)
+    client = f"{ws.client.host}:{ws.client.port}" if ws.client else "?"
+    try:
+        who = await run_in_threadpool(svc.tokens.authenticate, token, ws.client.host if ws.client else "?")
+    except LoginThrottled as exc:
+        ws.app.state.refusals.refused("WebSocket /api/events", client, exc)
+        await _refuse_ws(ws, 4429, str(exc))
         return
+    if who is None:
+        log.warning("401: WebSocket /api/events from %s (missing or unknown token)", client)
+        await _refuse_ws(ws, 4401, "missing or unknown token")
+        return
+    connections: Connections = ws.app.state.connections
+    conn = connections.open(who, token_id(token))
+    try:
+        await _stream(ws, svc, who, conn)
+    finally:
+        connections.close(conn)
+
+
+async def _stream(ws: WebSocket, svc: Service, who: Identity, conn: Connection) -> None:
+    """Send the events until the client leaves or its token is removed."""
     sub = svc.hub.subscribe()
     try:
         status = await run_in_threadpool(svc.status)
         queue = await run_in_threadpool(svc.queue)
-        await ws.send_text(StatusEvent(status=status).model_dump_json())
-        await ws.send_text(QueueEvent(queue=queue).model_dump_json())
+        await ws.send_text(encode(StatusEvent(status=status)))
+        await ws.send_text(encode(QueueEvent(queue=queue)))
 
         async def send_events() -> None:
             while True:
                 text = await sub.queue.get()
                 if sub.dropped:
                     dropped, sub.dropped = sub.dropped, 0
-                    await ws.send_text(DroppedEvent(count=dropped).model_dump_json())
+                    await ws.send_text(encode(DroppedEvent(count=dropped)))
                 await ws.send_text(text)
 
         async def until_closed() -> None:
             while (await ws.receive())["type"] != "websocket.disconnect":
                 pass
 
-        tasks = [asyncio.create_task(send_events()), asyncio.create_task(until_closed())]
+        tasks = [asyncio.create_task(send_events()), asyncio.create_task(until_closed()),
+                 asyncio.create_task(conn.revoked.wait())]
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
+        if conn.revoked.is_set():
+            await _refuse_ws(ws, 4401, conn.reason)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
                 log.info("WebSocket client %s left: %r", who.name, task.exception())
@@ -328,6 +414,35 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
         log.info("WebSocket client %s left: %r", who.name, exc)
     finally:
         svc.hub.unsubscribe(sub)
+
+
+MAX_PROBLEMS = 5
+"""Validation problems named in a 422's one-line detail (the rest are counted)."""
+
+
+def validation_detail(errors: Sequence[Any]) -> str:
+    """One line naming where each problem is and what it is, never echoing the input (which may be
+    huge, NaN or not valid text)."""
+    parts = []
+    for error in errors[:MAX_PROBLEMS]:
+        loc = [str(p) for p in error.get("loc", ())]
+        where = ".".join(loc[1:] if len(loc) > 1 and loc[0] in ("body", "path", "query") else loc) or "body"
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if error.get("type") == "string_unicode":
+            message = "not valid Unicode text (a lone surrogate such as \\ud800 cannot be stored or sent)"
+        parts.append(escaped(f"{where}: {message}")[:300])
+    more = f" (and {len(errors) - MAX_PROBLEMS} more)" if len(errors) > MAX_PROBLEMS else ""
+    return " ".join("; ".join(parts).split()) + more
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """400 for a body that is not JSON, 422 with a one-line reason for one that does not fit."""
+    errors = exc.errors()
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            where = escaped(str(error.get("ctx", {}).get("error", "")))
+            return JSONResponse({"detail": f"the request body is not valid JSON ({where})"}, status_code=400)
+    return JSONResponse({"detail": validation_detail(errors)}, status_code=422)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -345,37 +460,44 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
-def create_app(service: Service | None = None, scan_folder: ScanFolder | None = None) -> FastAPI:
+def create_app(service: Service | None = None, scan_folder: ScanFolder | None = None,
+               baton_timeout: float = BATON_TIMEOUT) -> FastAPI:
     """The web application around ``service`` (None: only for the schema); ``scan_folder``: where
-    finished scans' files can be downloaded from (None: nowhere)."""
+    finished scans' files can be downloaded from (None: nowhere); ``baton_timeout``: seconds after
+    which the baton of a holder with no connection is released (0: never)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watching = None
         if service is not None:
             service.hub.bind(asyncio.get_running_loop())
+            watching = asyncio.create_task(watch(service, app.state.connections, app.state.audit, baton_timeout))
         try:
             yield
         finally:
+            if watching is not None:
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
             if service is not None:
                 service.hub.bind(None)
                 await run_in_threadpool(service.stop)  # before uvicorn re-raises SIGTERM/SIGINT
+                app.state.audit.close()
 
     app = FastAPI(lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.service = service
     app.state.scan_folder = scan_folder
+    app.state.audit = AuditLog(service.store.path) if service is not None else None
+    app.state.connections = Connections()
+    app.state.refusals = RefusalLog()
     app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(LoginGate, refusals=app.state.refusals)  # outermost: before the body is read
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        for error in exc.errors():
-            if error.get("type") == "json_invalid":
-                where = error.get("ctx", {}).get("error", "")
-                return JSONResponse({"detail": f"the request body is not valid JSON ({where})"}, status_code=400)
-        return await request_validation_exception_handler(request, exc)
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
 
     app.include_router(api)
     app.add_api_websocket_route("/api/events", events)

@@ -37,7 +37,11 @@ def _server(args: argparse.Namespace) -> int:
         allow_remote=args.allow_remote,
         ssl_certfile=Path(args.ssl_certfile) if args.ssl_certfile else None,
         ssl_keyfile=Path(args.ssl_keyfile) if args.ssl_keyfile else None,
+        baton_timeout=args.baton_timeout,
     )
+    if not opts.baton_timeout >= 0:  # also NaN
+        _err(f"gda-bridge server: --baton-timeout {args.baton_timeout}: give seconds >= 0 (0: never)")
+        return 2
     for label, path in (("startup script", opts.startup), ("scripts directory", opts.scripts)):
         if path is not None and not path.exists():
             _err(f"gda-bridge server: no such {label}: {path}")
@@ -220,6 +224,9 @@ def add_commands(sub: Any) -> None:
     server.add_argument("--startup", help="a script run in the namespace before the queue starts")
     server.add_argument("--scripts", help="directory of macros that can be queued by name")
     server.add_argument("--hold", action="store_true", help="start with the queue held")
+    server.add_argument("--baton-timeout", type=float, default=300.0, metavar="SECONDS",
+                        help="release the baton when its holder has had no connection for this long "
+                             "(default 300; 0: never)")
     server.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host (needs TLS)")
     server.add_argument("--ssl-certfile", help="TLS certificate (PEM)")
     server.add_argument("--ssl-keyfile", help="TLS private key (PEM)")

@@ -8,6 +8,7 @@ with a ``dropped`` event) rather than ever slowing the scan or the other clients
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from gda_bridge.server.models import (
     ScanStartEvent,
     ScanStopEvent,
     ScanSuspendedEvent,
+    escaped,
 )
 
 log = logging.getLogger("gda_bridge.server")
@@ -32,6 +34,26 @@ CLIENT_QUEUE = 20_000
 """Events buffered per WebSocket client before it starts losing them (a few MB at most). The
 engine makes a point in ~20-30 µs, faster than the server encodes and sends one, so a burst of a
 few thousand points must fit here for a client that does keep up."""
+
+
+def _escape_all(value: Any) -> Any:
+    if isinstance(value, str):
+        return escaped(value)
+    if isinstance(value, list):
+        return [_escape_all(v) for v in value]
+    if isinstance(value, dict):
+        return {escaped(str(k)): _escape_all(v) for k, v in value.items()}
+    return value
+
+
+def encode(event: BaseModel) -> str:
+    """The event's JSON text; text that UTF-8 cannot carry (a lone surrogate from a device or a
+    print) is sent escaped rather than failing the event and closing the client."""
+    try:
+        return event.model_dump_json()
+    except ValueError:  # pydantic's serialisation error
+        log.warning("%s event with text that is not valid Unicode: sent escaped", type(event).__name__)
+        return json.dumps(_escape_all(event.model_dump(mode="json")))
 
 
 class Subscriber:
@@ -71,7 +93,7 @@ class EventHub:
     def _fan_out(self, event: BaseModel) -> None:
         if not self._subscribers:
             return
-        text = event.model_dump_json()
+        text = encode(event)
         for sub in self._subscribers:
             sub.offer(text)
 
@@ -105,7 +127,7 @@ def plain(value: Any) -> float | int | str | None:
         return value if math.isfinite(value) else None
     if value is None:
         return None
-    return str(value)
+    return escaped(str(value))
 
 
 def columns_of(start: ScanStart) -> list[ColumnInfo]:

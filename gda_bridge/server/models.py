@@ -7,12 +7,39 @@ fails when it and the code differ; the WebSocket events are in it under ``x-webs
 from __future__ import annotations
 
 import enum
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 MAX_TEXT = 200_000
 """The longest command or script text accepted (characters); the body limit is a little larger."""
+MAX_ID = 2**63 - 1
+"""The largest item id SQLite can hold; larger ids in a path are refused (422), not looked up."""
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def escaped(text: str) -> str:
+    """``text`` with lone surrogates (which UTF-8 cannot carry) written as ``\\udXXX``: what the
+    read paths show for bad text that is already stored, so one bad row cannot break a listing."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _valid_text(text: str) -> str:
+    """Refuse text that cannot be stored or sent as UTF-8 (a lone surrogate such as ``\\ud800``)."""
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise ValueError(
+            f"a lone surrogate {escaped(bad.group())} at character {bad.start()} is not valid text; send UTF-8 text"
+        )
+    return text
+
+
+Text = Annotated[str, AfterValidator(_valid_text)]
+"""Text from a client: valid Unicode (no lone surrogates), or 422."""
 
 
 class Role(enum.StrEnum):
@@ -45,15 +72,15 @@ class CommandSubmission(_Message):
     """One command line, e.g. ``scan(x, 0, 1, 0.1, det, 0.01)``."""
 
     kind: Literal["command"] = "command"
-    command: str = Field(min_length=1, max_length=MAX_TEXT)
+    command: Text = Field(min_length=1, max_length=MAX_TEXT)
 
 
 class ScriptSubmission(_Message):
     """Script text, run in the server's namespace."""
 
     kind: Literal["script"] = "script"
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
-    name: str = Field(default="script", max_length=200)
+    text: Text = Field(min_length=1, max_length=MAX_TEXT)
+    name: Text = Field(default="script", max_length=200)
 
 
 class MacroSubmission(_Message):
@@ -62,7 +89,7 @@ class MacroSubmission(_Message):
 
     kind: Literal["macro"] = "macro"
     name: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$")
-    args: list[str] = Field(default_factory=list, max_length=100)
+    args: list[Annotated[Text, Field(max_length=MAX_TEXT)]] = Field(default_factory=list, max_length=100)
 
 
 Submission = Annotated[CommandSubmission | ScriptSubmission | MacroSubmission, Field(discriminator="kind")]
@@ -75,7 +102,12 @@ class Move(_Message):
 
 
 class Item(BaseModel):
-    """A queue or history item; ``output`` only in the detail (``GET /api/items/{id}``)."""
+    """A queue or history item; ``output`` only in the detail (``GET /api/items/{id}``).
+
+    Its texts are escaped (lone surrogates as ``\\udXXX``) when it is built or assigned, so an item
+    stored before the door checked, or printing such text, can always be sent."""
+
+    model_config = ConfigDict(validate_assignment=True)
 
     id: int
     kind: Literal["command", "script", "macro"]
@@ -89,6 +121,40 @@ class Item(BaseModel):
     scan_numbers: list[int] = Field(default_factory=list)
     error: str | None = None
     output: list[str] | None = None
+
+    @field_validator("text", "owner", "error", mode="after")
+    @classmethod
+    def _escape_text(cls, value: str | None) -> str | None:
+        return None if value is None else escaped(value)
+
+    @field_validator("args", "output", mode="after")
+    @classmethod
+    def _escape_lines(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        joined = "".join(value)  # one look over all lines: fast also for 50,000 of them
+        if joined.isascii() or _SURROGATE.search(joined) is None:
+            return value
+        return [escaped(v) for v in value]
+
+
+class AuditEntry(BaseModel):
+    """One thing someone did (``who`` is a token's name, or ``server`` for what the server did by
+    itself, such as releasing the baton of a holder gone for ``--baton-timeout``)."""
+
+    id: int
+    time: float
+    who: str
+    action: str
+    """One of: submit, move, remove, hold, release, pause, resume, finish-early, abort, stop-all,
+    baton-take, baton-steal, baton-release, baton-timeout, token-removed."""
+    item_id: int | None = None
+    detail: str = ""
+
+    @field_validator("who", "detail", mode="after")
+    @classmethod
+    def _escape(cls, value: str) -> str:
+        return escaped(value)
 
 
 class Baton(BaseModel):
@@ -177,6 +243,11 @@ class OutputEvent(BaseModel):
     """The line's index in the item's output (0 first), so a client can join without gaps."""
     line: str
 
+    @field_validator("line", mode="after")
+    @classmethod
+    def _escape_line(cls, value: str) -> str:
+        return escaped(value)
+
 
 class ScanStartEvent(BaseModel):
     type: Literal["scan_start"] = "scan_start"
@@ -248,8 +319,8 @@ class ItemEdit(_Message):
     """New words for a queued item: ``text`` is a command's or script's text or a macro's name;
     ``args`` only for macros. What is not given stays as it was."""
 
-    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
-    args: list[str] | None = Field(default=None, max_length=100)
+    text: Text | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    args: list[Text] | None = Field(default=None, max_length=100)
 
 
 class ScanFile(BaseModel):

@@ -40,6 +40,9 @@ class ServerOptions:
     ssl_keyfile: Path | None = None
     translate: Callable[[str], str] | None = None
     """GDA syntax -> Python, applied to every command and script (None: plain Python)."""
+    baton_timeout: float = 300.0
+    """Seconds after the baton holder's last connection (WebSocket or request) until the baton is
+    released (0: never)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -137,7 +140,8 @@ def serve(opts: ServerOptions) -> None:
         sock.listen(128)
         port = sock.getsockname()[1]
         config = uvicorn.Config(
-            create_app(service, scan_folder_of(opts)), host=opts.host, port=port, log_config=None, ws_max_size=64 * 1024,
+            create_app(service, scan_folder_of(opts), baton_timeout=opts.baton_timeout), host=opts.host, port=port,
+            log_config=None, ws_max_size=64 * 1024,
             timeout_graceful_shutdown=3, lifespan="on",
             ssl_certfile=str(opts.ssl_certfile) if opts.ssl_certfile else None,
             ssl_keyfile=str(opts.ssl_keyfile) if opts.ssl_keyfile else None,

@@ -207,9 +207,12 @@ class Service:
         try:
             self.worker.check(kind, text)
         except SyntaxError as exc:
-            raise Invalid(f"SyntaxError: {exc.msg} (line {exc.lineno})") from None
+            line = f" (line {exc.lineno})" if exc.lineno is not None else ""
+            raise Invalid(f"SyntaxError: {exc.msg}{line}") from None
         except ControlError as exc:
             raise Invalid(str(exc)) from None
+        except (RecursionError, MemoryError, ValueError) as exc:  # nested too deeply for the compiler
+            raise Invalid(f"{kind} cannot be compiled: {type(exc).__name__}: {exc}") from None
         item = self.store.add(kind, text, args, who.name)
         log.info("item %d queued by %s: %s", item.id, who.name, text if kind != "script" else "<script>")
         self.worker.notify()

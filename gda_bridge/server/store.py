@@ -8,13 +8,18 @@ batches; the lines of a killed item's last second may be lost, its status is not
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from gda_bridge.server.models import Item, ItemStatus
+from gda_bridge.server.models import Item, ItemStatus, escaped
+from gda_bridge.server.permissions import owner_only
+
+log = logging.getLogger("gda_bridge.server")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -44,11 +49,30 @@ _COLUMNS = "id, kind, text, args, owner, status, submitted, started, finished, s
 _FINAL = (ItemStatus.COMPLETED, ItemStatus.FAILED, ItemStatus.ABORTED, ItemStatus.INTERRUPTED)
 
 
+def _text(raw: bytes) -> str:
+    """How every TEXT value is read: bytes that are not UTF-8 (written by something else, or a
+    damaged file) appear escaped (``\\xed``) instead of failing the whole query."""
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _json_list(raw: str, what: str, item_id: int) -> list[Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, list):
+        log.warning("item %d: its stored %s are not a JSON list; shown as one text", item_id, what)
+        return [raw]
+    return value
+
+
 def _item(row: tuple) -> Item:
     (id_, kind, text, args, owner, status, submitted, started, finished, scans, error) = row
+    numbers = [n for n in _json_list(scans, "scan numbers", id_) if isinstance(n, int)]
     return Item(
-        id=id_, kind=kind, text=text, args=json.loads(args), owner=owner, status=ItemStatus(status),
-        submitted=submitted, started=started, finished=finished, scan_numbers=json.loads(scans), error=error,
+        id=id_, kind=kind, text=text, args=[str(a) for a in _json_list(args, "arguments", id_)], owner=owner,
+        status=ItemStatus(status), submitted=submitted, started=started, finished=finished,
+        scan_numbers=numbers, error=error,
     )
 
 
@@ -57,7 +81,9 @@ class QueueStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        owner_only(self.path, "queue database")
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.text_factory = _text
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -101,7 +127,8 @@ class QueueStore:
                 (last,) = self._db.execute("SELECT COALESCE(MAX(position), -1) FROM items").fetchone()
                 cur = self._db.execute(
                     "INSERT INTO items (kind, text, args, owner, status, position, submitted) VALUES (?,?,?,?,?,?,?)",
-                    (kind, text, json.dumps(args), owner, ItemStatus.QUEUED.value, last + 1, time.time()),
+                    (kind, escaped(text), json.dumps([escaped(a) for a in args]), owner, ItemStatus.QUEUED.value,
+                     last + 1, time.time()),
                 )
                 row = self._db.execute(f"SELECT {_COLUMNS} FROM items WHERE id = ?", (cur.lastrowid,)).fetchone()
             except BaseException:
@@ -165,7 +192,7 @@ class QueueStore:
     def finish(self, item_id: int, status: ItemStatus, error: str | None) -> Item:
         self._tx(
             [("UPDATE items SET status = ?, finished = ?, error = ? WHERE id = ?",
-              (status.value, time.time(), error, item_id))]
+              (status.value, time.time(), None if error is None else escaped(error), item_id))]
         )
         item = self.get(item_id)
         if item is None:
@@ -177,7 +204,8 @@ class QueueStore:
 
     def append_output(self, item_id: int, first_seq: int, lines: list[str]) -> None:
         self._tx(
-            ("INSERT OR REPLACE INTO output (item_id, seq, line) VALUES (?,?,?)", (item_id, first_seq + n, line))
+            ("INSERT OR REPLACE INTO output (item_id, seq, line) VALUES (?,?,?)",
+             (item_id, first_seq + n, escaped(line)))
             for n, line in enumerate(lines)
         )
 
@@ -186,8 +214,8 @@ class QueueStore:
 
     def max_scan_number(self) -> int:
         best = 0
-        for (scans,) in self._query("SELECT scan_numbers FROM items WHERE scan_numbers != '[]'"):
-            best = max(best, *json.loads(scans))
+        for item_id, scans in self._query("SELECT id, scan_numbers FROM items WHERE scan_numbers != '[]'"):
+            best = max([best, *(n for n in _json_list(scans, "scan numbers", item_id) if isinstance(n, int))])
         return best
 
     def edit(self, item_id: int, text: str, args: list[str]) -> bool:

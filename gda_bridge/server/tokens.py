@@ -4,6 +4,10 @@ A token reads ``gdb_<id>_<secret>``: the id finds the entry, the secret is check
 hash in constant time. A verified token is remembered (keyed by an HMAC with a key that lives only
 in this process) so requests do not pay for scrypt each time; the file is re-read when it
 changes, so ``gda-bridge token add/remove`` takes effect in a running server.
+
+Guessing is made expensive for the guesser only: ``authenticate`` answers a remembered token at
+once, refuses a client or token id with too many failures before hashing (``LoginThrottled``),
+and hashes one token at a time, so wrong tokens cannot take every core from the real users.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -22,6 +27,8 @@ from pathlib import Path
 
 from gda_bridge.core.errors import GdaBridgeError
 from gda_bridge.server.models import Identity, Role
+from gda_bridge.server.permissions import owner_only
+from gda_bridge.server.throttle import LoginThrottle
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -32,6 +39,27 @@ _NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 class TokenError(GdaBridgeError, ValueError):
     """A token file operation that cannot be done (duplicate name, unknown name, bad file)."""
+
+
+class LoginThrottled(GdaBridgeError):
+    """Too many failed logins from this client or for this token id: try again after ``retry_after`` s."""
+
+    def __init__(self, retry_after: float, key: str) -> None:
+        self.retry_after = retry_after
+        self.key = key
+        where = f"for {key}" if key.startswith("token ") else f"from {key}"
+        super().__init__(f"too many failed logins {where}; try again in {math.ceil(retry_after)} s")
+
+
+def _keys(token: str | None, client: str) -> list[str]:
+    """What failed logins are counted by: the client's address and the token's id."""
+    return [client] + ([f"token {tid}"] if (tid := token_id(token)) else [])
+
+
+def token_id(token: str | None) -> str | None:
+    """The id part of a well-formed token (not secret: it only finds the entry)."""
+    match = _TOKEN.match(token or "")
+    return match.group(1) if match else None
 
 
 def _hash(secret: str, salt: bytes) -> bytes:
@@ -53,11 +81,14 @@ class TokenStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        owner_only(self.path, "token file", create=False)
         self._lock = threading.Lock()
         self._entries: dict[str, TokenEntry] = {}
-        self._stamp: tuple[float, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._verified: dict[bytes, Identity] = {}
         self._key = secrets.token_bytes(32)
+        self._hashing = threading.Lock()  # one scrypt at a time: guesses queue here, not on every core
+        self.throttle = LoginThrottle()
 
     # --- file ---------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -66,7 +97,7 @@ class TokenStore:
         except FileNotFoundError:
             self._entries, self._stamp, self._verified = {}, None, {}
             return
-        stamp = (st.st_mtime, st.st_size)
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         if stamp == self._stamp:
             return
         try:
@@ -139,7 +170,8 @@ class TokenStore:
             entry = self._entries.get(match.group(1))
         if entry is None:
             return None
-        digest = _hash(match.group(2), bytes.fromhex(entry.salt))
+        with self._hashing:
+            digest = _hash(match.group(2), bytes.fromhex(entry.salt))
         if not hmac.compare_digest(digest, bytes.fromhex(entry.hash)):
             return None
         identity = Identity(name=entry.name, role=entry.role)
@@ -147,3 +179,43 @@ class TokenStore:
             if self._entries.get(entry.id) == entry:
                 self._verified[key] = identity
         return identity
+
+    def cached(self, token: str | None) -> Identity | None:
+        """The identity of a token verified before (and not removed since): cheap, no hashing."""
+        if not token or _TOKEN.match(token) is None:
+            return None
+        key = hmac.new(self._key, token.encode(), hashlib.sha256).digest()
+        with self._lock:
+            self._load()
+            return self._verified.get(key)
+
+    def refused_early(self, token: str | None, client: str) -> LoginThrottled | None:
+        """Why a request must be refused before anything else is done (a token not known already,
+        from a client or for a token id that must wait), or None; counts nothing."""
+        if not token or self.cached(token) is not None:
+            return None  # no token: a cheap 401 later, nothing to guess
+        wait, key = self.throttle.blocked(*_keys(token, client))
+        return LoginThrottled(wait, key) if key is not None else None
+
+    def authenticate(self, token: str | None, client: str) -> Identity | None:
+        """``verify`` for a request from ``client`` (its address), throttled: raises
+        ``LoginThrottled`` when this client or this token id failed too often lately."""
+        if not token:
+            return None
+        known = self.cached(token)
+        if known is not None:
+            return known
+        keys = _keys(token, client)
+        wait, key = self.throttle.attempt(*keys)
+        if key is not None:
+            raise LoginThrottled(wait, key)
+        identity = self.verify(token)
+        if identity is not None:
+            self.throttle.succeeded(*keys)
+        return identity
+
+    def ids(self) -> dict[str, str]:
+        """Token id -> name, as the file says now."""
+        with self._lock:
+            self._load()
+            return {e.id: e.name for e in self._entries.values()}

@@ -77,7 +77,7 @@ def test_malformed_and_oversized_bodies_get_clear_4xx_and_the_server_keeps_servi
         r = http.post("/api/queue", content=b"\xff\xfe not json")
         assert r.status_code == 400
         r = http.post("/api/queue", json={"kind": "command"})
-        assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "command"
+        assert r.status_code == 422 and r.json()["detail"] == "command.command: Field required"
         r = http.post("/api/queue", json={"kind": "rm -rf", "command": "1"})
         assert r.status_code == 422
         r = http.post("/api/queue", json={"kind": "command", "command": "1", "extra": 1})

@@ -65,9 +65,23 @@ async function login(token) {
 }
 
 function logout() {
+  // nothing of the previous user stays on the page: not the token, not what they saw
   sessionStorage.removeItem("gda-token");
   state.token = ""; state.me = null;
   if (state.ws) { state.ws.onclose = null; state.ws.close(); state.ws = null; }
+  state.status = null; state.queue = []; state.scan = null; state.outputItem = null;
+  $("token").value = "";
+  for (const id of ["queue", "history", "points"]) {
+    for (const part of $(id).querySelectorAll("tbody")) part.replaceChildren();
+  }
+  $("points").querySelector("thead").replaceChildren();
+  for (const id of ["output", "output-head", "last-scan", "scan-line", "baton-holder", "control-error", "submit-error"]) {
+    $(id).textContent = "";
+  }
+  $("current").textContent = "nothing is running";
+  $("submit-text").value = "";
+  $("plot-y").replaceChildren(); $("plot-x").textContent = "-";
+  draw();  // with no scan: an empty plot
   $("main").hidden = true; $("login-panel").hidden = false; $("whoami").textContent = "";
   setConnected(false);
 }
