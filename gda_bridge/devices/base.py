@@ -191,8 +191,8 @@ class ScannableBase:
 
     def _check_length(self, position: Any) -> None:
         n = len(self.inputNames)
-        if n > 1:
-            got = len(as_list(position))
+        if n >= 1:
+            got = len(as_list(position))  # a list or array for one input is not one position
             if got != n:
                 raise DeviceError(
                     f"{self.getName()}: position {position!r} has {got} values; "
