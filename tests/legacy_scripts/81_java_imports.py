@@ -10,8 +10,10 @@ try:
     from uk.ac.diamond.scisoftpy.analysis import fitting
 except ImportError, e:
     print e
+from org.eclipse.january.dataset import DatasetFactory
+print DatasetFactory.createRange(3).tolist()
 try:
-    from org.eclipse.january.dataset import DatasetFactory
+    from org.eclipse.january.io import LoaderFactory
 except ImportError, e:
     print e
 try:
