@@ -33,7 +33,7 @@ def _server(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, tokens=Path(args.tokens), db=Path(args.db),
         config=Path(args.config) if args.config else None,
         startup=Path(args.startup) if args.startup else None,
-        scripts=Path(args.scripts) if args.scripts else None, hold=args.hold,
+        scripts=Path(args.scripts) if args.scripts else None, hold=args.hold, worker_user=args.worker_user,
         allow_remote=args.allow_remote,
         ssl_certfile=Path(args.ssl_certfile) if args.ssl_certfile else None,
         ssl_keyfile=Path(args.ssl_keyfile) if args.ssl_keyfile else None,
@@ -220,6 +220,8 @@ def add_commands(sub: Any) -> None:
     server.add_argument("--startup", help="a script run in the namespace before the queue starts")
     server.add_argument("--scripts", help="directory of macros that can be queued by name")
     server.add_argument("--hold", action="store_true", help="start with the queue held")
+    server.add_argument("--worker-user", help="when started as root: the user the worker process (which runs "
+                        "the queued code) runs as (default nobody; root: no isolation)")
     server.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host (needs TLS)")
     server.add_argument("--ssl-certfile", help="TLS certificate (PEM)")
     server.add_argument("--ssl-keyfile", help="TLS private key (PEM)")

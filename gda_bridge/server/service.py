@@ -3,16 +3,11 @@ the queue and the worker. The web layer only translates requests and the errors 
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from gda_bridge.core.errors import GdaBridgeError
-from gda_bridge.scans.context import ScanContext
 from gda_bridge.server.events import EventHub
 from gda_bridge.server.models import (
     Baton,
@@ -27,7 +22,7 @@ from gda_bridge.server.models import (
 )
 from gda_bridge.server.store import QueueStore
 from gda_bridge.server.tokens import TokenStore
-from gda_bridge.server.worker import ControlError, Worker, identity
+from gda_bridge.server.worker import ControlError, InvalidSubmission, Worker, WorkerLaunch
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -61,13 +56,8 @@ class Service:
         self,
         tokens: TokenStore,
         store: QueueStore,
-        ctx: ScanContext,
-        namespace: dict[str, Any],
+        launch: WorkerLaunch,
         *,
-        translate: Callable[[str], str] = identity,
-        scripts_dir: Path | None = None,
-        startup: Path | None = None,
-        prepare: Callable[[], None] | None = None,
         hold: bool = False,
     ) -> None:
         self.tokens = tokens
@@ -80,18 +70,13 @@ class Service:
                 "the queue starts held (release it to go on)", ", ".join(map(str, interrupted)),
             )
         self.interrupted_at_start = interrupted
-        last = store.max_scan_number()
-        if last:
-            ctx.next_scan_number = itertools.count(last + 1).__next__
-        self.worker = Worker(
-            store, ctx, namespace, self.hub.publish, translate=translate, scripts_dir=scripts_dir,
-            startup=startup, prepare=prepare, on_change=self._changed, held=hold or bool(interrupted),
-        )
+        self.worker = Worker(store, launch, self.hub.publish, on_change=self._changed, held=hold or bool(interrupted))
         self._baton = Baton()
         self._baton_lock = threading.Lock()
         self._stopped = False
 
     def start(self) -> None:
+        """Start the worker process (raises if its startup fails)."""
         self.worker.start()
 
     def stop(self) -> None:
@@ -204,10 +189,10 @@ class Service:
             kind, text, args = "macro", submission.name, list(submission.args)
         try:
             self.worker.check(kind, text)
-        except SyntaxError as exc:
-            raise Invalid(f"SyntaxError: {exc.msg} (line {exc.lineno})") from None
-        except ControlError as exc:
+        except InvalidSubmission as exc:
             raise Invalid(str(exc)) from None
+        except ControlError as exc:
+            raise Conflict(f"cannot check the submission now: {exc}") from None
         item = self.store.add(kind, text, args, who.name)
         log.info("item %d queued by %s: %s", item.id, who.name, text if kind != "script" else "<script>")
         self.worker.notify()
@@ -262,4 +247,7 @@ class Service:
         """Needs the admin role but not the baton: it is the emergency stop."""
         self._need(who, Role.ADMIN)
         log.warning("stop-all requested by %s", who.name)
-        return self.worker.stop_all()
+        try:
+            return self.worker.stop_all()
+        except ControlError as exc:
+            raise Conflict(f"stop-all: {exc}; the queue is held") from None
