@@ -257,12 +257,16 @@ async def events(ws: WebSocket, token: str | None = None) -> None:
         await ws.send_text(QueueEvent(queue=queue).model_dump_json())
 
         async def send_events() -> None:
+            sent = 0
             while True:
                 text = await sub.queue.get()
                 if sub.dropped:
                     dropped, sub.dropped = sub.dropped, 0
                     await ws.send_text(DroppedEvent(count=dropped).model_dump_json())
                 await ws.send_text(text)
+                sent += 1
+                if sent % 20 == 0:  # neither get() of a full queue nor a send suspends: let requests in
+                    await asyncio.sleep(0)
 
         async def until_closed() -> None:
             while (await ws.receive())["type"] != "websocket.disconnect":

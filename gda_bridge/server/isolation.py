@@ -3,15 +3,16 @@
 The API process keeps the token file, the queue database and the baton. The worker process gets
 two sockets and nothing else: every other file descriptor closed, an environment without
 secret-looking variables, its own session (so no signal aimed at the terminal's process group), and
-when the server runs as root, another user (``--worker-user``, default ``nobody``). As that user
-it cannot read the 0600 token file or database, cannot signal the API process and cannot read
-``/proc/<api pid>/environ`` or ``mem``. The API process also marks itself non-dumpable, which keeps
+when the server runs as root, another user (``--worker-user``, default ``nobody``) and a private
+view of the file system (``worker_launch``). As that user it cannot read the 0600 token file or
+database, cannot signal the API process and cannot read ``/proc/<api pid>/environ`` or ``mem``. The API process also marks itself non-dumpable, which keeps
 a same-user worker out of its ``/proc`` memory and environment when it cannot change user.
 """
 
 from __future__ import annotations
 
 import ctypes
+import grp
 import logging
 import os
 import pwd
@@ -71,14 +72,27 @@ def choose_user(requested: str | None) -> WorkerUser:
     return WorkerUser(name, entry.pw_uid, entry.pw_gid, entry.pw_dir)
 
 
+def _may_write(path: Path, user: WorkerUser) -> bool:
+    st = path.stat()
+    groups = {user.gid} | {g.gr_gid for g in grp.getgrall() if user.name in g.gr_mem}
+    shift = 6 if st.st_uid == user.uid else 3 if st.st_gid in groups else 0
+    return (st.st_mode >> shift) & 3 == 3
+
+
 def prepare_data_dir(path: Path, user: WorkerUser) -> None:
-    """Create a missing data folder owned by the worker user, who writes the scan files."""
-    if path.exists():
+    """Create a missing data folder owned by the worker user, who writes the scan files; refuse to
+    start when an existing one is not writable by that user (every scan would fail)."""
+    if not path.exists():
+        path.mkdir(parents=True)
+        if user.separate:
+            os.chown(path, user.uid, user.gid)
+            log.info("created the data folder %s for %s", path, user.name)
         return
-    path.mkdir(parents=True)
-    if user.separate:
-        os.chown(path, user.uid, user.gid)
-        log.info("created the data folder %s for %s", path, user.name)
+    if user.separate and not _may_write(path, user):
+        raise IsolationError(
+            f"the data folder {path} is not writable by {user.name}, who runs the queued code and writes the scan "
+            f"files: `chown {user.name} {path}` (or give its group write access), or choose --worker-user"
+        )
 
 
 def private_file(path: Path) -> None:

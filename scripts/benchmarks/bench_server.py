@@ -1,7 +1,7 @@
 """The command server under load: status latency, stop-all and abort latency, event lag.
 
 Starts ``gda-bridge server`` on loopback (a temporary folder, its own tokens), keeps its queue busy
-with fast scans (1001 points each, every point an event to every watcher), connects ``--watchers``
+with fast scans (10001 points each, every point an event to every watcher), connects ``--watchers``
 WebSocket clients and polls ``/api/status`` at ``--rate`` requests per second, then, while scans
 run, times ``--stops`` stop-all and abort requests. Bounded: it stops by itself after the
 measurements (about ``--seconds`` of polling) and only talks to 127.0.0.1.
@@ -35,7 +35,7 @@ fast = SimMotor("fast")
 fdet = GaussianCounter("fdet", motor=fast, centre=0.5, fwhm=0.2, peak=10.0)
 slow = SimMotor("slow", speed=2.0, limits=(-100, 100))
 """
-LOAD = "scan(fast, 0, 1, 0.001, fdet)"
+LOAD = "scan(fast, 0, 1, 0.0001, fdet)"
 
 
 def _percentile(values: list[float], q: float) -> float | None:
@@ -50,7 +50,6 @@ class Server:
         (folder / "startup.py").write_text(STARTUP)
         self.token = TokenStore(folder / "tokens.json").add("admin", "admin")
         env = {**os.environ, "GDA_BRIDGE_DATA_DIR": str(folder / "data"), "PYTHONUNBUFFERED": "1"}
-        (folder / "data").mkdir()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gda_bridge.cli.main", "server", "--port", str(port), "--tokens",
              str(folder / "tokens.json"), "--db", str(folder / "queue.sqlite"), "--startup", str(folder / "startup.py")],
@@ -107,11 +106,14 @@ def _keep_busy(admin: ServerClient, n: int = 3) -> None:
         admin.submit(LOAD)
 
 
-def _wait_scanning(admin: ServerClient, timeout: float = 30) -> None:
+def _wait_scanning(admin: ServerClient, timeout: float = 120) -> None:
+    """Until a scan has made 10 points, queueing another one whenever the queue runs dry."""
     deadline = time.monotonic() + timeout
-    while (admin.status().get("scan") or {}).get("points_done", 0) < 10:
+    while ((status := admin.status()).get("scan") or {}).get("points_done", 0) < 10:
         if time.monotonic() > deadline:
-            raise RuntimeError("no scan got under way")
+            raise RuntimeError(f"no scan got under way: {status}")
+        if status["queue_length"] == 0 and status["current"] is None:
+            admin.submit(LOAD)
         time.sleep(0.02)
 
 

@@ -37,7 +37,7 @@ HOSTILE = textwrap.dedent("""
             found[name] = repr(action())[:300]
         except Exception as exc:
             found[name] = "DENIED " + type(exc).__name__
-    api = os.getppid()
+    api = {api_pid}  # the server's process, which the test started
     attempt("tokens", lambda: open({tokens!r}).read())
     attempt("db_read", lambda: sqlite3.connect({db!r}).execute("SELECT id, text FROM items").fetchall())
     if {destructive!r}:
@@ -57,7 +57,8 @@ def _hostile_run(server: ServerProcess, token: str, tokens_path: Path, db: Path,
     with ServerClient(server.url, token) as admin:
         admin.baton("take")
         before = admin.wait(admin.submit("'a row to keep'")["id"], timeout=60)
-        code = HOSTILE.format(tokens=str(tokens_path), db=str(db), env=SECRET_ENV, destructive=destructive)
+        code = HOSTILE.format(tokens=str(tokens_path), db=str(db), env=SECRET_ENV, destructive=destructive,
+                              api_pid=server.proc.pid)
         done = admin.wait(admin.submit_script(code)["id"], timeout=60)
         assert done["status"] == "completed", done
         found = json.loads(next(line for line in done["output"] if line.startswith("FOUND "))[len("FOUND "):])
