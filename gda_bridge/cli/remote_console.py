@@ -73,7 +73,8 @@ class RemoteSession:
                 ask_what_to_do(scan, say=self.say)
                 continue
             if event.get("type") == "output" and event.get("item_id") == item["id"]:
-                self.say(event["line"])
+                for line in event["lines"]:
+                    self.say(line)
             elif event.get("type") == "item" and event["item"]["id"] == item["id"]:
                 if event["item"]["status"] in FINAL:
                     finished = event["item"]

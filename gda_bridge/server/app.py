@@ -389,12 +389,16 @@ async def _stream(ws: WebSocket, svc: Service, who: Identity, conn: Connection) 
         await ws.send_text(encode(QueueEvent(queue=queue)))
 
         async def send_events() -> None:
+            sent = 0
             while True:
                 text = await sub.queue.get()
                 if sub.dropped:
                     dropped, sub.dropped = sub.dropped, 0
                     await ws.send_text(encode(DroppedEvent(count=dropped)))
                 await ws.send_text(text)
+                sent += 1
+                if sent % 20 == 0:  # neither get() of a full queue nor a send suspends: let requests in
+                    await asyncio.sleep(0)
 
         async def until_closed() -> None:
             while (await ws.receive())["type"] != "websocket.disconnect":

@@ -33,7 +33,7 @@ def _server(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, tokens=Path(args.tokens), db=Path(args.db),
         config=Path(args.config) if args.config else None,
         startup=Path(args.startup) if args.startup else None,
-        scripts=Path(args.scripts) if args.scripts else None, hold=args.hold,
+        scripts=Path(args.scripts) if args.scripts else None, hold=args.hold, worker_user=args.worker_user,
         allow_remote=args.allow_remote,
         ssl_certfile=Path(args.ssl_certfile) if args.ssl_certfile else None,
         ssl_keyfile=Path(args.ssl_keyfile) if args.ssl_keyfile else None,
@@ -107,10 +107,13 @@ def _watch(client: Any, item_id: int | None, as_json: bool) -> int:
         if as_json:
             _out(json.dumps(event))
         elif kind == "output" and item_id is None:
-            _out(event["line"])
-        elif kind == "output" and event["item_id"] == item_id and event["seq"] >= printed:
-            _out(event["line"])
-            printed = event["seq"] + 1
+            for line in event["lines"]:
+                _out(line)
+        elif kind == "output" and event["item_id"] == item_id:
+            for seq, line in enumerate(event["lines"], start=event["seq"]):
+                if seq >= printed:
+                    _out(line)
+            printed = max(printed, event["seq"] + len(event["lines"]))
         elif kind == "item" and item_id is None:
             _out(f"[{_item_line(event['item'])}]")
         elif kind == "dropped":
@@ -227,6 +230,8 @@ def add_commands(sub: Any) -> None:
     server.add_argument("--baton-timeout", type=float, default=300.0, metavar="SECONDS",
                         help="release the baton when its holder has had no connection for this long "
                              "(default 300; 0: never)")
+    server.add_argument("--worker-user", help="when started as root: the user the worker process (which runs "
+                        "the queued code) runs as (default nobody; root: no isolation)")
     server.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host (needs TLS)")
     server.add_argument("--ssl-certfile", help="TLS certificate (PEM)")
     server.add_argument("--ssl-keyfile", help="TLS private key (PEM)")

@@ -20,20 +20,16 @@ from pydantic import BaseModel
 from gda_bridge.core.documents import Document, ScanPoint, ScanResumed, ScanStart, ScanStop, ScanSuspended
 from gda_bridge.server.models import (
     ColumnInfo,
-    ScanPointEvent,
-    ScanResumedEvent,
     ScanStartEvent,
-    ScanStopEvent,
-    ScanSuspendedEvent,
     escaped,
 )
 
 log = logging.getLogger("gda_bridge.server")
 
-CLIENT_QUEUE = 20_000
-"""Events buffered per WebSocket client before it starts losing them (a few MB at most). The
-engine makes a point in ~20-30 µs, faster than the server encodes and sends one, so a burst of a
-few thousand points must fit here for a client that does keep up."""
+CLIENT_QUEUE = 2_000
+"""Events buffered per WebSocket client before it starts losing them. A fast scan's points and
+table rows come as pages (see ``paging``, at most 20 a second of each), so this is a minute and
+more of a busy scan for a client that has stopped reading."""
 
 
 def _escape_all(value: Any) -> Any:
@@ -82,19 +78,17 @@ class EventHub:
         self._loop = loop
 
     def publish(self, event: BaseModel) -> None:
+        """Encoded here, on the caller's thread, so the loop only hands the text out."""
         loop = self._loop
-        if loop is None or loop.is_closed():
+        if loop is None or loop.is_closed() or not self._subscribers:
             return
         try:
-            loop.call_soon_threadsafe(self._fan_out, event)
+            loop.call_soon_threadsafe(self._fan_out, encode(event))
         except RuntimeError:  # the loop closed between the check and the call
             pass
 
-    def _fan_out(self, event: BaseModel) -> None:
-        if not self._subscribers:
-            return
-        text = encode(event)
-        for sub in self._subscribers:
+    def _fan_out(self, text: str) -> None:
+        for sub in list(self._subscribers):
             sub.offer(text)
 
     def subscribe(self, size: int = CLIENT_QUEUE) -> Subscriber:
@@ -140,40 +134,26 @@ def columns_of(start: ScanStart) -> list[ColumnInfo]:
 
 
 class DocumentEvents:
-    """A document subscriber that turns a scan's documents into events for ``sink``; it runs on
-    the scan's thread, so it only builds small plain objects."""
+    """A document subscriber in the worker process that turns a scan's documents into messages
+    for the API process (``sink``): plain JSON-ready dicts, without the item's id and the scan's
+    number except in ``scan_start`` (the API process adds them from what it knows is running). It
+    runs on the scan's thread, so a point is a small dict and nothing more."""
 
-    def __init__(self, sink: Callable[[BaseModel], None], item_id: Callable[[], int | None]) -> None:
+    def __init__(self, sink: Callable[[dict[str, Any]], None]) -> None:
         self.sink = sink
-        self.item_id = item_id
-        self.scan_number: int | None = None
 
     def __call__(self, doc: Document) -> None:
-        if isinstance(doc, ScanStart):
-            self.scan_number = doc.scan_number
-            self.sink(
-                ScanStartEvent(
-                    item_id=self.item_id(), scan_number=doc.scan_number, command=doc.command,
-                    columns=columns_of(doc), num_points=doc.num_points, shape=list(doc.shape),
-                )
-            )
-        elif isinstance(doc, ScanPoint):
-            self.sink(
-                ScanPointEvent.model_construct(
-                    type="scan_point", item_id=self.item_id(), scan_number=self.scan_number, index=doc.index,
-                    data={k: plain(v) for k, v in doc.data.items()},
-                )
-            )
+        if isinstance(doc, ScanPoint):
+            self.sink({"type": "scan_point", "index": doc.index, "data": {k: plain(v) for k, v in doc.data.items()}})
+        elif isinstance(doc, ScanStart):
+            self.sink(ScanStartEvent(
+                item_id=None, scan_number=doc.scan_number, command=doc.command, columns=columns_of(doc),
+                num_points=doc.num_points, shape=list(doc.shape),
+            ).model_dump(mode="json"))
         elif isinstance(doc, ScanSuspended):
-            self.sink(ScanSuspendedEvent(item_id=self.item_id(), scan_number=self.scan_number, index=doc.index,
-                                         time=doc.time, reason=doc.reason))
+            self.sink({"type": "scan_suspended", "index": doc.index, "time": doc.time, "reason": doc.reason})
         elif isinstance(doc, ScanResumed):
-            self.sink(ScanResumedEvent(item_id=self.item_id(), scan_number=self.scan_number, index=doc.index,
-                                       time=doc.time))
+            self.sink({"type": "scan_resumed", "index": doc.index, "time": doc.time})
         elif isinstance(doc, ScanStop):
-            self.sink(
-                ScanStopEvent(
-                    item_id=self.item_id(), scan_number=self.scan_number, status=doc.status.value,
-                    num_points=doc.num_points, reason=doc.reason,
-                )
-            )
+            self.sink({"type": "scan_stop", "status": doc.status.value, "num_points": doc.num_points,
+                       "reason": doc.reason})

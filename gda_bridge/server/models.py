@@ -235,18 +235,19 @@ class ItemEvent(BaseModel):
 
 
 class OutputEvent(BaseModel):
-    """One line printed by the running item (scan table rows, prints, log warnings)."""
+    """Lines printed by the running item (scan table rows, prints, log warnings), in order; a
+    fast scan's rows arrive many to an event."""
 
     type: Literal["output"] = "output"
     item_id: int
     seq: int
-    """The line's index in the item's output (0 first), so a client can join without gaps."""
-    line: str
+    """The index of the first line in the item's output (0 first), so a client can join without gaps."""
+    lines: list[str]
 
-    @field_validator("line", mode="after")
+    @field_validator("lines", mode="after")
     @classmethod
-    def _escape_line(cls, value: str) -> str:
-        return escaped(value)
+    def _escape_lines(cls, value: list[str]) -> list[str]:
+        return [escaped(v) for v in value]
 
 
 class ScanStartEvent(BaseModel):
@@ -259,14 +260,22 @@ class ScanStartEvent(BaseModel):
     shape: list[int]
 
 
-class ScanPointEvent(BaseModel):
-    """One point; arrays (frames) appear as a text like ``"<256x256>"``."""
+class PointData(BaseModel):
+    """One point: its index in the scan and its values; arrays (frames) appear as a text like
+    ``"<256x256>"``, NaN and infinities as null."""
 
-    type: Literal["scan_point"] = "scan_point"
-    item_id: int | None
-    scan_number: int | None
     index: int
     data: dict[str, float | int | str | None]
+
+
+class ScanPointsEvent(BaseModel):
+    """Points of the current scan, in order: one while points come slowly, a page of them (as
+    bluesky's EventPage) when they come faster than clients could take them one by one."""
+
+    type: Literal["scan_points"] = "scan_points"
+    item_id: int | None
+    scan_number: int | None
+    points: list[PointData]
 
 
 class ScanStopEvent(BaseModel):
@@ -308,7 +317,7 @@ class DroppedEvent(BaseModel):
 
 
 Event = Annotated[
-    StatusEvent | QueueEvent | ItemEvent | OutputEvent | ScanStartEvent | ScanPointEvent | ScanStopEvent
+    StatusEvent | QueueEvent | ItemEvent | OutputEvent | ScanStartEvent | ScanPointsEvent | ScanStopEvent
     | ScanSuspendedEvent | ScanResumedEvent | DroppedEvent,
     Field(discriminator="type"),
 ]

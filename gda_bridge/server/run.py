@@ -7,7 +7,6 @@ import logging
 import re
 import socket
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,8 +37,11 @@ class ServerOptions:
     allow_remote: bool = False
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
-    translate: Callable[[str], str] | None = None
-    """GDA syntax -> Python, applied to every command and script (None: plain Python)."""
+    translate: str | None = None
+    """``module:function`` (GDA syntax -> Python, applied to every command and script in the
+    worker process); None: the session's translator of GDA syntax."""
+    worker_user: str | None = None
+    """Who the worker process runs as when the server runs as root (None: ``nobody``)."""
     baton_timeout: float = 300.0
     """Seconds after the baton holder's last connection (WebSocket or request) until the baton is
     released (0: never)."""
@@ -85,23 +87,31 @@ class _RedactTokens(logging.Filter):
 
 
 def build_service(opts: ServerOptions) -> Service:
-    # imported here so that refusing a bad address does not wait for the engine's imports
-    from gda_bridge.cli.session import Session, demo_devices
+    """The service and how its worker process starts: as which user, seeing which paths; the
+    engine itself is never imported here, only in the worker process."""
+    from gda_bridge.cli.files import data_dir_for
+    from gda_bridge.config import load_config
+    from gda_bridge.server import isolation
     from gda_bridge.server.service import Service
     from gda_bridge.server.store import QueueStore
     from gda_bridge.server.tokens import TokenStore
+    from gda_bridge.server.worker import WorkerLaunch
 
-    if opts.config is not None:
-        session = Session.from_config(opts.config)
-    else:
+    user = isolation.choose_user(opts.worker_user)
+    config = load_config(opts.config) if opts.config is not None else None
+    if config is None:
         log.warning("no --config: the server has the demo's simulated devices and what --startup defines")
-        session = Session()
-        session.add_devices(demo_devices())
-    return Service(
-        TokenStore(opts.tokens), QueueStore(opts.db), session.ctx, session.namespace,
-        translate=opts.translate or (lambda text: session.translate(text, "<queue item>")),
-        scripts_dir=opts.scripts, startup=opts.startup, prepare=session.run_startup, hold=opts.hold,
+    data_dir = data_dir_for(config.data_dir if config else None).absolute()
+    isolation.prepare_data_dir(data_dir, user)
+    isolation.no_dumping()
+    isolation.private_file(opts.db)
+    config_dir = opts.config.absolute().parent if opts.config is not None else None
+    launch = WorkerLaunch(
+        user, config=opts.config, startup=opts.startup, scripts=opts.scripts, translate=opts.translate,
+        need=isolation.needed_paths(config_dir, opts.config, opts.startup, opts.scripts, data_dir),
+        hide=[opts.tokens.absolute(), opts.db.absolute()],
     )
+    return Service(TokenStore(opts.tokens), QueueStore(opts.db), launch, hold=opts.hold)
 
 
 def scan_folder_of(opts: ServerOptions) -> ScanFolder:
@@ -141,7 +151,7 @@ def serve(opts: ServerOptions) -> None:
         port = sock.getsockname()[1]
         config = uvicorn.Config(
             create_app(service, scan_folder_of(opts), baton_timeout=opts.baton_timeout), host=opts.host, port=port,
-            log_config=None, ws_max_size=64 * 1024,
+            log_config=None, ws_max_size=64 * 1024, ws_per_message_deflate=False,
             timeout_graceful_shutdown=3, lifespan="on",
             ssl_certfile=str(opts.ssl_certfile) if opts.ssl_certfile else None,
             ssl_keyfile=str(opts.ssl_keyfile) if opts.ssl_keyfile else None,

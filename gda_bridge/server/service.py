@@ -3,17 +3,11 @@ the queue and the worker. The web layer only translates requests and the errors 
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from gda_bridge.core.errors import GdaBridgeError
-from gda_bridge.core.scan_numbers import ScanNumberSource
-from gda_bridge.scans.context import ScanContext
 from gda_bridge.server.events import EventHub
 from gda_bridge.server.models import (
     Baton,
@@ -28,7 +22,7 @@ from gda_bridge.server.models import (
 )
 from gda_bridge.server.store import QueueStore
 from gda_bridge.server.tokens import TokenStore
-from gda_bridge.server.worker import ControlError, Worker, identity
+from gda_bridge.server.worker import ControlError, InvalidSubmission, Worker, WorkerLaunch
 
 log = logging.getLogger("gda_bridge.server")
 
@@ -62,13 +56,8 @@ class Service:
         self,
         tokens: TokenStore,
         store: QueueStore,
-        ctx: ScanContext,
-        namespace: dict[str, Any],
+        launch: WorkerLaunch,
         *,
-        translate: Callable[[str], str] = identity,
-        scripts_dir: Path | None = None,
-        startup: Path | None = None,
-        prepare: Callable[[], None] | None = None,
         hold: bool = False,
     ) -> None:
         self.tokens = tokens
@@ -81,19 +70,13 @@ class Service:
                 "the queue starts held (release it to go on)", ", ".join(map(str, interrupted)),
             )
         self.interrupted_at_start = interrupted
-        last = store.max_scan_number()
-        if last and not isinstance(getattr(ctx.next_scan_number, "__self__", None), ScanNumberSource):
-            # no data folder numbering (no scan files): keep the queue's numbers growing
-            ctx.next_scan_number = itertools.count(last + 1).__next__
-        self.worker = Worker(
-            store, ctx, namespace, self.hub.publish, translate=translate, scripts_dir=scripts_dir,
-            startup=startup, prepare=prepare, on_change=self._changed, held=hold or bool(interrupted),
-        )
+        self.worker = Worker(store, launch, self.hub.publish, on_change=self._changed, held=hold or bool(interrupted))
         self._baton = Baton()
         self._baton_lock = threading.Lock()
         self._stopped = False
 
     def start(self) -> None:
+        """Start the worker process (raises if its startup fails)."""
         self.worker.start()
 
     def stop(self) -> None:
@@ -196,6 +179,15 @@ class Service:
             raise Forbidden(f"item {item.id} belongs to {item.owner}; only its owner or an admin may change it")
 
     # --- the queue ----------------------------------------------------------------------------
+    def _check(self, kind: str, text: str) -> None:
+        """Refuse what cannot run (422), or say why it cannot be checked now (409)."""
+        try:
+            self.worker.check(kind, text)
+        except InvalidSubmission as exc:
+            raise Invalid(str(exc)) from None
+        except ControlError as exc:
+            raise Conflict(f"cannot check the submission now: {exc}") from None
+
     def submit(self, who: Identity, submission: Submission) -> Item:
         self._control(who)
         if submission.kind == "command":
@@ -204,15 +196,7 @@ class Service:
             kind, text, args = "script", submission.text, []
         else:
             kind, text, args = "macro", submission.name, list(submission.args)
-        try:
-            self.worker.check(kind, text)
-        except SyntaxError as exc:
-            line = f" (line {exc.lineno})" if exc.lineno is not None else ""
-            raise Invalid(f"SyntaxError: {exc.msg}{line}") from None
-        except ControlError as exc:
-            raise Invalid(str(exc)) from None
-        except (RecursionError, MemoryError, ValueError) as exc:  # nested too deeply for the compiler
-            raise Invalid(f"{kind} cannot be compiled: {type(exc).__name__}: {exc}") from None
+        self._check(kind, text)
         item = self.store.add(kind, text, args, who.name)
         log.info("item %d queued by %s: %s", item.id, who.name, text if kind != "script" else "<script>")
         self.worker.notify()
@@ -252,12 +236,7 @@ class Service:
         if args is not None and item.kind != "macro":
             raise Invalid(f"item {item_id} is a {item.kind}: only a macro has arguments")
         text = item.text if text is None else text
-        try:
-            self.worker.check(item.kind, text)
-        except SyntaxError as exc:
-            raise Invalid(f"SyntaxError: {exc.msg} (line {exc.lineno})") from None
-        except ControlError as exc:
-            raise Invalid(str(exc)) from None
+        self._check(item.kind, text)
         if not self.store.edit(item_id, text, item.args if args is None else list(args)):
             raise Conflict(f"item {item_id} started before it could be changed")
         log.info("item %d edited by %s", item_id, who.name)
@@ -288,4 +267,7 @@ class Service:
         """Needs the admin role but not the baton: it is the emergency stop."""
         self._need(who, Role.ADMIN)
         log.warning("stop-all requested by %s", who.name)
-        return self.worker.stop_all()
+        try:
+            return self.worker.stop_all()
+        except ControlError as exc:
+            raise Conflict(f"stop-all: {exc}; the queue is held") from None

@@ -39,6 +39,15 @@ def _until(ws, predicate, timeout: float = 20.0) -> list[dict]:
             return seen
 
 
+def _points(events: list[dict]) -> list[dict]:
+    """Every point of the scan_points events, in order."""
+    return [p for e in events if e["type"] == "scan_points" for p in e["points"]]
+
+
+def _lines(events: list[dict]) -> list[str]:
+    return [line for e in events if e["type"] == "output" for line in e["lines"]]
+
+
 def test_authentication_by_first_message_or_query(server, tokens):
     with _ws(server, tokens["obs"]) as ws:
         first = json.loads(ws.recv(timeout=10))
@@ -67,20 +76,20 @@ def test_a_scan_streams_start_every_point_stop_and_output(server, clients, token
         events = _until(ws, lambda e: e["type"] == "item" and e["item"]["status"] == "completed")
     kinds = [e["type"] for e in events]
     start = next(e for e in events if e["type"] == "scan_start")
-    points = [e for e in events if e["type"] == "scan_point"]
+    points = _points(events)
     stop = next(e for e in events if e["type"] == "scan_stop")
-    assert kinds.index("scan_start") < kinds.index("scan_point") < kinds.index("scan_stop")
+    assert kinds.index("scan_start") < kinds.index("scan_points") < kinds.index("scan_stop")
     assert start["item_id"] == item["id"] and start["num_points"] == 6 and start["shape"] == [6]
     assert [c["name"] for c in start["columns"]] == ["sm", "sdet"]
     assert [p["index"] for p in points] == list(range(6))
     assert [p["data"]["sm"] for p in points] == pytest.approx([0, 0.1, 0.2, 0.3, 0.4, 0.5])
     assert stop["status"] == "COMPLETED_OKAY" and stop["num_points"] == 6
     output = [e for e in events if e["type"] == "output"]
-    assert [e["seq"] for e in output] == list(range(len(output)))
-    lines = [e["line"] for e in output]
+    assert [e["seq"] for e in output] == [sum(len(e["lines"]) for e in output[:k]) for k in range(len(output))]
+    lines = _lines(events)
     assert lines[0].startswith("Writing data to file: ") and lines[0].endswith(f"-{start['scan_number']}.nxs")
     assert lines[1].startswith(f"Scan {start['scan_number']}: scan sm 0 0.5 0.1 sdet 0.01")
-    assert "Scan complete." in [e["line"] for e in output]
+    assert "Scan complete." in lines
     statuses = [e["item"]["status"] for e in events if e["type"] == "item"]
     assert statuses == ["running", "completed"]
 
@@ -91,12 +100,12 @@ def test_a_client_vanishing_mid_stream_does_not_disturb_the_server(server, clien
     with _ws(server, tokens["obs"]) as steady:
         with _ws(server, tokens["op2"]) as leaver:
             item = op1.submit("scan(sm, 0, 1, 0.1, sdet, 0.01)")
-            _until(leaver, lambda e: e["type"] == "scan_point" and e["index"] >= 2)
+            _until(leaver, lambda e: e["type"] == "scan_points" and e["points"][-1]["index"] >= 2)
             leaver.socket.shutdown(socket.SHUT_RDWR)  # gone without a close frame, as a crashed browser
             leaver.socket.close()
         events = _until(steady, lambda e: e["type"] == "item" and e["item"]["status"] != "running")
     assert events[-1]["item"]["status"] == "completed"
-    assert len([e for e in events if e["type"] == "scan_point"]) == 11
+    assert [p["index"] for p in _points(events)] == list(range(11))
     assert op1.item(item["id"])["status"] == "completed"
     assert op1.status()["worker"] == "idle"
 
@@ -115,11 +124,11 @@ def test_a_client_that_never_reads_neither_blocks_the_scan_nor_the_others(server
         with _ws(server, tokens["op2"]) as ws:
             _until(ws, lambda e: e["type"] == "queue")
             t0 = time.monotonic()
-            item = op1.submit("scan(fast, 0, 1, 0.0005, fdet)")  # 2001 points, ~4000 events
+            item = op1.submit("scan(fast, 0, 1, 0.0005, fdet)")  # 2001 points and 2001 table rows
             events = _until(ws, lambda e: e["type"] == "item" and e["item"]["status"] != "running", timeout=60)
             elapsed = time.monotonic() - t0
         assert events[-1]["item"]["status"] == "completed", op1.item(item["id"])["error"]
-        assert len([e for e in events if e["type"] == "scan_point"]) == 2001
+        assert [p["index"] for p in _points(events)] == list(range(2001))
         assert elapsed < 30
         assert op1.status()["worker"] == "idle"
     finally:
@@ -134,7 +143,7 @@ def test_the_hub_drops_events_for_a_slow_subscriber_and_counts_them():
 
         def publish_many() -> None:
             for n in range(10):
-                hub.publish(OutputEvent(item_id=1, seq=n, line=f"line {n}"))
+                hub.publish(OutputEvent(item_id=1, seq=n, lines=[f"line {n}"]))
 
         await asyncio.to_thread(publish_many)  # its completion is queued after the ten fan-outs
         await asyncio.sleep(0)
@@ -142,3 +151,22 @@ def test_the_hub_drops_events_for_a_slow_subscriber_and_counts_them():
 
     assert asyncio.run(scenario()) == (3, 7, 10)
     assert DroppedEvent(count=7).model_dump() == {"type": "dropped", "count": 7}
+
+
+def test_a_fast_scan_comes_in_pages_every_point_once_in_order(server, clients, tokens):
+    """10001 points made in well under a second: sent one by one to each watcher they were once a
+    backlog of seconds; they come as pages, and the page count shows they were grouped."""
+    op1 = clients["op1"]
+    op1.baton("take")
+    with _ws(server, tokens["obs"]) as ws:
+        _until(ws, lambda e: e["type"] == "queue")
+        item = op1.submit("scan(fast, 0, 1, 0.0001, fdet)")
+        events = _until(ws, lambda e: e["type"] == "item" and e["item"]["status"] != "running", timeout=60)
+    assert events[-1]["item"]["status"] == "completed", op1.item(item["id"])["error"]
+    pages = [e for e in events if e["type"] == "scan_points"]
+    assert [p["index"] for p in _points(events)] == list(range(10001)), server.log[-3000:]
+    assert all(e["item_id"] == item["id"] for e in pages)
+    assert len(pages) < 1000
+    rows = [line for line in _lines(events) if line.lstrip()[:1].isdigit()]
+    assert len(rows) == 10001
+    assert _lines(events) == op1.item(item["id"])["output"]

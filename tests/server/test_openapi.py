@@ -25,5 +25,5 @@ def test_the_schema_documents_auth_errors_and_websocket_events():
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     events = schema["x-websocket-events"]
     kinds = {s["properties"]["type"]["const"] for s in events["$defs"].values() if "type" in s.get("properties", {})}
-    assert {"status", "queue", "item", "output", "scan_start", "scan_point", "scan_stop", "scan_suspended",
+    assert {"status", "queue", "item", "output", "scan_start", "scan_points", "scan_stop", "scan_suspended",
             "scan_resumed", "dropped"} <= kinds

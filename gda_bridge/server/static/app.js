@@ -112,13 +112,17 @@ function onEvent(ev) {
     case "item": if (["completed", "failed", "aborted", "interrupted"].includes(ev.item.status)) loadHistory();
       if (ev.item.status === "running") showOutputOf(ev.item.id, false);
       break;
-    case "output": if (ev.item_id === state.outputItem) appendOutput(ev.line); break;
+    case "output": if (ev.item_id === state.outputItem) appendOutput(ev.lines); break;
     case "scan_start":
       state.scan = { ...ev, points: [], status: null };
       state.extras = {};
       setupScan(); break;
-    case "scan_point":
-      if (state.scan && ev.scan_number === state.scan.scan_number) { state.scan.points.push(ev.data); addRow(ev.data); noteScanExtras(ev); renderScanLine(); scheduleDraw(); }
+    case "scan_points":   // one point, or a page of them from a fast scan
+      if (state.scan && ev.scan_number === state.scan.scan_number) {
+        for (const p of ev.points) { state.scan.points.push(p.data); noteScanExtras(p); }
+        addRows(ev.points.map((p) => p.data));
+        renderScanLine(); scheduleDraw();
+      }
       break;
     case "scan_suspended": case "scan_resumed": noteScanExtras(ev); renderScanLine(); break;
     case "scan_stop":
@@ -138,13 +142,15 @@ async function showOutputOf(id, fetchEarlier) {
   if (!fetchEarlier) return;
   try {
     const item = await api("GET", "/api/items/" + id);
-    if (state.outputItem === id && !$("output").textContent) for (const line of item.output || []) appendOutput(line);
+    if (state.outputItem === id && !$("output").textContent) appendOutput(item.output || []);
   } catch (e) { /* it may have finished and gone: nothing to show */ }
 }
 
-function appendOutput(line) {
+function appendOutput(newLines) {
+  // the last 400 lines are shown
+  if (!newLines.length) return;
   const out = $("output");
-  const lines = (out.textContent + line + "\n").split("\n");
+  const lines = (out.textContent + newLines.join("\n") + "\n").split("\n");
   out.textContent = lines.slice(Math.max(0, lines.length - 400)).join("\n");
   out.scrollTop = out.scrollHeight;
 }

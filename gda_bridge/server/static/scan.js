@@ -9,7 +9,7 @@ async function loadCurrentScan() {
     return;   // 404: no scan yet
   }
   setupScan();
-  for (const p of state.scan.points) addRow(p);
+  addRows(state.scan.points);
   if (state.scan.status) showLastScan();
 }
 
@@ -22,7 +22,7 @@ function secondsLeft(source) {
 }
 
 function noteScanExtras(source) {
-  // source: the status's scan (null: no scan, nothing to show), a scan_point, scan_suspended or
+  // source: the status's scan (null: no scan, nothing to show), a point of a scan_points event, scan_suspended or
   // scan_resumed event; a key it does not carry leaves what an earlier message said
   if (!source) { state.extras = {}; return; }
   const x = state.extras || {};
@@ -74,9 +74,11 @@ function fmt(v) {
   return String(v);
 }
 
-function addRow(data) {
+function addRows(rows) {
   const body = $("points").tBodies[0];
-  body.append(el("tr", {}, ...state.scan.columns.map((c) => el("td", {}, fmt(data[c.name])))));
+  const rowsEl = document.createDocumentFragment();
+  for (const data of rows) rowsEl.append(el("tr", {}, ...state.scan.columns.map((c) => el("td", {}, fmt(data[c.name])))));
+  body.append(rowsEl);
   const wrap = body.closest(".table-wrap");
   wrap.scrollTop = wrap.scrollHeight;
 }
