@@ -88,6 +88,7 @@ class TokenStore:
         self._verified: dict[bytes, Identity] = {}
         self._key = secrets.token_bytes(32)
         self._hashing = threading.Lock()  # one scrypt at a time: guesses queue here, not on every core
+        self._checking: dict[bytes, threading.Event] = {}  # tokens being checked now, by cache key
         self.throttle = LoginThrottle()
 
     # --- file ---------------------------------------------------------------------------------
@@ -199,12 +200,34 @@ class TokenStore:
 
     def authenticate(self, token: str | None, client: str) -> Identity | None:
         """``verify`` for a request from ``client`` (its address), throttled: raises
-        ``LoginThrottled`` when this client or this token id failed too often lately."""
+        ``LoginThrottled`` when this client or this token id failed too often lately. Requests
+        with a token that is being checked right now wait for that check (many connections opened
+        at once by one person count as one attempt); if it failed, each is an attempt of its own."""
         if not token:
             return None
         known = self.cached(token)
         if known is not None:
             return known
+        key = hmac.new(self._key, token.encode(), hashlib.sha256).digest()
+        with self._lock:
+            checking = self._checking.get(key)
+            first = checking is None
+            if first:
+                checking = self._checking[key] = threading.Event()
+        if not first:
+            checking.wait(60)
+            known = self.cached(token)
+            if known is not None:
+                return known
+        try:
+            return self._attempt(token, client)
+        finally:
+            if first:
+                with self._lock:
+                    self._checking.pop(key, None)
+                checking.set()
+
+    def _attempt(self, token: str, client: str) -> Identity | None:
         keys = _keys(token, client)
         wait, key = self.throttle.attempt(*keys)
         if key is not None:

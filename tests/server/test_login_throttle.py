@@ -104,3 +104,30 @@ def test_wrong_tokens_are_refused_early_and_do_not_slow_a_real_user(server, clie
     assert 4429 in codes and set(codes) <= {4401, 4429}, codes
 
 
+
+
+def test_many_logins_at_once_with_one_right_token_all_get_in(tmp_path):
+    """20 watchers (or a page's tabs after a server restart) log in with the same token at once:
+    they wait for one check of it instead of each counting as an attempt, so none is refused."""
+    import threading
+
+    from gda_bridge.server.tokens import LoginThrottled, TokenStore
+
+    store = TokenStore(tmp_path / "tokens.json")
+    token = store.add("alice", "operator")
+    barrier = threading.Barrier(20)
+    results: list[object] = []
+
+    def login() -> None:
+        barrier.wait(10)
+        try:
+            results.append(store.authenticate(token, "127.0.0.1"))
+        except LoginThrottled as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=login) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert [getattr(r, "name", r) for r in results] == ["alice"] * 20
