@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -41,6 +39,7 @@ HOSTILE = textwrap.dedent("""
     attempt("tokens", lambda: open({tokens!r}).read())
     attempt("db_read", lambda: sqlite3.connect({db!r}).execute("SELECT id, text FROM items").fetchall())
     if {destructive!r}:
+        attempt("tokens_mint", lambda: open({tokens!r}, "w").write('{{"tokens": [{{"id": "0", "name": "mallory", "role": "admin"}}]}}'))
         attempt("db_delete", lambda: sqlite3.connect({db!r}, isolation_level=None).execute("DELETE FROM items").rowcount)
         attempt("db_unlink", lambda: os.remove({db!r}))
         attempt("signal", lambda: os.kill(api, signal.SIGTERM))
@@ -83,7 +82,9 @@ def test_queued_code_cannot_read_tokens_or_database_nor_signal_or_read_the_api_p
     tokens_path = Path(tokens["_path"])
     server = ServerProcess(server_dir, tokens_path, db)
     try:
+        token_file = tokens_path.read_bytes()
         found = _hostile_run(server, tokens["admin"], tokens_path, db)
+        assert tokens_path.read_bytes() == token_file  # no token minted, none removed
         entries = json.loads(tokens_path.read_text())["tokens"]
         for entry in entries:  # neither the salts nor the hashes came out
             assert entry["hash"] not in json.dumps(found) and entry["salt"] not in json.dumps(found)
@@ -141,24 +142,25 @@ def test_a_worker_that_dies_fails_its_item_and_a_new_one_serves_with_the_queue_h
         server.stop()
 
 
-def test_stop_all_and_abort_answer_within_a_second_while_a_fast_scan_floods_watchers(server, clients, tokens):
+def test_stop_all_and_abort_act_mid_scan_while_a_fast_scan_floods_watchers(server, clients, tokens):
+    """The control channel is not the event channel: while 5001 points flood three watchers,
+    stop-all and abort are answered and stop the scan where it is (their latency under load is
+    measured by scripts/benchmarks/bench_server.py, not here)."""
     from tests.server.test_events import _ws
 
     admin = clients["admin"]
     admin.baton("take")
     with _ws(server, tokens["obs"]), _ws(server, tokens["obs"]), _ws(server, tokens["obs"]):
         for action in ("stop-all", "abort"):
-            item = admin.submit("scan(fast, 0, 1, 0.0002, fdet)")  # 5001 points, each an event
+            item = admin.submit("scan(fast, 0, 1, 0.0002, fdet)")  # 5001 points
             wait_until(lambda: (s := admin.status()["scan"]) is not None and s["points_done"] > 50,
                        what="the scan to be under way")
-            t0 = time.perf_counter()
             if action == "stop-all":
-                admin.stop_all()
+                assert "fast" in admin.stop_all()
             else:
                 admin.control("abort")
-            took = time.perf_counter() - t0
             done = admin.wait(item["id"], timeout=30)
             assert done["status"] == "aborted", done
-            assert took < 1.0, f"{action} took {took:.2f} s"
+            scan = admin.request("GET", "/api/scan/current")
+            assert scan["status"] == "COMPLETED_AFTER_STOP" and len(scan["points"]) < 5001, scan["status"]
             admin.hold(False)
-    assert signal.SIGTERM  # the server fixture checks the clean stop
