@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gda_bridge.cli.session import Session, demo_devices
 from gda_bridge.commands import scan
+from gda_bridge.session import Session, demo_devices
 
 
 @pytest.fixture

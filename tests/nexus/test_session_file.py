@@ -8,9 +8,9 @@ import hdfmap
 import pytest
 from file_checks import check_file
 
-from gda_bridge.cli.session import Session
 from gda_bridge.commands import meta_add, scan
 from gda_bridge.config import create_devices, load_config
+from gda_bridge.session import Session
 
 CONFIG = """
 [beamline]

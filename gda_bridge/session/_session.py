@@ -10,7 +10,6 @@ from typing import Any
 import gda_bridge.commands as commands
 import gda_bridge.devices as devices
 from gda_bridge.analysis import HOOKS, AnalysisConfig, ScanProcessing
-from gda_bridge.cli.files import ScanFiles, data_dir_for, snapshot_provider
 from gda_bridge.config import BeamlineConfig, ConfigError, create_devices, load_config
 from gda_bridge.config.suspenders import SuspenderSpec
 from gda_bridge.core.suspenders import Suspender
@@ -20,6 +19,7 @@ from gda_bridge.jython.runner import ScriptRunner, default_aliases
 from gda_bridge.jython.translate import TranslationError, translate_source
 from gda_bridge.scans.context import ScanContext, context
 from gda_bridge.scans.suspension import install_suspender, remove_suspender
+from gda_bridge.session.files import ScanFiles, data_dir_for, snapshot_provider
 
 log = logging.getLogger("gda_bridge.session")
 
