@@ -26,23 +26,34 @@ def data_dir_for(configured: Path | None) -> Path:
 
 
 class ScanFiles:
-    """Every scan of the context writes ``<data_dir>/<beamline>-<n>.nxs``; its path is printed."""
+    """Every scan of the context writes ``<data_dir>/<beamline>-<n>.nxs``; its path is printed.
+    While ``enabled`` is False (set between scans) scans write no file and take the process's own
+    numbers, not the folder's: throw-away scans."""
 
     def __init__(self, ctx: ScanContext, data_dir: Path, beamline: str, **writer_options: Any) -> None:
         self.ctx = ctx
         self.numbers = ScanNumberSource(data_dir / ".scan_number")
         self.writer = NexusWriter(data_dir, beamline, scan_numbers=self.numbers, **writer_options)
         self.paths: dict[str, Path] = {}
+        self.enabled = True
         self._saved_numbering = ctx.next_scan_number
-        ctx.next_scan_number = self.numbers.next
+        ctx.next_scan_number = self._next_number
         # first: the file exists (or the scan fails) before the table starts printing
         self._unsubscribe = [
             ctx.stream.subscribe(self._announce, first=True),
-            ctx.stream.subscribe(self.writer, critical=True, first=True),
+            ctx.stream.subscribe(self._write, critical=True, first=True),
         ]
 
+    def _next_number(self) -> int:
+        return self.numbers.next() if self.enabled else self._saved_numbering()
+
+    def _write(self, doc: Document) -> None:
+        """The writer ignores the documents of a scan it did not start."""
+        if self.enabled or not isinstance(doc, ScanStart):
+            self.writer(doc)
+
     def _announce(self, doc: Document) -> None:
-        if isinstance(doc, ScanStart) and self.writer.path is not None:
+        if isinstance(doc, ScanStart) and self.enabled and self.writer.path is not None:
             self.paths[doc.uid] = self.ctx.scan_files[doc.uid] = self.writer.path
             result = self.ctx.last_result
             if result is not None and getattr(result, "uid", None) == doc.uid:

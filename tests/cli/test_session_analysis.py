@@ -10,7 +10,7 @@ from gda_bridge.session import Session, demo_devices
 
 @pytest.fixture
 def session(ctx):
-    s = Session(ctx)
+    s = Session(ctx=ctx)
     s.add_devices(demo_devices())
     yield s
     s.close()

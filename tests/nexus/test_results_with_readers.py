@@ -129,7 +129,7 @@ def test_a_session_scan_watched_by_a_live_viewer_keeps_its_analysis_results(data
     from gda_bridge.session import Session, demo_devices
 
     monkeypatch.setenv("GDA_BRIDGE_DATA_DIR", str(data_dir))
-    session = Session(ctx)
+    session = Session(ctx=ctx)
     session.add_devices(demo_devices())
     viewers = []
 

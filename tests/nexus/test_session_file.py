@@ -45,7 +45,7 @@ def session(ctx, data_dir, tmp_path, monkeypatch):
     path = tmp_path / "bl.toml"
     path.write_text(CONFIG)
     config = load_config(path)
-    s = Session(ctx, config)
+    s = Session(config, ctx=ctx)
     s.add_devices(create_devices(config))
     yield s
     s.close()
