@@ -1,0 +1,87 @@
+"""%load_ext gda_bridge in a real IPython shell: GDA syntax in cells, the session on the shell's
+own namespace (devices, peak, go), the file, the progress line and the display hook."""
+
+from __future__ import annotations
+
+import io
+
+import h5py
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from gda_bridge.core.documents import ScanStart
+from gda_bridge.session import display
+from gda_bridge.session.progress import TextProgress, describe
+
+CONFIG = """
+[beamline]
+name = "i99"
+
+[devices.x]
+driver = "sim_motor"
+speed = 1000.0
+limits = [-10, 10]
+
+[devices.det]
+driver = "gaussian_counter"
+motor = "@x"
+centre = 1.3
+fwhm = 0.8
+peak = 1000
+noise = 0.0
+background = 3.0
+"""
+
+
+@pytest.fixture
+def shell(ctx):
+    InteractiveShell.clear_instance()
+    sh = InteractiveShell.instance()
+    yield sh
+    sh.run_cell("%unload_ext gda_bridge")
+    InteractiveShell.clear_instance()
+
+
+def run(shell, cell: str):
+    result = shell.run_cell(cell)
+    result.raise_error()
+    return result.result
+
+
+def test_gda_syntax_scans_into_a_file_and_binds_peak_in_the_shells_namespace(shell, ctx, data_dir, tmp_path):
+    seen: list[object] = []
+
+    def factory(session, *, notebook):
+        assert session.namespace is shell.user_ns
+        return seen.append
+
+    display.register_display(factory)
+    try:
+        (tmp_path / "bl.toml").write_text(CONFIG)
+        run(shell, "%load_ext gda_bridge")
+        run(shell, f"%gda_config {tmp_path / 'bl.toml'}")
+        run(shell, "pos x 0.5")
+        assert shell.user_ns["x"].getPosition() == pytest.approx(0.5)
+        run(shell, "scan x 0 2.5 0.1 det 0.001")
+        result = shell.user_ns["_gda_result"] = ctx.last_result
+        run(shell, "go peak")
+    finally:
+        display.unregister_display(factory)
+    assert shell.user_ns["peak"].result.pos == pytest.approx(1.3, abs=0.01)
+    assert shell.user_ns["x"].getPosition() == pytest.approx(1.3, abs=0.01)
+    assert result.path == data_dir / "i99-1.nxs"
+    with h5py.File(result.path, "r") as f:
+        assert f["/entry1/det/data"].shape == (26,)
+    assert result.wait(0)  # the plot and hooks were done before the scan returned
+    assert any(isinstance(d, ScanStart) for d in seen)
+
+
+def test_the_progress_line_says_points_and_time_left_and_gives_way_to_other_output():
+    assert describe(7, 13, 26, 6.5) == "scan 7: 13/26 points, 6 s left"
+    assert describe(7, 26, 26, 13.0) == "scan 7: 26/26 points, done in 13.0 s"
+    out = io.StringIO()
+    progress = TextProgress(out)
+    progress.show("scan 1: 1/2 points", end="")
+    progress.clear()
+    out.write("next line\n")
+    assert out.getvalue().endswith("\r" + " " * len("scan 1: 1/2 points") + "\rnext line\n")
