@@ -85,3 +85,23 @@ def test_the_progress_line_says_points_and_time_left_and_gives_way_to_other_outp
     progress.clear()
     out.write("next line\n")
     assert out.getvalue().endswith("\r" + " " * len("scan 1: 1/2 points") + "\rnext line\n")
+
+
+def test_a_session_already_on_the_shells_namespace_is_adopted_not_doubled(ctx, data_dir):
+    """The console's way: its session owns the namespace; the extension adds only the syntax."""
+    from gda_bridge.session import Session, demo_devices
+
+    session = Session(ctx=ctx)
+    session.add_devices(demo_devices())
+    InteractiveShell.clear_instance()
+    sh = InteractiveShell.instance(user_ns=session.namespace)
+    try:
+        run(sh, "%load_ext gda_bridge")
+        assert sh._gda_bridge_extension.session is session
+        run(sh, "scan x 0 2 0.5 det 0.001")
+    finally:
+        sh.run_cell("%unload_ext gda_bridge")
+        InteractiveShell.clear_instance()
+        session.close()
+    assert sum("Writing data to file" in line for line in ctx.lines) == 1
+    assert [p.name for p in data_dir.glob("*.nxs")] == ["gda-1.nxs"]
