@@ -87,3 +87,56 @@ def test_one_line_turns_files_off_for_a_throw_away_scan(tmp_path, data_dir):
     assert proc.stdout.count("Writing data to file") == 1
     assert f"KEPT {data_dir / 'gda-1.nxs'}" in proc.stdout  # the throw-away scan took no number
     assert [p.name for p in data_dir.glob("*.nxs")] == ["gda-1.nxs"]
+
+
+CONFIG = """
+[beamline]
+name = "i99"
+
+[devices.m]
+driver = "sim_motor"
+speed = 1000.0
+limits = [-10, 10]
+
+[devices.ct]
+driver = "gaussian_counter"
+motor = "@m"
+centre = -0.5
+fwhm = 0.8
+peak = 1000
+noise = 0.0
+"""
+
+
+def test_a_script_with_a_configuration_gets_its_devices_and_beamline_name(tmp_path, data_dir):
+    (tmp_path / "bl.toml").write_text(CONFIG)
+    proc = run_script(tmp_path, data_dir, """
+        import gda_bridge
+        from gda_bridge.commands import scan
+
+        with gda_bridge.Session("bl.toml", namespace=globals()):
+            result = scan(m, -2, 1, 0.1, ct, 0.001)
+            print("RESULT", result.path, round(peak.result.pos, 2))
+    """)
+    assert f"RESULT {data_dir / 'i99-1.nxs'} -0.5" in proc.stdout
+
+
+def hdf5_paths(path: Path) -> set[str]:
+    with h5py.File(path, "r") as f:
+        names: list[str] = []
+        f.visit(names.append)
+    return set(names)
+
+
+def test_python_and_gda_bridge_run_write_the_same_file_for_the_same_scan(tmp_path):
+    body = 'from gda_bridge.commands import scan\nscan(x, 0, 2.5, 0.1, det, 0.001)\n'
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    run_script(plain, plain / "data", body)
+    script = tmp_path / "run.py"
+    script.write_text(DEVICES + body)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GDA_BRIDGE_DATA_DIR": str(tmp_path / "run-data")}
+    proc = subprocess.run([sys.executable, "-m", "gda_bridge.cli.main", "run", str(script)], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert hdf5_paths(plain / "data" / "gda-1.nxs") == hdf5_paths(tmp_path / "run-data" / "gda-1.nxs")
