@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,8 +55,10 @@ class ScanContext:
     def ensure_session(self) -> Any:
         """The wired session, after wiring the default one if there is none yet (and one is named)."""
         if self.session is None and self.default_session:
-            module, _, name = self.default_session.partition(":")
-            getattr(importlib.import_module(module), name)(self)
+            with _wiring:  # two threads scanning at once get one default session
+                if self.session is None and self.default_session:
+                    module, _, name = self.default_session.partition(":")
+                    getattr(importlib.import_module(module), name)(self)
         return self.session
 
     def reset_stream(self) -> None:
@@ -64,6 +67,7 @@ class ScanContext:
         self.stream.subscribe(ScanTable(lambda line: self.output(line), lambda: self.show_table))
 
 
+_wiring = threading.Lock()
 _context = ScanContext()
 
 
