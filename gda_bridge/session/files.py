@@ -35,17 +35,23 @@ class ScanFiles:
         self.numbers = ScanNumberSource(data_dir / ".scan_number")
         self.writer = NexusWriter(data_dir, beamline, scan_numbers=self.numbers, **writer_options)
         self.paths: dict[str, Path] = {}
-        self.enabled = True
+        self._enabled = True
         self._saved_numbering = ctx.next_scan_number
-        ctx.next_scan_number = self._next_number
+        ctx.next_scan_number = self.numbers.next  # the server's worker recognises this as folder numbering
         # first: the file exists (or the scan fails) before the table starts printing
         self._unsubscribe = [
             ctx.stream.subscribe(self._announce, first=True),
             ctx.stream.subscribe(self._write, critical=True, first=True),
         ]
 
-    def _next_number(self) -> int:
-        return self.numbers.next() if self.enabled else self._saved_numbering()
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, on: bool) -> None:
+        self._enabled = on
+        self.ctx.next_scan_number = self.numbers.next if on else self._saved_numbering
 
     def _write(self, doc: Document) -> None:
         """The writer ignores the documents of a scan it did not start."""
