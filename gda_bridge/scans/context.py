@@ -46,17 +46,18 @@ class ScanContext:
     """The session wired to this context (files, numbering, analysis, ``go``), or None."""
     default_session: str | None = "gda_bridge.session:attach_default_session"
     """``"module:function"`` called with the context at the first scan (or ``go``) when no session
-    is wired, so a plain Python script gets files and analysis; None keeps bare scans (tests of
-    the engine). Named, not imported: the session sits layers above this module."""
+    is wired and no file writer was subscribed by hand (a critical subscriber), so a plain Python
+    script gets files and analysis; None keeps bare scans (tests of the engine). Named, not
+    imported: the session sits layers above this module."""
 
     def __post_init__(self) -> None:
         self.reset_stream()
 
     def ensure_session(self) -> Any:
         """The wired session, after wiring the default one if there is none yet (and one is named)."""
-        if self.session is None and self.default_session:
+        if self.session is None and self.default_session and not self.stream.has_critical():
             with _wiring:  # two threads scanning at once get one default session
-                if self.session is None and self.default_session:
+                if self.session is None and self.default_session and not self.stream.has_critical():
                     module, _, name = self.default_session.partition(":")
                     getattr(importlib.import_module(module), name)(self)
         return self.session

@@ -89,6 +89,22 @@ def test_one_line_turns_files_off_for_a_throw_away_scan(tmp_path, data_dir):
     assert [p.name for p in data_dir.glob("*.nxs")] == ["gda-1.nxs"]
 
 
+def test_a_script_that_subscribes_its_own_writer_keeps_it_alone(tmp_path, data_dir):
+    """docs/nexus.md's plain-Python way: its NexusWriter writes the one file; no default session."""
+    proc = run_script(tmp_path, data_dir, f"""
+        from gda_bridge.commands import scan
+        from gda_bridge.nexus import NexusWriter
+        from gda_bridge.scans.context import context
+
+        writer = NexusWriter({str(data_dir)!r}, "own")
+        context().stream.subscribe(writer, critical=True)
+        scan(x, 0, 1, 0.5, det, 0.001)
+        print("SESSION", context().session)
+    """)
+    assert "SESSION None" in proc.stdout
+    assert [p.name for p in data_dir.glob("*.nxs")] == ["own-1.nxs"]
+
+
 CONFIG = """
 [beamline]
 name = "i99"
