@@ -4,8 +4,8 @@ line, and the display factories of gda_bridge.session.display.
 
 ``%gda_config bl.toml [name=value ...]`` replaces the session by one with that configuration's
 devices ($GDA_BRIDGE_CONFIG names one to start with). A session someone else wired on the same
-namespace (the console's) is adopted as it is: it keeps its own progress and display, the
-extension adds the syntax and the magic. A kernel interrupt during a scan stops every device and
+namespace (the console's) is adopted as it is: it keeps its own progress; the extension adds the
+syntax, the magic and the display factories. A kernel interrupt during a scan stops every device and
 the scan's file is closed valid, as Ctrl-C does in a script.
 """
 
@@ -50,6 +50,7 @@ class Extension:
         wired = context().session
         if config is None and isinstance(wired, Session) and wired.namespace is self.shell.user_ns:
             self.session = wired  # the console's: it shows its own progress
+            self._attach_displays(wired)
             return
         self.use(Session(config or os.environ.get(CONFIG_ENV) or None, namespace=self.shell.user_ns))
 
@@ -69,6 +70,10 @@ class Extension:
 
         ctx.output = output_after_progress
         self._unwire.append(lambda: setattr(ctx, "output", output))
+        self._attach_displays(session)
+
+    def _attach_displays(self, session: Session) -> None:
+        """Subscribe what each registered display factory gives for this session and front end."""
         for factory in DISPLAY_FACTORIES:
             try:
                 subscriber = factory(session, notebook=self.notebook)
@@ -76,10 +81,11 @@ class Extension:
                 log.exception("display factory %r failed; scans go on without it", factory)
                 continue
             if subscriber is not None:
-                self._unwire.append(ctx.stream.subscribe(subscriber))
+                self._unwire.append(session.ctx.stream.subscribe(subscriber))
 
     def release(self) -> None:
-        """Unwire the progress and displays; close the session if the extension made it."""
+        """Unwire the progress and displays; close the session if the extension made it (an
+        adopted one is its owner's to close)."""
         while self._unwire:
             self._unwire.pop()()
         if self.owned and self.session is not None:

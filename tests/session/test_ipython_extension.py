@@ -95,13 +95,35 @@ def test_a_session_already_on_the_shells_namespace_is_adopted_not_doubled(ctx, d
     session.add_devices(demo_devices())
     InteractiveShell.clear_instance()
     sh = InteractiveShell.instance(user_ns=session.namespace)
+    seen: list[object] = []
+    factory = display.register_display(lambda s, *, notebook: seen.append if s is session and not notebook else None)
     try:
         run(sh, "%load_ext gda_bridge")
         assert sh._gda_bridge_extension.session is session
         run(sh, "scan x 0 2 0.5 det 0.001")
+        run(sh, "%unload_ext gda_bridge")
+        assert ctx.session is session  # the owner's session outlives the extension
     finally:
-        sh.run_cell("%unload_ext gda_bridge")
+        display.unregister_display(factory)
         InteractiveShell.clear_instance()
         session.close()
     assert sum("Writing data to file" in line for line in ctx.lines) == 1
+    assert any(isinstance(d, ScanStart) for d in seen)  # a live view attaches to the console too
     assert [p.name for p in data_dir.glob("*.nxs")] == ["gda-1.nxs"]
+
+
+def test_the_widget_progress_shows_a_bar_per_scan_moved_by_its_points():
+    """Unit test of WidgetProgress with stand-in widget classes (ipywidgets is optional)."""
+    from types import SimpleNamespace
+
+    from gda_bridge.core.documents import ScanPoint
+    from gda_bridge.session.progress import WidgetProgress
+
+    shown: list[SimpleNamespace] = []
+    widgets = SimpleNamespace(IntProgress=SimpleNamespace, Label=lambda: SimpleNamespace(value=""),
+                              HBox=lambda children: SimpleNamespace(children=children))
+    progress = WidgetProgress(widgets, shown.append, clock=iter([0.0, 1.0]).__next__)
+    progress(ScanStart(uid="u", scan_number=3, command="scan x 0 1 1 det", shape=(2,), devices=(), time=0.0))
+    progress(ScanPoint(uid="u", index=0, indices=(0,), time=1.0, data={}))
+    bar, label = shown[0].children
+    assert (bar.max, bar.value, label.value) == (2, 1, "scan 3: 1/2 points, 1 s left")
