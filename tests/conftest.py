@@ -17,6 +17,18 @@ def data_dir(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_default_session():
+    """In-process scans of the tests stay bare unless a test wires a session itself: the default
+    session (files, analysis) is what a plain script gets; tests/session runs those as processes."""
+    from gda_bridge.scans.context import context
+
+    c = context()
+    saved, c.default_session = c.default_session, None
+    yield
+    c.default_session = saved
+
+
 @pytest.fixture
 def ctx():
     """The session's scan context, emptied before and after the test; scan output goes to

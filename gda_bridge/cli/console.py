@@ -25,15 +25,6 @@ def history_file() -> Path:
     return home / "console_history.sqlite"
 
 
-def gda_syntax(translate: Callable[[str], str]) -> Callable[[list[str]], list[str]]:
-    """An IPython input transformer: `pos x 1` -> `pos(x, 1)`; anything else is left alone."""
-
-    def transform(lines: list[str]) -> list[str]:
-        return translate("".join(lines)).splitlines(keepends=True)
-
-    return transform
-
-
 def ask_what_to_do(scan: Any, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> None:
     """What Ctrl-C during a scan does in the console: pause it and ask. Ctrl-C again aborts."""
     scan.request_pause()
@@ -122,7 +113,7 @@ def run_console(session: Any, banner: str = "") -> None:
     config.TerminalInteractiveShell.confirm_exit = False
     config.HistoryManager.hist_file = str(history_file())
     shell = TerminalInteractiveShell.instance(config=config, user_ns=session.namespace)
-    shell.input_transformers_post.append(gda_syntax(session.translate))
+    shell.extension_manager.load_extension("gda_bridge")  # GDA syntax, %gda_config; adopts this session
     try:
         shell.mainloop()
     finally:

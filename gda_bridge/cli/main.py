@@ -18,8 +18,8 @@ def _demo(args: argparse.Namespace) -> int:
     """Start the simulated beamline IOC, scan its EPICS devices, stop it again."""
     from importlib import resources
 
-    from gda_bridge.cli.session import Session
     from gda_bridge.commands import pos, scan
+    from gda_bridge.session import Session
     from gda_bridge.sim_ioc import client_environment, start_ioc
 
     print("gda-bridge demo: starting the simulated beamline IOC (Channel Access on 127.0.0.1)")
@@ -51,7 +51,7 @@ def _run(args: argparse.Namespace) -> int:
     if not script.is_file():
         print(f"gda-bridge run: no such script: {script}", file=sys.stderr)
         return 2
-    from gda_bridge.cli.session import Session
+    from gda_bridge.session import Session
 
     _show_mode_notices()
     session = Session.from_config(args.config)
@@ -96,7 +96,7 @@ def _console(args: argparse.Namespace) -> int:
         run_remote_console(args.remote, token)
         return 0
     from gda_bridge.cli.console import run_console
-    from gda_bridge.cli.session import Session, demo_devices
+    from gda_bridge.session import Session, demo_devices
 
     session = Session.from_config(args.config)
     try:

@@ -25,6 +25,7 @@ from gda_bridge.commands.session import (
     add_default,
     clear_defaults,
     finish_early,
+    go,
     lastScanDataPoint,
     level,
     list_defaults,
@@ -40,7 +41,7 @@ from gda_bridge.commands.session import (
 
 __all__ = [
     "a2scan", "a3scan", "abort", "add_default", "ascan", "clear_defaults", "cscan", "d2scan",
-    "d3scan", "dscan", "finish_early", "gscan", "inc", "lastScanDataPoint", "level",
+    "d3scan", "dscan", "finish_early", "go", "gscan", "inc", "lastScanDataPoint", "level",
     "list_defaults", "ls", "ls_names", "lup", "mesh", "meta_add", "meta_rm", "pause", "pos",
     "pscan", "remove_default", "resume", "rscan", "scan", "set_spec_counters", "staticscan",
     "testscan", "timescan", "tscan", "uinc", "upos",

@@ -97,6 +97,15 @@ def meta_rm(name: str) -> None:
     context().metadata.get("user", {}).pop(str(name), None)
 
 
+def go(target: Any) -> None:
+    """go peak: move the last scan's scannable to where a processor found its feature (or to a
+    number). Needs the session's analysis: the default session is wired if none is."""
+    session = context().ensure_session()
+    if session is None:
+        raise GdaBridgeError("go needs a session with post-scan analysis (gda_bridge.Session())")
+    session.go(target)
+
+
 def _running() -> Any:
     scan = context().running
     if scan is None:

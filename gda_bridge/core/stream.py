@@ -46,6 +46,10 @@ class DocumentStream:
 
         return unsubscribe
 
+    def has_critical(self) -> bool:
+        """Whether a critical subscriber (a file writer) is subscribed."""
+        return any(s.critical for s in self._subs)
+
     def emit(self, doc: Document) -> None:
         for sub in self._subs:
             if isinstance(doc, ScanStart):

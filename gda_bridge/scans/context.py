@@ -3,8 +3,10 @@ metadata, the running scan (so other threads can pause or abort it) and the prin
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,9 +42,25 @@ class ScanContext:
     suspenders: list[Any] = field(default_factory=list)
     """Conditions every scan honours (gda_bridge.core.suspenders.Suspender): install with
     gda_bridge.scans.suspension.install_suspender."""
+    session: Any = None
+    """The session wired to this context (files, numbering, analysis, ``go``), or None."""
+    default_session: str | None = "gda_bridge.session:attach_default_session"
+    """``"module:function"`` called with the context at the first scan (or ``go``) when no session
+    is wired and no file writer was subscribed by hand (a critical subscriber), so a plain Python
+    script gets files and analysis; None keeps bare scans (tests of the engine). Named, not
+    imported: the session sits layers above this module."""
 
     def __post_init__(self) -> None:
         self.reset_stream()
+
+    def ensure_session(self) -> Any:
+        """The wired session, after wiring the default one if there is none yet (and one is named)."""
+        if self.session is None and self.default_session and not self.stream.has_critical():
+            with _wiring:  # two threads scanning at once get one default session
+                if self.session is None and self.default_session and not self.stream.has_critical():
+                    module, _, name = self.default_session.partition(":")
+                    getattr(importlib.import_module(module), name)(self)
+        return self.session
 
     def reset_stream(self) -> None:
         """A new document stream whose only subscriber is the scan table."""
@@ -50,6 +68,7 @@ class ScanContext:
         self.stream.subscribe(ScanTable(lambda line: self.output(line), lambda: self.show_table))
 
 
+_wiring = threading.Lock()
 _context = ScanContext()
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +38,19 @@ class ScanResult:
     file: str | None = None
     """The scan file, when a session writes one."""
     suspensions: list[SuspensionRecord] = field(default_factory=list)
+    post_scan: list[Callable[[float | None], bool]] = field(default_factory=list, repr=False)
+    """Waits for work that goes on after the scan returned (its plot, its hooks), each taking a
+    timeout and saying whether that work finished: set by the session, used by ``wait()``."""
+
+    @property
+    def path(self) -> Path | None:
+        """The scan's NeXus file (None when the session writes no files)."""
+        return Path(self.file) if self.file else None
+
+    def wait(self, timeout: float | None = 30.0) -> bool:
+        """Wait for the scan's post-scan work (analysis, plot, hooks); False if some of it is still
+        running after ``timeout`` seconds (for each kind of work)."""
+        return all([done(timeout) for done in self.post_scan])
 
     def __getitem__(self, column: str) -> np.ndarray:
         try:

@@ -252,6 +252,7 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     ``after_scan`` callbacks run last, on this thread (analysis waits there for its lines).
     """
     ctx = ctx or context()
+    ctx.ensure_session()
     defaults = [d for d in ctx.defaults if not any(d is a for a in args)]
     scan = JavaScan(args, defaults, command)
     result = ScanResult(command=scan.command, uid=uuid.uuid4().hex, scan_number=None, shape=scan.dimensions)

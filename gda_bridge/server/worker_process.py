@@ -122,7 +122,7 @@ class Engine:
     """The session and the item loop of the worker process."""
 
     def __init__(self, control: Channel, events: QueuedSender, args: argparse.Namespace) -> None:
-        from gda_bridge.cli.session import Session, demo_devices
+        from gda_bridge.session import Session, demo_devices
 
         self.control = control
         self.events = events

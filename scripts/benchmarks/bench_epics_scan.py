@@ -163,6 +163,7 @@ def java_scan_runner(motor, counter, tp: float) -> Callable[[list[float]], None]
     from gda_bridge.scans.context import context
 
     context().output = lambda line: None
+    context().default_session = None  # the engine alone: no file, no analysis (as bluesky here)
 
     def run(xs: list[float]) -> None:
         step = (xs[-1] - xs[0]) / (len(xs) - 1)

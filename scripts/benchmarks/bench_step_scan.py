@@ -59,6 +59,7 @@ def _per_point(run, npoints: int, repeats: int) -> float:
 
 def bench_gda(motor, det, npoints: int, repeats: int) -> float:
     context().show_table = False  # bluesky runs without a table too; documents are still built
+    context().default_session = None  # the engine alone: no file, no analysis (as bluesky here)
 
     def run(n):
         result = run_scan([motor, 0.0, float(n - 1), 1.0, det])

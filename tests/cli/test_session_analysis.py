@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from gda_bridge.cli.session import Session, demo_devices
 from gda_bridge.commands import scan
+from gda_bridge.session import Session, demo_devices
 
 
 @pytest.fixture
 def session(ctx):
-    s = Session(ctx)
+    s = Session(ctx=ctx)
     s.add_devices(demo_devices())
     yield s
     s.close()

@@ -12,7 +12,7 @@ import epics
 import h5py
 import numpy as np
 
-from gda_bridge.cli.files import ScanFiles
+from gda_bridge.session.files import ScanFiles
 
 
 def caput(pvname: str, value: object) -> None:

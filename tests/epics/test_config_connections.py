@@ -11,10 +11,10 @@ import epics
 import pytest
 
 from gda_bridge.bridge import ensure_jvm
-from gda_bridge.cli.session import Session
 from gda_bridge.config import ConfigError, create_devices, load_config
 from gda_bridge.core.documents import ScanStatus, ScanSuspended
 from gda_bridge.epics import PVSuspender
+from gda_bridge.session import Session
 from gda_bridge.sim_ioc import SimIOC
 
 TIMEOUT = 2.0

@@ -5,10 +5,10 @@ from __future__ import annotations
 import h5py
 import pytest
 
-from gda_bridge.cli.session import Session
 from gda_bridge.commands import lastScanDataPoint, scan
 from gda_bridge.devices import DetectorBase, ScannableMotionBase
 from gda_bridge.devices.sim import SimMotor, SimMultiField, SoftCounter
+from gda_bridge.session import Session
 
 
 @pytest.fixture

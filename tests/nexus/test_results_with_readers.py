@@ -124,12 +124,12 @@ def test_a_file_without_the_link_gets_it_or_the_results_are_kept_beside_it(data_
 
 
 def test_a_session_scan_watched_by_a_live_viewer_keeps_its_analysis_results(data_dir, ctx, monkeypatch):
-    from gda_bridge.cli.session import Session, demo_devices
     from gda_bridge.commands import scan
     from gda_bridge.core.documents import ScanPoint
+    from gda_bridge.session import Session, demo_devices
 
     monkeypatch.setenv("GDA_BRIDGE_DATA_DIR", str(data_dir))
-    session = Session(ctx)
+    session = Session(ctx=ctx)
     session.add_devices(demo_devices())
     viewers = []
 

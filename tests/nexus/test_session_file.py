@@ -8,9 +8,9 @@ import hdfmap
 import pytest
 from file_checks import check_file
 
-from gda_bridge.cli.session import Session
 from gda_bridge.commands import meta_add, scan
 from gda_bridge.config import create_devices, load_config
+from gda_bridge.session import Session
 
 CONFIG = """
 [beamline]
@@ -45,7 +45,7 @@ def session(ctx, data_dir, tmp_path, monkeypatch):
     path = tmp_path / "bl.toml"
     path.write_text(CONFIG)
     config = load_config(path)
-    s = Session(ctx, config)
+    s = Session(config, ctx=ctx)
     s.add_devices(create_devices(config))
     yield s
     s.close()
