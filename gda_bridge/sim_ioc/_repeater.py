@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -34,15 +35,17 @@ def ensure_repeater(timeout: float = 10.0) -> int:
         if _repeater is not None and _repeater[0].poll() is None:
             return _repeater[1]
         port = reserve_ports(1)[0]
+        errors = tempfile.TemporaryFile()  # not a pipe: nobody reads it while the repeater runs
         process = subprocess.Popen(
             [sys.executable, "-m", "gda_bridge.sim_ioc._repeater", str(port), str(os.getpid())],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
         deadline = time.monotonic() + timeout
         while port_bindable(socket.SOCK_DGRAM, port):  # bound by the repeater once it listens
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                err = process.communicate()[1].decode(errors="replace").strip()
+                process.wait()
+                errors.seek(0)
+                err = errors.read().decode(errors="replace").strip()
                 raise OSError(f"the CA repeater on UDP port {port} did not start: {err or 'timed out'}")
             time.sleep(0.01)
         atexit.register(_stop, process)
