@@ -39,15 +39,16 @@ def ensure_repeater(timeout: float = 10.0) -> int:
         process = subprocess.Popen(
             [sys.executable, "-m", "gda_bridge.sim_ioc._repeater", str(port), str(os.getpid())],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while port_bindable(socket.SOCK_DGRAM, port):  # bound by the repeater once it listens
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                errors.seek(0)
-                err = errors.read().decode(errors="replace").strip()
-                raise OSError(f"the CA repeater on UDP port {port} did not start: {err or 'timed out'}")
-            time.sleep(0.01)
+        with errors:  # the repeater keeps its own descriptor of it
+            deadline = time.monotonic() + timeout
+            while port_bindable(socket.SOCK_DGRAM, port):  # bound by the repeater once it listens
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait()
+                    errors.seek(0)
+                    err = errors.read().decode(errors="replace").strip()
+                    raise OSError(f"the CA repeater on UDP port {port} did not start: {err or 'timed out'}")
+                time.sleep(0.01)
         atexit.register(_stop, process)
         _repeater = (process, port)
         log.debug("CA repeater on UDP port %d (pid %d)", port, process.pid)
