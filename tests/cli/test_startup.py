@@ -57,7 +57,7 @@ except java.lang.InterruptedException as e:
 
 def test_importing_the_commands_imports_nothing_heavy(tmp_path: Path) -> None:
     out = _python(tmp_path, "import sys, gda_bridge.commands\n"
-                            "print(sorted(m for m in ('h5py', 'scipy', 'matplotlib', 'dask', 'fastapi', 'pydantic')"
+                            "print(sorted(m for m in ('jpype', 'h5py', 'scipy', 'matplotlib', 'dask', 'fastapi', 'pydantic')"
                             " if m in sys.modules))")
     assert out.strip() == "[]"
 
