@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything gda-bridge needs on a fresh Debian machine: a JDK and Maven (apt, only when
 # missing; with the test extra also chromium), a virtual environment (.venv, or $GDA_BRIDGE_VENV)
-# and the package with its extras.
+# and the package with its extras (skipped when none of its inputs changed since the last install).
 # Usage: scripts/setup.sh [extras]   e.g. scripts/setup.sh test,bench ("" for none; default test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,9 +23,18 @@ fi
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
+# The install (pip, the Java core's compile) is skipped when its inputs are as they were at the
+# last one that succeeded: the extras, pyproject.toml, the build backend and the Java sources.
+stamp="$venv/.gda-bridge-install-stamp"
+inputs=$( { echo "extras=$extras"; sha256sum pyproject.toml build_support/*.py;
+            find java/src -type f -print0 | sort -z | xargs -0 sha256sum; } | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ] && [ -x "$venv/bin/gda-bridge" ] && [ -f gda_bridge/bridge/lib/gda-core.jar ]; then
+    exit 0
+fi
 "$venv/bin/python" -m pip install -q --upgrade pip
 if [ -n "$extras" ]; then
     "$venv/bin/python" -m pip install -q -e ".[$extras]"
 else
     "$venv/bin/python" -m pip install -q -e .
 fi
+echo "$inputs" > "$stamp"

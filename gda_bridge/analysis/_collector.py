@@ -141,7 +141,7 @@ class ScanProcessing:
         self._last_processed: threading.Event | None = None
         self._executors: Executors | None = None
         self._exec_lock = threading.Lock()
-        self.executors.processing(_warm_up, self.config.save_plots)
+        self._warmed = False
 
     # ----- configuration -------------------------------------------------------------------
     def next_scan(self, *, detector: str | None = None, processors: Sequence[str] | None = None) -> None:
@@ -185,6 +185,9 @@ class ScanProcessing:
             scan.x_column = start.axes(0)[0]
             scan.y_column = _choose_y(start, detector, scan.x_column)
         self._scan = scan
+        if not self._warmed:  # while the first scan runs, not at start-up: a session may never scan
+            self._warmed = True
+            self.executors.processing(_warm_up, self.config.save_plots)
         self.executors.processing(self._clear_namespace, processors)
 
     def _on_point(self, point: ScanPoint) -> None:
@@ -385,8 +388,8 @@ class ScanProcessing:
 
 
 def _warm_up(plots: bool) -> None:
-    """Import scipy (and matplotlib) on the processing thread at start-up: their first import takes
-    about a second, which would otherwise delay the first scan's report."""
+    """Import scipy (and matplotlib) on the processing thread as the first scan starts: their first
+    import takes about a second, which would otherwise delay that scan's report."""
     import scipy.optimize
     import scipy.special
     import scipy.stats  # noqa: F401

@@ -1,27 +1,38 @@
-"""The only door to the JVM: its lifecycle, conversions, device proxies and the Java engine."""
+"""The only door to the JVM: its lifecycle, conversions, device proxies and the Java engine.
 
-from gda_bridge.bridge.adapters import adapter_of, is_java, to_java_device
-from gda_bridge.bridge.engine import JavaScan, ScanDevice, is_device
-from gda_bridge.bridge.errors import java_errors
-from gda_bridge.bridge.interrupts import clear_interrupt, interruptible
-from gda_bridge.bridge.jvm import add_classpath, add_jvm_options, ensure_jvm, jclass
-from gda_bridge.bridge.packages import is_java_package, java_member, java_names
+The names below are imported from their modules on first use: importing jpype costs about a
+tenth of a second, which a script that never touches Java (or a plain ``import
+gda_bridge.commands``) should not pay.
+"""
 
-__all__ = [
-    "JavaScan",
-    "ScanDevice",
-    "adapter_of",
-    "clear_interrupt",
-    "add_classpath",
-    "add_jvm_options",
-    "ensure_jvm",
-    "interruptible",
-    "is_device",
-    "is_java",
-    "is_java_package",
-    "java_errors",
-    "jclass",
-    "java_member",
-    "java_names",
-    "to_java_device",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "adapter_of": "adapters", "is_java": "adapters", "to_java_device": "adapters",
+    "JavaScan": "engine", "ScanDevice": "engine", "is_device": "engine",
+    "java_errors": "errors",
+    "from_java": "convert", "to_java_position": "convert", "to_names": "convert",
+    "clear_interrupt": "interrupts", "interruptible": "interrupts", "JavaInterrupt": "interrupts",
+    "python_interrupt_seen": "interrupts",
+    "add_classpath": "jvm", "add_jvm_options": "jvm", "ensure_jvm": "jvm", "jclass": "jvm",
+    "jvm_ready": "jvm", "when_started": "jvm",
+    "is_java_package": "packages", "java_member": "packages", "java_names": "packages",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -21,9 +22,12 @@ from gda_bridge.core.errors import GdaBridgeError
 log = logging.getLogger("gda_bridge.bridge")
 
 DEFAULT_MAX_HEAP = "1g"
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: start-up callbacks may call ensure_jvm
 _extra_classpath: list[str] = []
 _extra_options: list[str] = []
+_on_start: list[Callable[[], None]] = []
+_ready = False  # started, and the start-up callbacks have run
+_starting = False
 
 
 class JvmError(GdaBridgeError, RuntimeError):
@@ -69,25 +73,53 @@ def _put_java_finder_first() -> None:
     sys.meta_path[:0] = finders
 
 
+def jvm_ready() -> bool:
+    """True once ensure_jvm has started the JVM and run the start-up callbacks."""
+    return _ready
+
+
+def when_started(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the JVM runs: now if it does, else as ensure_jvm starts it (the JVM
+    costs a second of start-up, so the layers above defer their Java set-up to this point)."""
+    with _lock:
+        if not _ready:
+            _on_start.append(callback)
+            return
+    callback()
+
+
 def ensure_jvm() -> None:
     """Start the JVM if it is not running yet; cheap to call at every entry point."""
-    if jpype.isJVMStarted():
+    global _ready, _starting
+    if _ready:
         return
     with _lock:
-        if jpype.isJVMStarted():
+        if _ready or _starting:  # _starting: a start-up callback of this thread calls it again
             return
-        heap = os.environ.get("GDA_BRIDGE_JVM_HEAP", DEFAULT_MAX_HEAP)
-        classpath = [str(core_jar()), *_extra_classpath]
-        options = [f"-Xmx{heap}", "-Xss8m", *_extra_options]
-        log.info("starting the JVM: %s, classpath %s", " ".join(options), os.pathsep.join(classpath))
-        # interrupt=False: Ctrl-C interrupts the Java thread of the caller instead of letting the
-        # JVM take SIGINT (which could end the process); Python then gets KeyboardInterrupt.
-        jpype.startJVM(*options, classpath=classpath, interrupt=False, convertStrings=True)
-        _put_java_finder_first()
-        from gda_bridge.bridge import customizers
+        _starting = True
+        try:
+            if not jpype.isJVMStarted():
+                _start()
+            while _on_start:
+                _on_start.pop(0)()
+        finally:
+            _starting = False
+        _ready = True
 
-        customizers.install()
-        _forward_java_logging()
+
+def _start() -> None:
+    heap = os.environ.get("GDA_BRIDGE_JVM_HEAP", DEFAULT_MAX_HEAP)
+    classpath = [str(core_jar()), *_extra_classpath]
+    options = [f"-Xmx{heap}", "-Xss8m", *_extra_options]
+    log.info("starting the JVM: %s, classpath %s", " ".join(options), os.pathsep.join(classpath))
+    # interrupt=False: Ctrl-C interrupts the Java thread of the caller instead of letting the
+    # JVM take SIGINT (which could end the process); Python then gets KeyboardInterrupt.
+    jpype.startJVM(*options, classpath=classpath, interrupt=False, convertStrings=True)
+    _put_java_finder_first()
+    from gda_bridge.bridge import customizers
+
+    customizers.install()
+    _forward_java_logging()
 
 
 @jpype.JImplements("gda.util.LogSink", deferred=True)

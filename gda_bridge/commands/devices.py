@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gda_bridge.bridge import is_device, is_java, java_errors
-from gda_bridge.bridge.convert import from_java, to_java_position
+from gda_bridge import bridge  # its names on first use: jpype is imported then, not here
 
 
 def name_of(device: Any) -> str:
@@ -13,39 +12,39 @@ def name_of(device: Any) -> str:
 
 
 def position(device: Any) -> Any:
-    if is_java(device):
-        with java_errors():
-            return from_java(device.getPosition())
+    if bridge.is_java(device):
+        with bridge.java_errors():
+            return bridge.from_java(device.getPosition())
     return device.getPosition()
 
 
 def start_move(device: Any, target: Any) -> None:
-    if is_java(device):
-        with java_errors():
-            device.asynchronousMoveTo(to_java_position(target))
+    if bridge.is_java(device):
+        with bridge.java_errors():
+            device.asynchronousMoveTo(bridge.to_java_position(target))
     else:
         device.asynchronousMoveTo(target)
 
 
 def wait(device: Any) -> None:
-    if is_java(device):
-        with java_errors():
+    if bridge.is_java(device):
+        with bridge.java_errors():
             device.waitWhileBusy()
     else:
         device.waitWhileBusy()
 
 
 def is_busy(device: Any) -> bool:
-    if is_java(device):
-        with java_errors():
+    if bridge.is_java(device):
+        with bridge.java_errors():
             return bool(device.isBusy())
     return bool(device.isBusy())
 
 
 def check_valid(device: Any, target: Any) -> str | None:
-    if is_java(device):
-        with java_errors():
-            reason = device.checkPositionValid(to_java_position(target))
+    if bridge.is_java(device):
+        with bridge.java_errors():
+            reason = device.checkPositionValid(bridge.to_java_position(target))
         return None if reason is None else str(reason)
     reason = device.checkPositionValid(target)
     return None if reason is None else str(reason)
@@ -55,8 +54,8 @@ def call_hook(device: Any, hook: str) -> None:
     method = getattr(device, hook, None)
     if method is None:
         return
-    if is_java(device):
-        with java_errors():
+    if bridge.is_java(device):
+        with bridge.java_errors():
             method()
     else:
         method()
@@ -75,4 +74,4 @@ def is_detector(device: Any) -> bool:
 
 
 def is_scannable(obj: Any) -> bool:
-    return is_device(obj)
+    return bridge.is_device(obj)

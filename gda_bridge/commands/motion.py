@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from gda_bridge.bridge import interruptible
+from gda_bridge import bridge
 from gda_bridge.commands import devices as dev
 from gda_bridge.commands.positions import move_target
 from gda_bridge.commands.vararg import unpacked
@@ -53,7 +53,7 @@ def _move(pairs: list[tuple[Any, Any]], updates: bool) -> None:
     everything = [d for d, _ in pairs]
     started: list[Any] = []
     try:
-        with interruptible():
+        with bridge.interruptible():
             _move_levels(pairs, started, updates)
     except BaseException:
         for device in started:

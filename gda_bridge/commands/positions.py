@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from gda_bridge.bridge.convert import to_names
+from gda_bridge import bridge
 from gda_bridge.commands import devices as dev
 from gda_bridge.core.errors import ScanSyntaxError
 
@@ -74,7 +74,7 @@ def show(value: Any) -> str:
 
 
 def input_names(device: Any) -> list[str]:
-    return to_names(device.getInputNames())
+    return bridge.to_names(device.getInputNames())
 
 
 def _is_number(value: Any) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from gda_bridge.bridge import JavaScan
+from gda_bridge import bridge
 from gda_bridge.commands import devices as dev
 from gda_bridge.commands.motion import move_to
 from gda_bridge.commands.positions import Group, flatten, groups, scan_arguments, single_position
@@ -218,7 +218,7 @@ def tscan(*args: Any) -> ScanResult:
 def testscan(*args: Any) -> str:
     """Check a scan command without moving anything; returns (and prints) what it would do."""
     args = unpacked(args)
-    scan = JavaScan(scan_arguments(args, "testscan"), command=command_text("scan", args))
+    scan = bridge.JavaScan(scan_arguments(args, "testscan"), command=command_text("scan", args))
     scan.validate()
     npoints = math.prod(scan.dimensions)
     message = f"testscan: {scan.command} is valid: {npoints} points in dimensions {list(scan.dimensions)}"

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gda_bridge.bridge import ensure_jvm, is_java_package, java_member, java_names
+from gda_bridge.bridge import ensure_jvm, is_java_package, java_member, java_names, jvm_ready, when_started
 
 log = logging.getLogger("gda_bridge.jython")
 
@@ -44,6 +44,8 @@ SHIM_ROOT = Path(__file__).resolve().parent / "shims"
 _SHIM_TOPS = ("gda", "gdascripts", "scisoftpy")
 _REAL_WINS = ("gdascripts", "scisoftpy")  # a real copy of these on sys.path is used instead
 _EXTRA_SHIMS = {"org.slf4j": SHIM_ROOT / "org_slf4j.py"}
+# Top-level names whose import needs the JVM (JPype's domains, ours, GDA's Java packages)
+_JAVA_TOPS = frozenset({"java", "javax", "jdk", "com", "gov", "org", "mil", "edu", "net", "uk", "gda", "gdascripts"})
 
 
 def java_fallback(module_name: str) -> Callable[[str], Any]:
@@ -101,6 +103,8 @@ class ShimFinder(importlib.abc.MetaPathFinder):
                 name=fullname,
             )
         top = fullname.partition(".")[0]
+        if top in _JAVA_TOPS and not jvm_ready():
+            ensure_jvm()  # the first Java import starts it
         if top not in _SHIM_TOPS and fullname not in _EXTRA_SHIMS:
             return None
         if top in _REAL_WINS and self._real_library(top, fullname):
@@ -237,23 +241,42 @@ _alias_finder = ModuleAliasFinder()
 
 
 def install_shims() -> None:
-    """Start the JVM and put the shim finder first in sys.meta_path (before JPype's)."""
-    ensure_jvm()
+    """Put the shim finder first in sys.meta_path (before JPype's); the Java idioms of scripts
+    are set up when the JVM starts (the first Java import, standard name or scan starts it)."""
+    _put_shims_first()
+    if _alias_finder not in sys.meta_path:
+        sys.meta_path.append(_alias_finder)
+    global _java_set_up
+    if not _java_set_up:
+        _java_set_up = True
+        when_started(_java_started)
+
+
+_java_set_up = False
+
+
+def _put_shims_first() -> None:
     if _shim_finder in sys.meta_path:
         sys.meta_path.remove(_shim_finder)
     sys.meta_path.insert(0, _shim_finder)
-    if _alias_finder not in sys.meta_path:
-        sys.meta_path.append(_alias_finder)
+
+
+def _java_started() -> None:
+    from gda_bridge.jython.standard_names import install_java_idioms
+
+    _put_shims_first()  # the JVM's start put JPype's finder first
+    install_java_idioms()
     _override_java_names()
 
 
 def _override_java_names() -> None:
     """``java.lang.InterruptedException`` in scripts also catches aborted scans (see interrupts)."""
-    import java.lang  # type: ignore[import-not-found]  # JPype's Java package
-
     from gda_bridge.jython.interrupts import exception_names
 
-    java.lang.InterruptedException = exception_names()["InterruptedException"]  # the Python class
+    # JPype's package object, the one `import java.lang` gives (not imported: this runs while
+    # the import that started the JVM is being looked up)
+    java_lang = java_member("java", "lang")
+    java_lang.InterruptedException = exception_names()["InterruptedException"]  # the Python class
 
 
 def translate_imports_from(

@@ -20,7 +20,6 @@ from gda_bridge.commands import devices as dev
 from gda_bridge.commands.motion import move_to
 from gda_bridge.commands.vararg import unpacked
 from gda_bridge.jython.interrupts import exception_names, interruptible, script_controller
-from gda_bridge.jython.standard_names import install_java_idioms, standard_names
 from gda_bridge.scans.context import context
 
 RETURN_FLAG = "scansReturnToOriginalPositions"
@@ -146,11 +145,9 @@ def checkForPauses() -> None:  # noqa: N802 - GDA's name
 
 
 def base_namespace() -> dict[str, Any]:
-    """Names every legacy script finds without importing anything (GDA's default namespace:
-    its interpreter's standard imports, our device bases and exception names). Also makes the
-    Java idioms of GDA scripts work (see standard_names.install_java_idioms)."""
-    install_java_idioms()
-    names: dict[str, Any] = standard_names()
+    """Names every legacy script finds without importing anything: our device bases and exception
+    names (GDA's standard imports, Java classes, come when first used: see lazy_names)."""
+    names: dict[str, Any] = {}
     for name in devices.__all__:
         names[name] = getattr(devices, name)
     names.update(exception_names())

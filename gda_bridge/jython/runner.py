@@ -23,6 +23,7 @@ from typing import Any
 
 from gda_bridge.core.errors import GdaBridgeError
 from gda_bridge.jython.importer import install_shims, translate_imports_from
+from gda_bridge.jython.lazy_names import standard_names_on_demand
 from gda_bridge.jython.namespace import base_namespace, commands_for
 from gda_bridge.jython.translate import AliasRegistry, ModeDecision, compile_script, decide_mode
 
@@ -101,8 +102,9 @@ class ScriptRunner:
 
     def _fill_namespace(self) -> None:
         ns = self.namespace
-        # GDA's standard names, then the configuration's devices (a device named like a standard
-        # name, e.g. `finder`, wins), then our commands (they win over both)
+        # GDA's standard names (bound on their first use: lazy_names), then the configuration's
+        # devices (a device named like a standard name, e.g. `finder`, wins), then our commands
+        # (they win over both)
         ns.update(base_namespace())
         ns.update(self._extra_names)
         self.commands = commands_for(ns)
@@ -114,6 +116,7 @@ class ScriptRunner:
             remove_alias=self.remove_alias,
             reset_namespace=self.reset_namespace,
         )
+        standard_names_on_demand(ns)
 
     def namespace_command(self, name: str) -> Any:
         """The GDA command ``name`` as scripts first get it (even if a script rebinds the name)."""

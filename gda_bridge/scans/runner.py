@@ -7,13 +7,11 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gda_bridge.bridge import JavaScan, ScanDevice, is_java
-from gda_bridge.bridge.convert import from_java
-from gda_bridge.bridge.interrupts import JavaInterrupt, clear_interrupt, interruptible, python_interrupt_seen
+from gda_bridge import bridge  # its names on first use: jpype is imported then, not here
 from gda_bridge.core.documents import (
     DeviceDescription,
     FieldDescription,
@@ -30,20 +28,23 @@ from gda_bridge.scans.context import ScanContext, context
 from gda_bridge.scans.result import ScanResult, SuspensionRecord
 from gda_bridge.scans.suspension import ScanSuspension
 
+if TYPE_CHECKING:
+    from gda_bridge.bridge import JavaScan, ScanDevice
+
 log = logging.getLogger("gda_bridge.scan")
 
 
 def _limits(device: Any, n: int) -> tuple[list[Any], list[Any]]:
     if not hasattr(device, "getLowerGdaLimits"):
         return [None] * n, [None] * n
-    lower = from_java(device.getLowerGdaLimits()) or [None] * n
-    upper = from_java(device.getUpperGdaLimits()) or [None] * n
+    lower = bridge.from_java(device.getLowerGdaLimits()) or [None] * n
+    upper = bridge.from_java(device.getUpperGdaLimits()) or [None] * n
     return list(lower) + [None] * n, list(upper) + [None] * n
 
 
 def _units(device: Any) -> str | None:
     getter = getattr(device, "getUserUnits", None)
-    if getter is None or is_java(device):
+    if getter is None or bridge.is_java(device):
         return None
     units = getter()
     return None if units is None else str(units)
@@ -53,7 +54,7 @@ def _data_shape(device: Any) -> tuple[int, ...]:
     getter = getattr(device, "getDataDimensions", None)
     if getter is None:
         return ()
-    return tuple(int(d) for d in (from_java(getter()) or ()))
+    return tuple(int(d) for d in (bridge.from_java(getter()) or ()))
 
 
 def _field_demands(planned: list[Any] | None, index: int, ninputs: int) -> tuple[Any, ...] | None:
@@ -126,7 +127,7 @@ def describe(
                 level=d.level,
                 dimension=d.dimension if d.dimension >= 0 and not d.detector else None,
                 collection_time=d.collection_time,
-                java_class=str(d.device.getClass().getName()) if is_java(d.device) else None,
+                java_class=str(d.device.getClass().getName()) if bridge.is_java(d.device) else None,
             )
         )
     return tuple(out)
@@ -234,8 +235,8 @@ def _run_on_worker(scan: JavaScan, docs: _ScanDocuments, on_ctrl_c: Any) -> None
         try:
             done.wait(0.05)
         except KeyboardInterrupt:
-            python_interrupt_seen()
-            clear_interrupt()
+            bridge.python_interrupt_seen()
+            bridge.clear_interrupt()
             try:
                 on_ctrl_c(scan)
             except KeyboardInterrupt:  # Ctrl-C while the user was asked: abort at once
@@ -254,13 +255,13 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     ctx = ctx or context()
     ctx.ensure_session()
     defaults = [d for d in ctx.defaults if not any(d is a for a in args)]
-    scan = JavaScan(args, defaults, command)
+    scan = bridge.JavaScan(args, defaults, command)
     result = ScanResult(command=scan.command, uid=uuid.uuid4().hex, scan_number=None, shape=scan.dimensions)
     docs = _ScanDocuments(scan, ctx, result)
     ctx.running = scan
     ctx.last_result = result
     try:
-        with interruptible():
+        with bridge.interruptible():
             try:
                 with ScanSuspension(scan, ctx.suspenders):
                     if ctx.on_ctrl_c is None:
@@ -271,7 +272,7 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
                 docs.stopped(exc)
                 if scan.aborted_by_request:
                     raise
-                raise JavaInterrupt from None
+                raise bridge.JavaInterrupt from None
             except BaseException as exc:
                 docs.stopped(exc)
                 raise

@@ -6,11 +6,19 @@ this package does not import pcaspy either; only the IOC process does.
 """
 
 from ._constants import LOOPBACK, READY_MARKER
-from ._process import IOCStartError, SimIOC, client_environment, random_prefix, start_ioc
+from ._process import (
+    IOCStartError,
+    SimIOC,
+    client_environment,
+    port_range,
+    random_prefix,
+    reserve_ports,
+    start_ioc,
+)
 
 __all__ = [
     "LOOPBACK", "READY_MARKER", "IOCStartError", "SimIOC", "client_environment", "main",
-    "random_prefix", "start_ioc",
+    "port_range", "random_prefix", "reserve_ports", "start_ioc",
 ]
 
 

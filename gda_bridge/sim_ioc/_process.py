@@ -99,9 +99,13 @@ def random_prefix() -> str:
 
 
 def client_environment(ports: Iterable[int]) -> dict[str, str]:
-    """Environment for a CA client that searches only the given IOC ports on 127.0.0.1."""
+    """Environment for a CA client that searches only the given IOC ports on 127.0.0.1, with a CA
+    repeater of its own (started once per process: see _repeater)."""
+    from ._repeater import ensure_repeater
+
     ports = list(ports)
     return {
+        "EPICS_CA_REPEATER_PORT": str(ensure_repeater()),
         "EPICS_CA_ADDR_LIST": " ".join(f"{LOOPBACK}:{p}" for p in ports),
         "EPICS_CA_AUTO_ADDR_LIST": "NO",
         "EPICS_CA_SERVER_PORT": str(ports[0]),
@@ -130,23 +134,54 @@ def _port_free(port: int) -> bool:
     return port_bindable(socket.SOCK_STREAM, port) and port_bindable(socket.SOCK_DGRAM, port)
 
 
-def reserve_ports(count: int) -> list[int]:
-    """Pick ``count`` ports free for TCP and UDP on 127.0.0.1, below the ephemeral range.
+PORT_RANGE_VAR = "GDA_BRIDGE_PORT_RANGE"
 
-    Below the ephemeral range, the kernel never hands them to outgoing connections meanwhile;
-    an IOC started later on one of them binds it exactly (or fails with a clear message).
-    """
+
+def port_range() -> range:
+    """The ports gda-bridge may choose by itself: $GDA_BRIDGE_PORT_RANGE ("34000-34999", both
+    ends included) on a shared host; else from 10000 to below the kernel's ephemeral range, where
+    the kernel never hands them to outgoing connections meanwhile."""
+    text = os.environ.get(PORT_RANGE_VAR, "").strip()
+    if text:
+        low, sep, high = text.partition("-")
+        try:
+            first, last = int(low), int(high)
+        except ValueError:
+            first = last = -1
+        if not sep or not 1024 <= first <= last <= 65535:
+            raise ValueError(f"{PORT_RANGE_VAR}={text!r} is not FIRST-LAST with 1024 <= FIRST <= LAST <= 65535, e.g. 34000-34999")
+        return range(first, last + 1)
     try:
         low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         low = 32768
-    low = max(low, 12000)
+    return range(10000, max(low, 12000))
+
+
+def reserve_ports(count: int) -> list[int]:
+    """Pick ``count`` ports of :func:`port_range` free for TCP and UDP on 127.0.0.1; an IOC started
+    later on one of them binds it exactly (or fails with a clear message)."""
+    ports = port_range()
     chosen: list[int] = []
-    while len(chosen) < count:
-        port = random.randrange(10000, low)
-        if port not in chosen and _port_free(port):
+    for port in random.sample(ports, len(ports)):
+        if len(chosen) == count:
+            break
+        if _port_free(port):
             chosen.append(port)
+    if len(chosen) < count:
+        raise OSError(f"only {len(chosen)} of the {count} ports needed are free in {ports.start}-{ports.stop - 1} ({PORT_RANGE_VAR})")
     return chosen
+
+
+def bind_udp_in_range(sock: socket.socket) -> int:
+    """Bind the UDP socket to a free port of :func:`port_range` on 127.0.0.1; return the port."""
+    for port in random.sample(port_range(), len(port_range())):
+        try:
+            sock.bind((LOOPBACK, port))
+        except OSError:
+            continue
+        return port
+    raise OSError(f"no UDP port is free in {PORT_RANGE_VAR}'s range")
 
 
 def _package_root() -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ._constants import LOOPBACK
 from ._fields import Field
-from ._process import port_bindable, reserve_ports
+from ._process import bind_udp_in_range, port_bindable, reserve_ports
 from ._scheduler import Scheduler
 
 log = logging.getLogger("gda_bridge.sim_ioc")
@@ -79,8 +79,7 @@ def serve(fields: dict[str, Field], scheduler: Scheduler, port: int, on_ready: C
     """Serve ``fields`` until SIGTERM or SIGINT; ``on_ready(port)`` once the port accepts clients."""
     port = choose_port(port)
     beacon_sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    beacon_sink.bind((LOOPBACK, 0))
-    _pin_to_loopback(port, beacon_sink.getsockname()[1], _max_array_bytes(fields))
+    _pin_to_loopback(port, bind_udp_in_range(beacon_sink), _max_array_bytes(fields))
 
     from pcaspy import Driver, SimpleServer  # after the environment: the server reads it when made
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ._process import SimIOC, client_environment, reserve_ports, start_ioc
+from ._process import SimIOC, bind_udp_in_range, client_environment, reserve_ports, start_ioc
 
 __all__ = [
     "CaprotoIOC", "IOCPool", "SimIOC", "caproto_example", "configure_client_environment", "ioc_pool", "sim_ioc", "spare_ioc",
@@ -122,11 +122,11 @@ def caproto_example(module: str, prefix: str, startup_timeout: float = 20.0) -> 
     group is ended on exit."""
     port = ioc_pool().next_port()
     beacons = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # its beacons go to a port of ours
-    beacons.bind(("127.0.0.1", 0))
+    beacon_port = bind_udp_in_range(beacons)
     env = os.environ | {
         "EPICS_CA_SERVER_PORT": str(port), "EPICS_CAS_SERVER_PORT": str(port),
         "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO",
-        "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1", "EPICS_CAS_BEACON_PORT": str(beacons.getsockname()[1]),
+        "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1", "EPICS_CAS_BEACON_PORT": str(beacon_port),
     }
     process = subprocess.Popen(
         [sys.executable, "-u", "-m", f"caproto.ioc_examples.{module}", "--prefix", prefix, "--list-pvs"],

@@ -3,7 +3,6 @@
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from analysis_hookfuncs import heavy_fail, heavy_peak
 
 from gda_bridge.analysis import DASK_ENV, AnalysisConfig, HookRegistry, ScanProcessing
 from gda_bridge.core.stream import DocumentStream
+from gda_bridge.sim_ioc import reserve_ports
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -22,9 +22,7 @@ X = np.arange(-2.0, 2.0 + 1e-9, 0.05)
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return reserve_ports(1)[0]  # inside GDA_BRIDGE_PORT_RANGE on a shared host
 
 
 def _start(args, tmp_path, name):
@@ -67,7 +65,8 @@ def dask_cluster(tmp_path):
         )
     ]
     try:
-        worker_args = ["distributed.cli.dask_worker", address, "--host", "127.0.0.1", "--no-nanny"]
+        worker_args = ["distributed.cli.dask_worker", address, "--host", "127.0.0.1", "--no-nanny",
+                       "--worker-port", str(_free_port())]
         worker_args += ["--no-dashboard", "--nthreads", "1", "--local-directory", str(tmp_path)]
         started.append(_start(worker_args, tmp_path, "worker"))
         with Client(address, timeout=60, set_as_default=False) as client:

@@ -18,6 +18,7 @@ import pytest
 
 from gda_bridge.server.client import ServerClient
 from gda_bridge.server.tokens import TokenStore
+from gda_bridge.sim_ioc import reserve_ports
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,7 +59,7 @@ class ServerProcess:
         startup = workdir / "startup.py"
         startup.write_text(STARTUP)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gda_bridge.cli.main", "server", "--port", "0", "--tokens", str(tokens),
+            [sys.executable, "-m", "gda_bridge.cli.main", "server", "--port", str(reserve_ports(1)[0]), "--tokens", str(tokens),
              "--db", str(db), "--startup", str(startup), *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir,
         )
