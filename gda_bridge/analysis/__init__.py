@@ -15,6 +15,7 @@ from gda_bridge.analysis._collector import (
     ScanProcessing,
 )
 from gda_bridge.analysis._executors import Executors
+from gda_bridge.analysis._figures import Axis, draw_frame, draw_line, draw_map, grid_of, outcome_label
 from gda_bridge.analysis._fitting import FitCurve
 from gda_bridge.analysis._hooks import (
     ENTRY_POINT_GROUP,
@@ -26,7 +27,7 @@ from gda_bridge.analysis._hooks import (
     after_scan,
     on_point,
 )
-from gda_bridge.analysis._plot import save_plot
+from gda_bridge.analysis._plot import NoPlot, ScanView, save_plot, save_scan_plot
 from gda_bridge.analysis._processors import (
     DEFAULT_PROCESSORS,
     PROCESSORS,
@@ -78,4 +79,13 @@ __all__ = [
     "make_processors",
     "on_point",
     "save_plot",
+    "save_scan_plot",
+    "NoPlot",
+    "ScanView",
+    "Axis",
+    "draw_frame",
+    "draw_line",
+    "draw_map",
+    "grid_of",
+    "outcome_label",
 ]

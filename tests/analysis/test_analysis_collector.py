@@ -101,7 +101,7 @@ def test_results_for_the_file_and_the_png(h):
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
     from matplotlib.image import imread
 
-    assert imread(png).shape[:2] == (420, 640)
+    assert imread(png).shape[:2] == (480, 880)  # the legend beside the axes
 
 
 def test_flat_data_prints_there_is_no_peak_and_go_refuses(h):
@@ -117,7 +117,8 @@ def test_multidimensional_and_short_scans_are_skipped_with_gdas_messages(h):
     h.run(grid())
     h.run(one_d([0.5], {"det": [1.0]}))
     h.run(one_d([], {"det": []}))
-    assert h.lines == [MULTIDIMENSIONAL, TOO_SHORT, TOO_SHORT]
+    # not processed, but still plotted, except the scan with no points, which says so
+    assert h.lines == [MULTIDIMENSIONAL, TOO_SHORT, TOO_SHORT, "No plot: the scan recorded no points"]
     assert MULTIDIMENSIONAL == "Cannot process multidimensional scans"
     assert TOO_SHORT == "Scan too short to process sensibly"
     assert h.stored == [] and "peak" not in h.namespace
