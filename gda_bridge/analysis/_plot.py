@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -63,43 +64,57 @@ def save_scan_plot(png: str | os.PathLike[str], view: ScanView, outcomes: Sequen
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    fig = Figure(figsize=figure_size(view), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    labels = draw_scan(fig, view, outcomes)
+    fig.savefig(os.fspath(png), format="png")
+    return labels
+
+
+def figure_size(view: ScanView) -> tuple[float, float]:
+    """Wide for a frame beside its totals, else room for the legend beside the axes."""
+    return (10.0, 4.2) if _frame_column(view) else (8.8, 4.8)
+
+
+def _frame_column(view: ScanView) -> str | None:
+    return next((c for c, f in view.frames.items() if can_draw_frame(np.asarray(f))), None)
+
+
+def draw_scan(fig: Any, view: ScanView, outcomes: Sequence[Outcome] = ()) -> list[str]:
+    """Draw the scan onto an empty ``fig``: a line (1-D), a map (2-D), or the last frame beside
+    the totals; returns the legend's labels. Raises ``NoPlot`` saying why it cannot."""
     dims = len(view.start.shape)
     if dims > 2:
         raise NoPlot(f"No plot: scans of {dims} dimensions are not plotted (only 1-D and 2-D)")
     if len(view.indices) == 0:
         raise NoPlot("No plot: the scan recorded no points")
-    frame_column = next((c for c, f in view.frames.items() if can_draw_frame(np.asarray(f))), None)
+    frame_column = _frame_column(view)
     if frame_column is None and view.y_column is None and view.frames:
         shapes = ", ".join(f"{c} {np.shape(f)}" for c, f in view.frames.items())
         raise NoPlot(f"No plot: frames of shape {shapes} cannot be drawn")
     if frame_column is None and view.y_column is None:
         raise NoPlot("No plot: the scan has no numeric detector column")
-    labels: list[str] = []
-    fig = Figure(figsize=(10.0, 4.2) if frame_column else (8.8, 4.8), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
     if frame_column is not None:
         left, right = fig.subplots(1, 2)
         draw_frame(fig, np.asarray(view.frames[frame_column]), label=f"{frame_column}: last frame", ax=left)
         totals = np.asarray(view.totals.get(frame_column, ()), dtype=float)
         _draw_values(fig, view, totals, f"{frame_column} total", (), right)
         fig.suptitle(view.title, fontsize="medium")
-    else:
-        assert view.y_column is not None
-        y = view.numeric.get(view.y_column)
-        if y is None:
-            raise NoPlot(f"No plot: {view.y_column} is not numeric")
-        labels = _draw_values(fig, view, y, view.y_column, outcomes, None, title=view.title)
-    fig.savefig(os.fspath(png), format="png")
-    return labels
+        return []
+    assert view.y_column is not None
+    y = view.numeric.get(view.y_column)
+    if y is None:
+        raise NoPlot(f"No plot: {view.y_column} is not numeric")
+    return _draw_values(fig, view, y, view.y_column, outcomes, None, title=view.title)
 
 
 def _draw_values(
-    fig: object,
+    fig: Any,
     view: ScanView,
     values: np.ndarray,
     label: str,
     outcomes: Sequence[Outcome],
-    ax: object,
+    ax: Any,
     title: str = "",
 ) -> list[str]:
     if len(view.start.shape) == 2:
