@@ -86,6 +86,7 @@ class WindowSink:
     def __init__(self, on_drawn: Callable[[str, int, bool], None]) -> None:
         self.on_drawn = on_drawn
         self._proc: subprocess.Popen[bytes] | None = None
+        self._acks: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def _process(self) -> subprocess.Popen[bytes]:
@@ -95,15 +96,19 @@ class WindowSink:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
-            threading.Thread(target=self._read_acks, args=(self._proc,), name="gda-live-acks", daemon=True).start()
+            self._acks = threading.Thread(
+                target=self._read_acks, args=(self._proc,), name="gda-live-acks", daemon=True
+            )
+            self._acks.start()
         return self._proc
 
     def _read_acks(self, proc: subprocess.Popen[bytes]) -> None:
         assert proc.stdout is not None
-        for line in proc.stdout:
-            parts = line.decode(errors="replace").split()
-            if len(parts) == 4 and parts[0] == "drawn":
-                self.on_drawn(parts[1], int(parts[2]), parts[3] == "1")
+        with proc.stdout:
+            for line in proc.stdout:
+                parts = line.decode(errors="replace").split()
+                if len(parts) == 4 and parts[0] == "drawn":
+                    self.on_drawn(parts[1], int(parts[2]), parts[3] == "1")
 
     def show(self, view: ScanView, outcomes: Sequence[Outcome], done: bool) -> None:
         message = pickle.dumps((view, list(outcomes), done), protocol=pickle.HIGHEST_PROTOCOL)
@@ -131,3 +136,5 @@ class WindowSink:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if self._acks is not None:
+            self._acks.join(timeout=5)  # it closes the pipe at its end
