@@ -283,3 +283,16 @@ def test_a_missing_value_is_skipped_not_fatal(h):
     det[5] = None
     h.run(one_d(X, {"det": det}))
     assert h.namespace["peak"].result.pos == pytest.approx(1.3, abs=0.02)
+
+
+def test_a_stopped_scan_is_plotted_as_far_as_it_got_but_not_processed(h):
+    h.run(one_d(X[:10], {"det": PEAK[:10]}, status=ScanStatus.COMPLETED_AFTER_STOP))
+    assert h.lines == [] and h.stored == []
+    assert h.collector.last_plot == h.tmp_path / "1.png" and h.collector.last_plot.exists()
+    assert h.collector.last_plot_labels == ["det"]  # the data, no fits
+
+
+def test_a_grid_of_hand_built_documents_is_mapped(h):
+    h.run(grid())
+    assert h.lines == [MULTIDIMENSIONAL]
+    assert h.collector.last_plot == h.tmp_path / "1.png" and h.collector.last_plot.exists()
