@@ -72,40 +72,49 @@ def save_scan_plot(png: str | os.PathLike[str], view: ScanView, outcomes: Sequen
 
 
 def figure_size(view: ScanView) -> tuple[float, float]:
-    """Wide for a frame beside its totals, else room for the legend beside the axes."""
-    return (10.0, 4.2) if _frame_column(view) else (8.8, 4.8)
+    """A row per frame column (its frame beside its totals), and one for the processed column;
+    without frames, room for the legend beside the axes."""
+    rows = len(_frame_columns(view))
+    if rows == 0:
+        return (8.8, 4.8)
+    return (10.0, 4.2 * (rows + (view.y_column is not None)))
 
 
-def _frame_column(view: ScanView) -> str | None:
-    return next((c for c, f in view.frames.items() if can_draw_frame(np.asarray(f))), None)
+def _frame_columns(view: ScanView) -> list[str]:
+    return [c for c, f in view.frames.items() if can_draw_frame(np.asarray(f))]
 
 
 def draw_scan(fig: Any, view: ScanView, outcomes: Sequence[Outcome] = ()) -> list[str]:
-    """Draw the scan onto an empty ``fig``: a line (1-D), a map (2-D), or the last frame beside
-    the totals; returns the legend's labels. Raises ``NoPlot`` saying why it cannot."""
+    """Draw the scan onto an empty ``fig``: a line (1-D) or a map (2-D) of the processed column
+    with its fits, and for each frame column its last frame beside its per-point totals; returns
+    the legend's labels of the processed column. Raises ``NoPlot`` saying why it cannot."""
     dims = len(view.start.shape)
     if dims > 2:
         raise NoPlot(f"No plot: scans of {dims} dimensions are not plotted (only 1-D and 2-D)")
     if len(view.indices) == 0:
         raise NoPlot("No plot: the scan recorded no points")
-    frame_column = _frame_column(view)
-    if frame_column is None and view.y_column is None and view.frames:
+    frame_columns = _frame_columns(view)
+    if not frame_columns and view.y_column is None and view.frames:
         shapes = ", ".join(f"{c} {np.shape(f)}" for c, f in view.frames.items())
         raise NoPlot(f"No plot: frames of shape {shapes} cannot be drawn")
-    if frame_column is None and view.y_column is None:
-        raise NoPlot("No plot: the scan has no numeric detector column")
-    if frame_column is not None:
-        left, right = fig.subplots(1, 2)
-        draw_frame(fig, np.asarray(view.frames[frame_column]), label=f"{frame_column}: last frame", ax=left)
-        totals = np.asarray(view.totals.get(frame_column, ()), dtype=float)
-        _draw_values(fig, view, totals, f"{frame_column} total", (), right)
-        fig.suptitle(view.title, fontsize="medium")
+    y = None if view.y_column is None else view.numeric.get(view.y_column)
+    if not frame_columns:
+        if view.y_column is None:
+            raise NoPlot("No plot: the scan has no numeric detector column")
+        if y is None:
+            raise NoPlot(f"No plot: {view.y_column} is not numeric")
+        return _draw_values(fig, view, y, view.y_column, outcomes, None, title=view.title)
+    grid = fig.add_gridspec(len(frame_columns) + (y is not None), 2)
+    for row, column in enumerate(frame_columns):
+        frame_ax, totals_ax = fig.add_subplot(grid[row, 0]), fig.add_subplot(grid[row, 1])
+        draw_frame(fig, np.asarray(view.frames[column]), label=f"{column}: last frame", ax=frame_ax)
+        totals = np.asarray(view.totals.get(column, ()), dtype=float)
+        _draw_values(fig, view, totals, f"{column} total", (), totals_ax)
+    fig.suptitle(view.title, fontsize="medium")
+    if y is None:
         return []
     assert view.y_column is not None
-    y = view.numeric.get(view.y_column)
-    if y is None:
-        raise NoPlot(f"No plot: {view.y_column} is not numeric")
-    return _draw_values(fig, view, y, view.y_column, outcomes, None, title=view.title)
+    return _draw_values(fig, view, y, view.y_column, outcomes, fig.add_subplot(grid[-1, :]))
 
 
 def _draw_values(

@@ -92,3 +92,16 @@ def test_a_scan_of_three_dimensions_says_why_it_has_no_plot(processing, tmp_path
     result = scan(x, 0, 1, 1, y, 0, 1, 1, z, 0, 1, 1, det)
     assert not png_of(tmp_path, result).exists()
     assert any(line.startswith("No plot:") and "3" in line for line in ctx.lines), ctx.lines
+
+
+def test_a_camera_and_a_counter_show_the_frame_and_the_counter_with_its_fit(processing, tmp_path):
+    x = SimMotor("x")
+    cam = SpotCamera("cam", x, centre=1.0)
+    det = GaussianCounter("det", x, centre=1.0, fwhm=0.8)
+    result = scan(x, -1, 3, 0.1, cam, det)
+    rgb = read_rgb(png_of(tmp_path, result))
+    top, bottom = rgb[: rgb.shape[0] // 2], rgb[rgb.shape[0] // 2 :]
+    assert has_colour(top, "tab:blue", min_pixels=50)  # the camera's totals
+    assert not has_colour(top, "tab:orange")
+    assert has_colour(bottom, "tab:orange", min_pixels=300)  # det's peak fit
+    assert any(label.startswith("peak") for label in processing.last_plot_labels)
