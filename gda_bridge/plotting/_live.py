@@ -66,12 +66,13 @@ class LivePlot:
         self.processors = tuple(processors)
         make_processors(self.processors)  # reject unknown names now
         self.path = Path(path) if path is not None else Path(tempfile.gettempdir()) / "gda_bridge_live.png"
+        self.report = report or _default_report
         if self.mode == "window":
-            self.sink: FileSink | NotebookSink | WindowSink = WindowSink(self._drawn)
+            self.sink: FileSink | NotebookSink | WindowSink = WindowSink(self._drawn, self._window_failed)
         elif self.mode == "notebook":
             self.sink = NotebookSink()
         else:
-            self.sink = FileSink(self.path, report or _default_report)
+            self.sink = FileSink(self.path, self.report)
         self._data: LiveData | None = None
         self._dirty = False
         self._closed = False
@@ -165,6 +166,15 @@ class LivePlot:
     def _drawn(self, uid: str, points: int, done: bool) -> None:
         with self._cond:
             self._shown = (uid, points, done)
+            self._cond.notify_all()
+
+    def _window_failed(self, reason: str) -> None:
+        """No window after all: say why once, and draw the scan into the file instead."""
+        self.report(f"{reason}; drawing the live plot to {self.path} instead")
+        with self._cond:
+            self.mode = "file"
+            self.sink = FileSink(self.path, self.report)
+            self._dirty = True
             self._cond.notify_all()
 
     def _outcomes(self, view: ScanView) -> list[Outcome]:

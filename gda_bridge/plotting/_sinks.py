@@ -9,6 +9,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -81,49 +82,83 @@ class NotebookSink:
 class WindowSink:
     """A matplotlib window in a child process (gda_bridge.plotting._window): the GUI's event loop
     there never waits on the scan, and the scan never waits on the GUI. The child answers each
-    drawing with a line ``drawn <uid> <points> <done>``."""
+    drawing with a line ``drawn <uid> <points> <done>``.
 
-    def __init__(self, on_drawn: Callable[[str, int, bool], None]) -> None:
+    A window the user closes stays closed until the next scan. A window that cannot open (no
+    usable display) calls ``on_failed(reason)`` once, with the last line of its error output.
+    """
+
+    def __init__(self, on_drawn: Callable[[str, int, bool], None], on_failed: Callable[[str], None]) -> None:
         self.on_drawn = on_drawn
+        self.on_failed = on_failed
         self._proc: subprocess.Popen[bytes] | None = None
         self._acks: threading.Thread | None = None
+        self._uid: str | None = None  # the scan the current window shows
+        self._closing = False
         self._lock = threading.Lock()
 
-    def _process(self) -> subprocess.Popen[bytes]:
-        if self._proc is None or self._proc.poll() is not None:  # first use, or the window was closed
-            self._proc = subprocess.Popen(
-                [sys.executable, "-m", "gda_bridge.plotting._window"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-            self._acks = threading.Thread(
-                target=self._read_acks, args=(self._proc,), name="gda-live-acks", daemon=True
-            )
-            self._acks.start()
-        return self._proc
+    def _start(self) -> subprocess.Popen[bytes]:
+        errors = tempfile.TemporaryFile()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gda_bridge.plotting._window"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        self._acks = threading.Thread(
+            target=self._read_acks, args=(proc, errors), name="gda-live-acks", daemon=True
+        )
+        self._acks.start()
+        return proc
 
-    def _read_acks(self, proc: subprocess.Popen[bytes]) -> None:
+    def _read_acks(self, proc: subprocess.Popen[bytes], errors: Any) -> None:
         assert proc.stdout is not None
         with proc.stdout:
             for line in proc.stdout:
                 parts = line.decode(errors="replace").split()
                 if len(parts) == 4 and parts[0] == "drawn":
                     self.on_drawn(parts[1], int(parts[2]), parts[3] == "1")
+        status = proc.wait()
+        with errors:
+            errors.seek(0)
+            lines = errors.read().decode(errors="replace").strip().splitlines()
+        with self._lock:
+            if self._proc is proc:
+                self._proc = None
+                if proc.stdin is not None:
+                    try:
+                        proc.stdin.close()
+                    except OSError:
+                        pass
+        if status != 0 and not self._closing:
+            last = lines[-1] if lines else f"exit status {status}"
+            self.on_failed(f"the live plot window could not run: {last}")
 
     def show(self, view: ScanView, outcomes: Sequence[Outcome], done: bool) -> None:
         message = pickle.dumps((view, list(outcomes), done), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
-            proc = self._process()
-            assert proc.stdin is not None
+            if self._proc is not None and self._proc.poll() is not None:  # closed; acks not yet ended
+                self.on_drawn(view.start.uid, len(view.indices), done)
+                return
+            if self._proc is None and self._uid == view.start.uid:
+                # the window was closed during this scan: no new one until the next scan
+                self.on_drawn(view.start.uid, len(view.indices), done)
+                return
+            if self._proc is None:
+                self._proc = self._start()
+            self._uid = view.start.uid
+            assert self._proc.stdin is not None
             try:
-                proc.stdin.write(struct.pack(">Q", len(message)) + message)
-                proc.stdin.flush()
+                self._proc.stdin.write(struct.pack(">Q", len(message)) + message)
+                self._proc.stdin.flush()
             except (BrokenPipeError, OSError):
                 log.info("the live plot window has gone; the next scan opens a new one")
+                self.on_drawn(view.start.uid, len(view.indices), done)
 
     def close(self) -> None:
         with self._lock:
             proc, self._proc = self._proc, None
+            self._closing = True
         if proc is None:
             return
         if proc.stdin is not None:
@@ -137,4 +172,4 @@ class WindowSink:
             proc.kill()
             proc.wait()
         if self._acks is not None:
-            self._acks.join(timeout=5)  # it closes the pipe at its end
+            self._acks.join(timeout=5)  # it closes the pipes at its end

@@ -7,6 +7,7 @@ Run as ``python -m gda_bridge.plotting._window`` by ``WindowSink``; it trusts it
 
 from __future__ import annotations
 
+import os
 import pickle
 import queue
 import struct
@@ -30,14 +31,18 @@ def _read(stream: Any, inbox: queue.Queue[Any]) -> None:
 def main() -> None:
     import matplotlib
 
-    matplotlib.use("TkAgg")
-    import matplotlib.pyplot as plt
+    try:
+        matplotlib.use("TkAgg")
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure("gda-bridge live plot", figsize=(8.8, 4.8), layout="constrained")
+    except ImportError as e:  # matplotlib found no usable display
+        raise RuntimeError(f"cannot open the display {os.environ.get('DISPLAY', '')!r}") from e
 
     from gda_bridge.analysis import NoPlot, draw_scan
 
     inbox: queue.Queue[Any] = queue.Queue()
     threading.Thread(target=_read, args=(sys.stdin.buffer, inbox), daemon=True).start()
-    fig = plt.figure("gda-bridge live plot", figsize=(8.8, 4.8), layout="constrained")
 
     def drain() -> None:
         latest, ended = None, False
@@ -70,5 +75,19 @@ def main() -> None:
     plt.show()
 
 
+def run() -> None:
+    """``main`` ended by ``os._exit``: the stdin reader may still be blocked in a read, and a normal
+    interpreter exit would then die on its buffer's lock. A failure is one line on stderr."""
+    status = 0
+    try:
+        main()
+    except Exception as e:
+        sys.stderr.write(" ".join(f"{type(e).__name__}: {e}".split()) + "\n")
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    main()
+    run()

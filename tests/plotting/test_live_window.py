@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from png_checks import has_colour
+from png_checks import has_colour, read_rgb
 from xwindow import screenshot, xvfb
 
 from gda_bridge.commands import scan
@@ -62,3 +62,20 @@ def test_without_a_display_the_live_plot_is_a_file_and_its_path_is_printed(monke
         unsubscribe()
         lp.close()
     assert f"Live plot: {tmp_path / 'live.png'}" in ctx.lines
+
+
+def test_a_window_that_cannot_open_says_why_and_the_plot_goes_to_the_file(monkeypatch, ctx, tmp_path):
+    monkeypatch.setenv("DISPLAY", ":31999")  # no X server there
+    path = tmp_path / "live.png"
+    lp = LivePlot(mode="window", path=path, report=ctx.lines.append)
+    unsubscribe = ctx.stream.subscribe(lp)
+    try:
+        x = SimMotor("x")
+        scan(x, -1, 3, 0.1, GaussianCounter("det", x, centre=1.0, fwhm=0.8))
+        assert lp.wait_shown(WAIT)
+    finally:
+        unsubscribe()
+        lp.close()
+    (said,) = [line for line in ctx.lines if line.startswith("the live plot window could not run")]
+    assert "display" in said.lower() and said.endswith(f"drawing the live plot to {path} instead")
+    assert has_colour(read_rgb(path), "tab:orange", min_pixels=300)
