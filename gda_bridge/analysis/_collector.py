@@ -306,7 +306,7 @@ class ScanProcessing:
             except Exception as e:
                 log.exception("processing of scan %s failed", scan.start.uid)
                 self._say(f"Error processing scan: {type(e).__name__}: {e}")
-        if self.config.save_plots and path:
+        if self.config.save_plots and path and record.num_points:  # no points: the scan said why
             self._plot(scan, record, numeric, outcomes, Path(path).with_suffix(".png"))
 
     def _plot(
