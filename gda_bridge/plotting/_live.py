@@ -147,11 +147,12 @@ class LivePlot:
                 data = self._data
             if data is None:
                 continue
-            last = time.monotonic()
             done = data.done
             view = data.view()
             try:
-                self.sink.show(view, self._outcomes(view) if done else [], done)
+                outcomes = self._outcomes(view) if done else []
+                last = time.monotonic()  # the throttle counts from each drawing's start
+                self.sink.show(view, outcomes, done)
             except NoPlot as e:
                 log.info("%s", e)
                 self._drawn(view.start.uid, len(view.indices), done)
