@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything gda-bridge needs on a fresh Debian machine: a JDK and Maven (apt, only when
-# missing; with the test extra also chromium), a virtual environment (.venv, or $GDA_BRIDGE_VENV)
-# and the package with its extras (skipped when none of its inputs changed since the last install).
+# missing; with the test extra also chromium, Xvfb and xwd), a virtual environment (.venv, or
+# $GDA_BRIDGE_VENV) and the package with its extras (skipped when none of its inputs changed since
+# the last install).
 # Usage: scripts/setup.sh [extras]   e.g. scripts/setup.sh test,bench ("" for none; default test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,9 @@ command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 # the web page's end-to-end test drives Debian's chromium with Playwright (no browser download)
 if [[ ",$extras," == *",test,"* ]]; then
     command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+    # the live plot window's test runs on a virtual display and screenshots it with xwd
+    command -v Xvfb >/dev/null 2>&1 || need_apt+=(xvfb)
+    command -v xwd >/dev/null 2>&1 || need_apt+=(x11-apps)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing ${need_apt[*]} with apt-get" >&2

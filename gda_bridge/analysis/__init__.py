@@ -14,7 +14,9 @@ from gda_bridge.analysis._collector import (
     LiveEstimate,
     ScanProcessing,
 )
+from gda_bridge.analysis._columns import choose_y, numeric_or_none
 from gda_bridge.analysis._executors import Executors
+from gda_bridge.analysis._figures import Axis, draw_frame, draw_line, draw_map, grid_of, outcome_label
 from gda_bridge.analysis._fitting import FitCurve
 from gda_bridge.analysis._hooks import (
     ENTRY_POINT_GROUP,
@@ -26,7 +28,7 @@ from gda_bridge.analysis._hooks import (
     after_scan,
     on_point,
 )
-from gda_bridge.analysis._plot import save_plot
+from gda_bridge.analysis._plot import NoPlot, ScanView, draw_scan, figure_size, save_plot, save_scan_plot
 from gda_bridge.analysis._processors import (
     DEFAULT_PROCESSORS,
     PROCESSORS,
@@ -78,4 +80,17 @@ __all__ = [
     "make_processors",
     "on_point",
     "save_plot",
+    "save_scan_plot",
+    "draw_scan",
+    "figure_size",
+    "choose_y",
+    "numeric_or_none",
+    "NoPlot",
+    "ScanView",
+    "Axis",
+    "draw_frame",
+    "draw_line",
+    "draw_map",
+    "grid_of",
+    "outcome_label",
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from gda_bridge.analysis._columns import choose_y, numeric_columns, to_arrays, xy_data
 from gda_bridge.analysis._executors import Executors
 from gda_bridge.analysis._hooks import (
     HOOKS,
@@ -26,15 +27,9 @@ from gda_bridge.analysis._hooks import (
     hook_process_result,
     run_hook,
 )
-from gda_bridge.analysis._plot import save_plot
-from gda_bridge.analysis._processors import DEFAULT_PROCESSORS, make_processors
-from gda_bridge.analysis._results import (
-    AnalysisError,
-    DeviceColumns,
-    ProcessResult,
-    ScanDataProcessorResult,
-    XYData,
-)
+from gda_bridge.analysis._plot import NoPlot, ScanView, save_scan_plot
+from gda_bridge.analysis._processors import DEFAULT_PROCESSORS, Outcome, make_processors
+from gda_bridge.analysis._results import AnalysisError, ProcessResult, ScanDataProcessorResult
 from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStatus, ScanStop
 
 log = logging.getLogger("gda_bridge.analysis")
@@ -100,7 +95,10 @@ class _Scan:
     detector: str | None
     kept: tuple[str, ...]
     values: dict[str, list[Any]]
+    frame_columns: tuple[str, ...] = ()
     indices: list[tuple[int, ...]] = field(default_factory=list)
+    frames: dict[str, np.ndarray] = field(default_factory=dict)
+    totals: dict[str, list[float]] = field(default_factory=dict)
     x_column: str | None = None
     y_column: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -136,6 +134,7 @@ class ScanProcessing:
         self.results: dict[str, ScanDataProcessorResult] = {}
         self.last_scanned: str | None = None
         self.last_plot: Path | None = None
+        self.last_plot_labels: list[str] = []
         self._next: dict[str, Any] = {}
         self._scan: _Scan | None = None
         self._last_processed: threading.Event | None = None
@@ -180,10 +179,12 @@ class ScanProcessing:
             for f in d.fields
             if self.config.keep_arrays or f.shape in ((), None)
         )
-        scan = _Scan(start, processors, detector, kept, {c: [] for c in kept})
+        frame_columns = tuple(f.column for d in start.devices for f in d.fields if f.shape != ())
+        scan = _Scan(start, processors, detector, kept, {c: [] for c in kept}, frame_columns)
+        scan.totals = {c: [] for c in frame_columns}
+        scan.y_column = choose_y(start, detector)
         if len(start.shape) <= 1 and start.axes(0):
             scan.x_column = start.axes(0)[0]
-            scan.y_column = _choose_y(start, detector, scan.x_column)
         self._scan = scan
         if not self._warmed:  # while the first scan runs, not at start-up: a session may never scan
             self._warmed = True
@@ -197,6 +198,8 @@ class ScanProcessing:
         with scan.lock:
             for c in scan.kept:
                 scan.values[c].append(point.data.get(c))
+            for c in scan.frame_columns:
+                _keep_frame(scan, c, point.data.get(c))
             scan.indices.append(point.indices)
         for hook in self.hooks.hooks("on_point"):
             self.executors.light(self._run_light, hook, scan.start, None, (scan.start, point))
@@ -235,8 +238,8 @@ class ScanProcessing:
 
     # ----- waiting, go, closing -------------------------------------------------------------------
     def wait_processed(self, timeout: float | None = None) -> bool:
-        """Wait until the last finished scan's lines are reported and its results bound (not for
-        its plot or its hooks): what a scan command waits for before giving back the prompt."""
+        """Wait until the last finished scan's lines are reported, its results bound and its plot
+        written (not for its hooks): what a scan command waits for before giving back the prompt."""
         event = self._last_processed
         return True if event is None else event.wait(timeout)
 
@@ -288,7 +291,7 @@ class ScanProcessing:
         except Exception:
             log.exception("file_path(start) failed; hooks get no file path")
             path = None
-        columns = _to_arrays(scan)
+        columns = to_arrays(scan.values)
         indices = np.asarray(scan.indices, dtype=int).reshape(len(scan.indices), len(scan.start.shape))
         record = ScanRecord(scan.start, stop, columns, indices, path)
         for hook in self.hooks.hooks("after_scan"):
@@ -296,35 +299,55 @@ class ScanProcessing:
                 self.executors.dispatch(self._run_heavy, hook, record)
             else:
                 self.executors.light(self._run_light, hook, scan.start, path, (record,))
+        numeric = numeric_columns(columns)
+        outcomes: list[Outcome] = []
         if stop.status in (ScanStatus.COMPLETED_AFTER_FAILURE, ScanStatus.COMPLETED_AFTER_STOP):
             log.debug("scan %s ended %s: not processed", scan.start.uid, stop.status.value)
-            return
-        try:
-            self._process(scan, record, path)
-        except Exception as e:
-            log.exception("processing of scan %s failed", scan.start.uid)
-            self._say(f"Error processing scan: {type(e).__name__}: {e}")
+        else:
+            try:
+                outcomes = self._process(scan, record, numeric)
+            except Exception as e:
+                log.exception("processing of scan %s failed", scan.start.uid)
+                self._say(f"Error processing scan: {type(e).__name__}: {e}")
+        if self.config.save_plots and path and record.num_points:  # no points: the scan said why
+            self._plot(scan, record, numeric, outcomes, Path(path).with_suffix(".png"))
 
-    def _process(self, scan: _Scan, record: ScanRecord, path: str | None) -> None:
+    def _plot(
+        self, scan: _Scan, record: ScanRecord, numeric: dict[str, np.ndarray], outcomes: list[Outcome], png: Path
+    ) -> None:
+        with scan.lock:
+            frames, totals = dict(scan.frames), {c: list(t) for c, t in scan.totals.items()}
+        view = ScanView(scan.start, numeric, record.indices, scan.y_column, scan.x_column, frames, totals)
+        try:
+            self.last_plot_labels = save_scan_plot(png, view, outcomes)
+            self.last_plot = png
+        except NoPlot as e:
+            self._say(str(e))
+        except Exception as e:
+            log.exception("could not save the plot %s", png)
+            self._say(f"Could not save the plot {png}: {type(e).__name__}: {e}")
+
+    def _process(self, scan: _Scan, record: ScanRecord, numeric: dict[str, np.ndarray]) -> list[Outcome]:
+        """Run the processors on a 1-D scan; their outcomes (none if it cannot be processed)."""
         if not scan.processors:
-            return
+            return []
         if len(scan.start.shape) > 1:
             self._say(MULTIDIMENSIONAL)
-            return
+            return []
         if record.num_points < 2:
             self._say(TOO_SHORT)
-            return
+            return []
         if scan.x_column is None:
             self._say("Cannot process: the scan moves no scannable")
-            return
+            return []
         if scan.y_column is None:
             what = f"no field {scan.detector!r}" if scan.detector else "no detector field"
             self._say(f"Cannot process: the scan has {what} to process")
-            return
-        data = _xy_data(scan, record.columns)
+            return []
+        data = xy_data(scan.start, scan.x_column, scan.y_column, numeric)
         if data is None:
             self._say(f"Cannot process: {scan.x_column} or {scan.y_column} is not numeric")
-            return
+            return []
         outcomes = [p.process(data.x, data.y) for p in make_processors(scan.processors)]
         results = [ScanDataProcessorResult(o, data) for o in outcomes]
         for r in results:
@@ -339,18 +362,7 @@ class ScanProcessing:
             except Exception as e:
                 log.exception("on_results failed")
                 self._say(f"Could not store the processing results: {type(e).__name__}: {e}")
-        scan.processed.set()
-        if self.config.save_plots and path:
-            png = Path(path).with_suffix(".png")
-            try:
-                title = f"Scan {scan.start.scan_number}: {scan.start.command}"
-                save_plot(
-                    png, data.x, data.y, outcomes, xlabel=data.x_column, ylabel=data.y_column, title=title
-                )
-                self.last_plot = png
-            except Exception as e:
-                log.exception("could not save the plot %s", png)
-                self._say(f"Could not save the plot {png}: {type(e).__name__}: {e}")
+        return outcomes
 
     def _run_light(self, hook: Hook, start: ScanStart, path: str | None, args: tuple[Any, ...]) -> None:
         self._finish_hook(hook, start, path, run_hook(hook.name, hook.func, *args))
@@ -394,81 +406,23 @@ def _warm_up(plots: bool) -> None:
     import scipy.special
     import scipy.stats  # noqa: F401
 
-    if plots:
-        import matplotlib.backends.backend_agg
-        import matplotlib.figure  # noqa: F401
+    if plots:  # a first drawing also loads the fonts: a few hundred ms not spent after a scan
+        import io
+
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(1, 1), layout="constrained")
+        FigureCanvasAgg(fig)
+        fig.add_subplot().set_title("warm")
+        fig.savefig(io.BytesIO(), format="png")
 
 
-def _choose_y(start: ScanStart, detector: str | None, x_column: str) -> str | None:
-    """The y column: ``detector`` (a column, or a device's last scalar column), else the last scalar
-    detector column, else the last scalar column that is not a scanned axis."""
-    scalar = {f.column for d in start.devices for f in d.fields if f.shape in ((), None)}
-    if detector is not None:
-        if detector in scalar:
-            return detector
-        fields = [
-            f.column for d in start.devices if d.name == detector for f in d.fields if f.column in scalar
-        ]
-        return fields[-1] if fields else None
-    dets = [c for c in start.detector_columns() if c in scalar]
-    if dets:
-        return dets[-1]
-    others = [c for c in start.columns if c in scalar and c != x_column and c not in start.axes(0)]
-    return others[-1] if others else None
-
-
-def _to_arrays(scan: _Scan) -> dict[str, np.ndarray]:
-    out = {}
-    for c, vals in scan.values.items():
-        try:
-            out[c] = np.asarray(vals)
-        except ValueError:  # ragged arrays
-            arr = np.empty(len(vals), dtype=object)
-            arr[:] = vals
-            out[c] = arr
-    return out
-
-
-def _numeric(a: np.ndarray) -> np.ndarray | None:
-    """``a`` as floats (a missing value, ``None``, becomes NaN), or None if it is not numbers."""
-    if a.ndim != 1:
-        return None
-    if a.dtype == object:
-        a = np.array([np.nan if v is None else v for v in a], dtype=object)
-    try:
-        return a.astype(float)
-    except (TypeError, ValueError):
-        return None
-
-
-def _xy_data(scan: _Scan, columns: dict[str, np.ndarray]) -> XYData | None:
-    assert scan.x_column is not None and scan.y_column is not None
-    numeric = {c: v for c, a in columns.items() if (v := _numeric(a)) is not None}
-    if scan.x_column not in numeric or scan.y_column not in numeric:
-        return None
-    devices = []
-    axis = None
-    for d in scan.start.devices:
-        fields = [f for f in d.fields if f.column in numeric]
-        if not fields:
-            continue
-        dc = DeviceColumns(
-            d.name,
-            tuple(f.column for f in fields if f.role == "input"),
-            tuple(f.column for f in fields),
-            tuple(f.format for f in fields),
-        )
-        devices.append(dc)
-        if scan.x_column in dc.inputs:
-            axis = dc
-    if axis is None:
-        return None
-    return XYData(
-        numeric[scan.x_column],
-        numeric[scan.y_column],
-        scan.x_column,
-        scan.y_column,
-        axis,
-        tuple(devices),
-        numeric,
-    )
+def _keep_frame(scan: _Scan, column: str, value: Any) -> None:
+    """Keep a frame column's last frame and its total (only the last frame: a scan's frames go to
+    the file, not into memory)."""
+    if isinstance(value, np.ndarray) and value.ndim >= 1:
+        scan.frames[column] = value
+        scan.totals[column].append(float(np.nansum(value)) if value.dtype.kind in "biuf" else np.nan)
+    elif column in scan.totals:
+        scan.totals[column].append(np.nan)

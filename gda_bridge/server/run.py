@@ -89,13 +89,13 @@ class _RedactTokens(logging.Filter):
 def build_service(opts: ServerOptions) -> Service:
     """The service and how its worker process starts: as which user, seeing which paths; the
     engine itself is never imported here, only in the worker process."""
-    from gda_bridge.cli.files import data_dir_for
     from gda_bridge.config import load_config
     from gda_bridge.server import isolation
     from gda_bridge.server.service import Service
     from gda_bridge.server.store import QueueStore
     from gda_bridge.server.tokens import TokenStore
     from gda_bridge.server.worker import WorkerLaunch
+    from gda_bridge.session.files import data_dir_for
 
     user = isolation.choose_user(opts.worker_user)
     config = load_config(opts.config) if opts.config is not None else None
@@ -116,9 +116,9 @@ def build_service(opts: ServerOptions) -> Service:
 
 def scan_folder_of(opts: ServerOptions) -> ScanFolder:
     """Where the scans write their files, as the session decides it (config, $GDA_BRIDGE_DATA_DIR)."""
-    from gda_bridge.cli.files import data_dir_for
     from gda_bridge.config import load_config
     from gda_bridge.server.scan_files import ScanFolder
+    from gda_bridge.session.files import data_dir_for
 
     config = load_config(opts.config) if opts.config is not None else None
     return ScanFolder(data_dir_for(config.data_dir if config else None), config.name if config else "gda")

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 CLOSE_CHILD = """
 import time
-from gda_bridge.cli.session import Session, demo_devices
+from gda_bridge.session import Session, demo_devices
 from gda_bridge.commands import scan
 session = Session()
 session.add_devices(demo_devices())

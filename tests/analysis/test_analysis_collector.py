@@ -101,7 +101,7 @@ def test_results_for_the_file_and_the_png(h):
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
     from matplotlib.image import imread
 
-    assert imread(png).shape[:2] == (420, 640)
+    assert imread(png).shape[:2] == (480, 880)  # the legend beside the axes
 
 
 def test_flat_data_prints_there_is_no_peak_and_go_refuses(h):
@@ -117,7 +117,7 @@ def test_multidimensional_and_short_scans_are_skipped_with_gdas_messages(h):
     h.run(grid())
     h.run(one_d([0.5], {"det": [1.0]}))
     h.run(one_d([], {"det": []}))
-    assert h.lines == [MULTIDIMENSIONAL, TOO_SHORT, TOO_SHORT]
+    assert h.lines == [MULTIDIMENSIONAL, TOO_SHORT, TOO_SHORT]  # plotted, but for the scan with no points
     assert MULTIDIMENSIONAL == "Cannot process multidimensional scans"
     assert TOO_SHORT == "Scan too short to process sensibly"
     assert h.stored == [] and "peak" not in h.namespace
@@ -282,3 +282,16 @@ def test_a_missing_value_is_skipped_not_fatal(h):
     det[5] = None
     h.run(one_d(X, {"det": det}))
     assert h.namespace["peak"].result.pos == pytest.approx(1.3, abs=0.02)
+
+
+def test_a_stopped_scan_is_plotted_as_far_as_it_got_but_not_processed(h):
+    h.run(one_d(X[:10], {"det": PEAK[:10]}, status=ScanStatus.COMPLETED_AFTER_STOP))
+    assert h.lines == [] and h.stored == []
+    assert h.collector.last_plot == h.tmp_path / "1.png" and h.collector.last_plot.exists()
+    assert h.collector.last_plot_labels == ["det"]  # the data, no fits
+
+
+def test_a_grid_of_hand_built_documents_is_mapped(h):
+    h.run(grid())
+    assert h.lines == [MULTIDIMENSIONAL]
+    assert h.collector.last_plot == h.tmp_path / "1.png" and h.collector.last_plot.exists()

@@ -64,7 +64,7 @@ def test_importing_the_commands_imports_nothing_heavy(tmp_path: Path) -> None:
 
 CLOSE = """\
 import multiprocessing, threading
-from gda_bridge.cli.session import Session, demo_devices
+from gda_bridge.session import Session, demo_devices
 from gda_bridge.commands import scan
 
 def analysis_threads():
