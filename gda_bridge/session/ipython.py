@@ -19,10 +19,13 @@ from typing import Any
 
 from gda_bridge.scans.context import context
 from gda_bridge.session._session import Session
-from gda_bridge.session.display import DISPLAY_FACTORIES
+from gda_bridge.session.display import DISPLAY_FACTORIES, register_display
+from gda_bridge.session.live_view import live_plot
 from gda_bridge.session.progress import TextProgress, progress_for
 
 log = logging.getLogger("gda_bridge.session.ipython")
+
+register_display(live_plot)
 
 CONFIG_ENV = "GDA_BRIDGE_CONFIG"
 
@@ -81,6 +84,9 @@ class Extension:
                 log.exception("display factory %r failed; scans go on without it", factory)
                 continue
             if subscriber is not None:
+                close = getattr(subscriber, "close", None)
+                if callable(close):  # a live plot's window process, for instance: after unsubscribing
+                    self._unwire.append(close)
                 self._unwire.append(session.ctx.stream.subscribe(subscriber))
 
     def release(self) -> None:

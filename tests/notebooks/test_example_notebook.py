@@ -31,6 +31,9 @@ def test_the_example_notebook_runs_gda_syntax_writes_files_and_finds_the_peak(tm
     code = [c for c in nb.cells if c.cell_type == "code"]
     outputs = {c.source.splitlines()[0]: text_of(c) for c in code}
 
+    gda_scan = next(c for c in code if c.source.startswith("scan x 0 2.5 0.05 det 0.01"))
+    live = [o for o in gda_scan.outputs if "image/png" in o.get("data", {})]
+    assert len(live) == 1, "the live plot: one image in the scan's cell, updated in place"
     first = data_dir / "nb-1.nxs"
     assert f"Writing data to file: {first}" in outputs["scan x 0 2.5 0.05 det 0.01"]
     assert "51/51 points, done in" in outputs["scan x 0 2.5 0.05 det 0.01"]  # the progress line
