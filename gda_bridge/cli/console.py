@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,13 +130,26 @@ class LiveScanView:
         self.table = ScanTable(self._print)
         self._progress: Progress | None = None
         self._task: Any = None
+        # Documents arrive on the scan's thread while the Ctrl-C menu hides the bar on the main
+        # thread: without the lock a bar restarted just after its scan ended stays on screen.
+        self._lock = threading.RLock()
 
     def _print(self, line: str) -> None:
         target = self._progress.console if self._progress is not None else self.console
         target.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def __call__(self, doc: Document) -> None:
+        with self._lock:
+            self._show(doc)
+
+    def _stop_bar(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def _show(self, doc: Document) -> None:
         if isinstance(doc, ScanStart):
+            self._stop_bar()
             self._progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                 console=self.console, transient=True,
@@ -148,24 +162,22 @@ class LiveScanView:
             if self._progress is not None:
                 self._progress.update(self._task, advance=1, description=self._description(doc))
         elif isinstance(doc, ScanStop):
-            if self._progress is not None:
-                self._progress.stop()
-                self._progress = None
+            self._stop_bar()
             self.table(doc)
 
     @contextmanager
     def hidden(self) -> Iterator[None]:
         """The progress bar off the screen (e.g. while the Ctrl-C menu asks), then back."""
-        progress = self._progress
-        if progress is None:
-            yield
-            return
-        progress.stop()
+        with self._lock:
+            progress = self._progress
+            if progress is not None:
+                progress.stop()
         try:
             yield
         finally:
-            if self._progress is progress:
-                progress.start()
+            with self._lock:
+                if progress is not None and self._progress is progress:  # its scan still runs
+                    progress.start()
 
     def _description(self, doc: ScanPoint) -> str:
         text = "scan"
