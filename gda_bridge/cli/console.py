@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from gda_bridge.cli.console_completion import device_matcher, is_device
+from gda_bridge.cli.console_help import make_help
+from gda_bridge.cli.console_shell import GdaShell, install_tb_magic
+from gda_bridge.commands.scanning import command_text
+from gda_bridge.commands.vararg import unpacked
 from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStop
+from gda_bridge.core.errors import GdaBridgeError
 from gda_bridge.scans.table import ScanTable
 
 log = logging.getLogger("gda_bridge.console")
@@ -19,10 +28,61 @@ log = logging.getLogger("gda_bridge.console")
 MENU = "Scan paused: c = continue, p = stay paused, f = finish after this point, a = abort? "
 
 
-def history_file() -> Path:
+def console_home() -> Path:
     home = Path(os.environ.get("GDA_BRIDGE_HOME", "~/.gda-bridge")).expanduser()
     home.mkdir(parents=True, exist_ok=True)
-    return home / "console_history.sqlite"
+    return home
+
+
+def history_file() -> Path:
+    return console_home() / "console_history.sqlite"
+
+
+def log_file() -> Path:
+    return console_home() / "console.log"
+
+
+class _NotJava(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith("gda_bridge.java")
+
+
+def route_logs(path: Path, verbose: bool = False) -> None:
+    """Every log record also into ``path``; the Java core's records (a failed scan's SEVERE block
+    with its Java stack trace) only there, not on the terminal, unless ``verbose``."""
+    root = logging.getLogger()
+    if not verbose:
+        for handler in root.handlers:
+            if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+                handler.addFilter(_NotJava())
+    to_file = logging.FileHandler(path, encoding="utf-8")
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root.addHandler(to_file)
+
+
+def banner_for(session: Any, log_path: Path) -> str:
+    """What the console says first: the beamline, its devices, how to get help, where logs go."""
+    beamline = getattr(session.config, "name", None) or "gda"
+    devices = sorted(k for k, v in session.namespace.items() if is_device(v))
+    lines = [f"gda-bridge console, beamline {beamline}: GDA commands (pos x 1, scan x 0 10 1 det 0.1, go peak) "
+             "or Python 3.",
+             "Devices: " + (", ".join(devices) if devices else "none (--config bl.toml names them)"),
+             "help lists the commands, help scan shows one; an error is one line, %tb shows its traceback.",
+             f"Log (the Java core's messages too): {log_path}"]
+    return "\n".join(lines)
+
+
+def report_testscan(testscan: Callable[..., str], output: Callable[[str], None]) -> Callable[..., None]:
+    """The console's testscan: what is wrong with the scan is its report, not an exception."""
+
+    @functools.wraps(testscan)
+    def command(*args: Any) -> None:
+        try:
+            testscan(*args)  # prints what the scan would do
+        except GdaBridgeError as exc:
+            output(f"testscan: {command_text('scan', unpacked(args))} would fail: {exc}")
+
+    return command
 
 
 def ask_what_to_do(scan: Any, ask: Callable[[str], str] = input, say: Callable[[str], None] = print) -> None:
@@ -61,13 +121,26 @@ class LiveScanView:
         self.table = ScanTable(self._print)
         self._progress: Progress | None = None
         self._task: Any = None
+        # Documents arrive on the scan's thread while the Ctrl-C menu hides the bar on the main
+        # thread: without the lock a bar restarted just after its scan ended stays on screen.
+        self._lock = threading.RLock()
 
     def _print(self, line: str) -> None:
         target = self._progress.console if self._progress is not None else self.console
         target.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def __call__(self, doc: Document) -> None:
+        with self._lock:
+            self._show(doc)
+
+    def _stop_bar(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def _show(self, doc: Document) -> None:
         if isinstance(doc, ScanStart):
+            self._stop_bar()
             self._progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                 console=self.console, transient=True,
@@ -80,10 +153,22 @@ class LiveScanView:
             if self._progress is not None:
                 self._progress.update(self._task, advance=1, description=self._description(doc))
         elif isinstance(doc, ScanStop):
-            if self._progress is not None:
-                self._progress.stop()
-                self._progress = None
+            self._stop_bar()
             self.table(doc)
+
+    @contextmanager
+    def hidden(self) -> Iterator[None]:
+        """The progress bar off the screen (e.g. while the Ctrl-C menu asks), then back."""
+        with self._lock:
+            progress = self._progress
+            if progress is not None:
+                progress.stop()
+        try:
+            yield
+        finally:
+            with self._lock:
+                if progress is not None and self._progress is progress:  # its scan still runs
+                    progress.start()
 
     def _description(self, doc: ScanPoint) -> str:
         text = "scan"
@@ -94,9 +179,8 @@ class LiveScanView:
         return text
 
 
-def run_console(session: Any, banner: str = "") -> None:
+def run_console(session: Any, verbose: bool = False, log_path: Path | None = None) -> None:
     """Start IPython on the session's namespace until the user leaves it."""
-    from IPython.terminal.interactiveshell import TerminalInteractiveShell
     from traitlets.config import Config
 
     console = Console()
@@ -105,15 +189,28 @@ def run_console(session: Any, banner: str = "") -> None:
     ctx.show_table = False
     view = LiveScanView(console, session.processing.live_estimate)
     unsubscribe = ctx.stream.subscribe(view)
-    ctx.on_ctrl_c = ask_what_to_do
+
+    def on_ctrl_c(scan: Any) -> None:
+        with view.hidden():
+            ask_what_to_do(scan)
+
+    ctx.on_ctrl_c = on_ctrl_c
+    ns = session.namespace
+    ns["help"] = make_help(ns, ctx.output)
+    if "testscan" in ns:
+        ns["testscan"] = report_testscan(ns["testscan"], ctx.output)
 
     config = Config()
     config.TerminalInteractiveShell.automagic = False  # `ls` is GDA's ls, not the shell's
-    config.TerminalInteractiveShell.banner1 = banner
     config.TerminalInteractiveShell.confirm_exit = False
     config.HistoryManager.hist_file = str(history_file())
-    shell = TerminalInteractiveShell.instance(config=config, user_ns=session.namespace)
+    shell = GdaShell.instance(config=config, user_ns=ns)
+    shell.verbose = verbose
+    shell.error_console = console
+    install_tb_magic(shell)
+    shell.Completer.custom_matchers.append(device_matcher(ns))
     shell.extension_manager.load_extension("gda_bridge")  # GDA syntax, %gda_config; adopts this session
+    shell.show_banner(banner_for(session, log_path or log_file()) + "\n\n")
     try:
         shell.mainloop()
     finally:

@@ -95,19 +95,17 @@ def _console(args: argparse.Namespace) -> int:
             return 2
         run_remote_console(args.remote, token)
         return 0
-    from gda_bridge.cli.console import run_console
+    from gda_bridge.cli.console import log_file, route_logs, run_console
     from gda_bridge.session import Session, demo_devices
 
+    log_path = log_file()
+    route_logs(log_path, verbose=args.verbose_console)
     session = Session.from_config(args.config)
     try:
         if args.demo_devices:
             session.add_devices(demo_devices())
         session.run_startup()
-        names = sorted(k for k, v in session.namespace.items() if hasattr(v, "getPosition") and not isinstance(v, type))
-        banner = "gda-bridge console: GDA commands (pos x 1, scan x 0 10 1 det 0.1, go peak, ls, help pos) or Python 3."
-        if names:
-            banner += "\nDevices: " + ", ".join(names)
-        run_console(session, banner=banner)
+        run_console(session, verbose=args.verbose_console, log_path=log_path)
         return 0
     finally:
         session.close()
@@ -134,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="the interactive console (IPython with GDA command syntax)")
     console.add_argument("--config", help="beamline configuration (TOML)")
     console.add_argument("--demo-devices", action="store_true", help="add the demo's simulated x and det")
+    console.add_argument("--verbose", dest="verbose_console", action="store_true",
+                         help="full tracebacks and the Java core's log on the terminal (else: one line; %%tb)")
     console.add_argument("--remote", metavar="URL", help="attach to a running gda-bridge server instead")
     console.add_argument("--token", help="the server token for --remote (default: $GDA_BRIDGE_TOKEN)")
     console.set_defaults(func=_console)

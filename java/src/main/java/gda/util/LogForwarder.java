@@ -14,6 +14,12 @@ import java.util.logging.SimpleFormatter;
  * that an embedding program (Python) sees them in its own logging, with its own levels.
  */
 public final class LogForwarder extends Handler {
+    /**
+     * The configured "gda" logger, held here: java.util.logging keeps loggers only weakly, so
+     * without this a garbage collection forgets the configuration and a logger made afterwards
+     * (a class loaded later) prints to stderr through the root's ConsoleHandler.
+     */
+    private static Logger configured;
     private final LogSink sink;
     private final SimpleFormatter formatter = new SimpleFormatter();
 
@@ -21,8 +27,11 @@ public final class LogForwarder extends Handler {
         this.sink = sink;
     }
 
-    /** Route the "gda" loggers (and only them) to {@code sink} at {@code level} and above. */
-    public static void install(LogSink sink, Level level) {
+    /**
+     * Route the "gda" loggers to {@code sink} at {@code level} and above, and every other logger's
+     * warnings too: nothing of the JVM's logging reaches stderr by itself.
+     */
+    public static synchronized void install(LogSink sink, Level level) {
         Logger gda = Logger.getLogger("gda");
         for (Handler h : gda.getHandlers()) {
             gda.removeHandler(h);
@@ -30,7 +39,14 @@ public final class LogForwarder extends Handler {
         gda.setUseParentHandlers(false);
         gda.setLevel(level);
         gda.addHandler(new LogForwarder(sink));
-        LogManager.getLogManager();
+        configured = gda;
+        Logger root = LogManager.getLogManager().getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        LogForwarder others = new LogForwarder(sink);
+        others.setLevel(Level.WARNING);
+        root.addHandler(others);
     }
 
     @Override
