@@ -21,6 +21,7 @@ import jpype
 LATE_INTERRUPT_WAIT = 0.25
 
 _state = threading.local()
+_aimed = False
 
 
 class JavaInterrupt(KeyboardInterrupt):
@@ -48,9 +49,23 @@ def _absorb_late_interrupt() -> None:
             return
 
 
+def _aim_ctrl_c_at_this_thread() -> None:
+    """JPype interrupts the Java thread that started the JVM on Ctrl-C. The JVM starts lazily,
+    perhaps on a helper thread; Python's main thread waiting in Java (a held scan) would then
+    never be woken. So the main thread, entering an interruptible section, becomes that thread."""
+    global _aimed
+    if _aimed or threading.current_thread() is not threading.main_thread() or not jpype.isJVMStarted():
+        return
+    field = jpype.JClass("org.jpype.JPypeSignal").class_.getDeclaredField("main")
+    field.setAccessible(True)
+    field.set(None, jpype.JClass("java.lang.Thread").currentThread())
+    _aimed = True
+
+
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
     """Turn every form of Ctrl-C inside the block into exactly one KeyboardInterrupt."""
+    _aim_ctrl_c_at_this_thread()
     _state.seen = False
     clear_interrupt()  # a Ctrl-C pressed before the block must not abort it
     try:
