@@ -21,7 +21,7 @@ import jpype
 LATE_INTERRUPT_WAIT = 0.25
 
 _state = threading.local()
-_aimed = False
+_target = None  # the Field JPypeSignal.main, looked up once
 
 
 class JavaInterrupt(KeyboardInterrupt):
@@ -53,13 +53,15 @@ def _aim_ctrl_c_at_this_thread() -> None:
     """JPype interrupts the Java thread that started the JVM on Ctrl-C. The JVM starts lazily,
     perhaps on a helper thread; Python's main thread waiting in Java (a held scan) would then
     never be woken. So the main thread, entering an interruptible section, becomes that thread."""
-    global _aimed
-    if _aimed or threading.current_thread() is not threading.main_thread() or not jpype.isJVMStarted():
+    global _target
+    if threading.current_thread() is not threading.main_thread() or not jpype.isJVMStarted():
         return
-    field = jpype.JClass("org.jpype.JPypeSignal").class_.getDeclaredField("main")
-    field.setAccessible(True)
-    field.set(None, jpype.JClass("java.lang.Thread").currentThread())
-    _aimed = True
+    if _target is None:
+        _target = jpype.JClass("org.jpype.JPypeSignal").class_.getDeclaredField("main")
+        _target.setAccessible(True)
+    me = jpype.JClass("java.lang.Thread").currentThread()
+    if not me.equals(_target.get(None)):  # every time: the main thread's Java peer may be new
+        _target.set(None, me)
 
 
 @contextlib.contextmanager
