@@ -12,6 +12,7 @@ handler, and a blocked Java wait would then not be interrupted at all.)
 from __future__ import annotations
 
 import contextlib
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +22,6 @@ import jpype
 LATE_INTERRUPT_WAIT = 0.25
 
 _state = threading.local()
-_target = None  # the Field JPypeSignal.main, looked up once
 
 
 class JavaInterrupt(KeyboardInterrupt):
@@ -49,25 +49,51 @@ def _absorb_late_interrupt() -> None:
             return
 
 
-def _aim_ctrl_c_at_this_thread() -> None:
-    """JPype interrupts the Java thread that started the JVM on Ctrl-C. The JVM starts lazily,
-    perhaps on a helper thread; Python's main thread waiting in Java (a held scan) would then
-    never be woken. So the main thread, entering an interruptible section, becomes that thread."""
-    global _target
+class _JvmCtrlC:
+    """JPype's SIGINT handler, held by the main thread while it may wait in Java.
+
+    Two things undo it after the JVM started. JPype interrupts the Java thread that started the
+    JVM, which may have been a helper thread (the JVM starts lazily). And anything that runs
+    ``asyncio.run`` on the main thread (nbclient, prompt_toolkit, a user's own code) ends by
+    reinstalling Python's C handler for SIGINT in place of the JVM's, after which a Java wait is
+    never interrupted. So each interruptible section of the main thread aims JPype's handler at
+    itself and reinstalls it (about 15 us; Python's own handler still runs, called by JPype's).
+    """
+
+    def __init__(self) -> None:
+        signal_class = jpype.JClass("org.jpype.JPypeSignal").class_
+        self._main = signal_class.getDeclaredField("main")
+        self._main.setAccessible(True)
+        handler_class = jpype.JClass("sun.misc.SignalHandler")
+        factory = signal_class.getDeclaredMethod("getSignalHandler", jpype.JClass("java.lang.Class"), jpype.JInt)
+        factory.setAccessible(True)
+        self._handler = factory.invoke(None, handler_class.class_, jpype.JInt(signal.SIGINT))
+        self._signal_class = jpype.JClass("sun.misc.Signal")
+        self._sigint = self._signal_class("INT")
+
+    def take(self) -> None:
+        self._main.set(None, jpype.JClass("java.lang.Thread").currentThread())
+        self._signal_class.handle(self._sigint, self._handler)
+
+
+_jvm_ctrl_c: _JvmCtrlC | None = None
+
+
+def _take_ctrl_c_for_the_main_thread() -> None:
+    global _jvm_ctrl_c
     if threading.current_thread() is not threading.main_thread() or not jpype.isJVMStarted():
         return
-    if _target is None:
-        _target = jpype.JClass("org.jpype.JPypeSignal").class_.getDeclaredField("main")
-        _target.setAccessible(True)
-    me = jpype.JClass("java.lang.Thread").currentThread()
-    if not me.equals(_target.get(None)):  # every time: the main thread's Java peer may be new
-        _target.set(None, me)
+    if not callable(signal.getsignal(signal.SIGINT)):
+        return  # Ctrl-C ignored or left to the OS on purpose
+    if _jvm_ctrl_c is None:
+        _jvm_ctrl_c = _JvmCtrlC()
+    _jvm_ctrl_c.take()
 
 
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
     """Turn every form of Ctrl-C inside the block into exactly one KeyboardInterrupt."""
-    _aim_ctrl_c_at_this_thread()
+    _take_ctrl_c_for_the_main_thread()
     _state.seen = False
     clear_interrupt()  # a Ctrl-C pressed before the block must not abort it
     try:

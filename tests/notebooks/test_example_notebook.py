@@ -40,7 +40,7 @@ def test_the_example_notebook_runs_gda_syntax_writes_files_and_finds_the_peak(tm
     with h5py.File(first, "r") as f:
         det = f["/entry1/det/data"][()]
         assert det.shape == (51,)
-        assert f["/entry1/det/x"][()][np.argmax(det)] == pytest.approx(1.3, abs=0.06)
+        assert f["/entry1/det/x"][()][np.argmax(det)] == pytest.approx(1.3, abs=0.16)  # 2 % noise
         assert "processing" in f["/entry1"]  # the analysis results went into the file
 
     peak_cell = outputs["print(f\"peak at x = {peak.result.pos:.3f}, fwhm = {peak.result.fwhm:.3f}\")"]
@@ -51,4 +51,4 @@ def test_the_example_notebook_runs_gda_syntax_writes_files_and_finds_the_peak(tm
     python_scan = next(c for c in code if c.source.startswith("from IPython.display import Image"))
     assert str(data_dir / "nb-2.nxs") in text_of(python_scan)
     assert any("image/png" in o.get("data", {}) for o in python_scan.outputs)  # the plot was ready
-    assert text_of(code[-1]).split() == ["13", "b'COMPLETED_OKAY'"]  # h5py in the kernel, second scan
+    assert text_of(code[-1]).split() == ["(26,)", "b'COMPLETED_OKAY'"]  # h5py in the kernel, second scan

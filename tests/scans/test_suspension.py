@@ -108,21 +108,23 @@ def test_finish_early_ends_a_held_scan(ctx, documents):  # noqa: ANN001
     assert not any(isinstance(d, ScanResumed) for d in documents)
 
 
-def test_ctrl_c_ends_a_held_scan_quickly(ctx, documents):  # noqa: ANN001
+def test_ctrl_c_ends_a_held_scan(ctx, documents):  # noqa: ANN001
     beam = install_suspender(Suspender("beam"), ctx)
-    sent: dict[str, float] = {}
 
     def control(doc: object) -> None:
         if isinstance(doc, ScanPoint) and doc.index == 0:
             beam.trip("beam lost")
         elif isinstance(doc, ScanSuspended):
-            threading.Timer(0.05, lambda: (sent.setdefault("t", time.monotonic()),
-                                           os.kill(os.getpid(), signal.SIGINT))).start()
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
 
     ctx.stream.subscribe(control)
-    with pytest.raises(KeyboardInterrupt):
-        scan(SimMotor("x", speed=1000.0), 0, 4, 1)
-    assert time.monotonic() - sent["t"] < 0.5
+    backstop = threading.Timer(20, beam.clear)  # a Ctrl-C that never arrives fails, not hangs
+    backstop.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            scan(SimMotor("x", speed=1000.0), 0, 4, 1)
+    finally:
+        backstop.cancel()
     assert documents[-1].status is ScanStatus.COMPLETED_AFTER_STOP
 
 
