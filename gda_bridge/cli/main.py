@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
+import select
 import sys
 from pathlib import Path
 
@@ -63,6 +63,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"gda-bridge run: {script} runs as {decision.reason}", file=sys.stderr)
             runner.run_file(script, args.script_args)
         except (KeyboardInterrupt, SystemExit):
+            raise
+        except BrokenPipeError:
+            if _stdout_gone():
+                return 141
             raise
         except Exception as exc:  # the user's error, shown as the user's own frames
             print(format_user_error(exc), file=sys.stderr)
@@ -143,7 +147,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `gda-bridge demo | head` ends quietly
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["sim-ioc"]:  # its options belong to the IOC's own parser
         from gda_bridge.sim_ioc import main as sim_ioc_main
@@ -160,6 +163,26 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"gda-bridge: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        if not _stdout_gone():
+            raise
+        return 141  # as a shell reports a reader that went away (`gda-bridge demo | head`)
+
+
+def _stdout_gone() -> bool:
+    """Whether stdout's reader has gone; if so, stdout becomes /dev/null so the exit is quiet.
+    (SIGPIPE stays ignored, as Python sets it: with its default action any write to a socket whose
+    peer went away, a closed browser tab for the server, would kill the process.)"""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    if not any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0)):
+        return False
+    os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+    return True
 
 
 if __name__ == "__main__":

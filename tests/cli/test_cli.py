@@ -100,3 +100,34 @@ def test_run_the_example_script_against_the_simulated_ioc(data_dir):
     assert "Move completed: m1 : 2.5000" in out.stdout and out.stdout.count("Scan complete.") == 2
     assert re.search(r"Moving m1 to 0\.[01]\d*", out.stdout)
     assert len(list(data_dir.glob("bl99-*.nxs"))) == 2
+
+
+def test_a_broken_socket_is_an_error_for_the_script_not_the_death_of_the_process(tmp_path):
+    """A peer that went away (a closed browser tab for the server) must not kill the process with
+    SIGPIPE: the write fails with BrokenPipeError where the code can handle it."""
+    script = tmp_path / "peer_gone.py"
+    script.write_text(textwrap.dedent("""
+        import socket
+        mine, theirs = socket.socketpair()
+        theirs.close()
+        try:
+            mine.send(b"x")
+        except BrokenPipeError:
+            print("BrokenPipeError, and still running")
+    """))
+    out = _run("run", str(script))
+    assert out.returncode == 0, out.stderr
+    assert "BrokenPipeError, and still running" in out.stdout
+
+
+def test_output_into_a_pipe_closed_early_ends_quietly(tmp_path):
+    script = tmp_path / "chatty.py"
+    script.write_text("for i in range(200000):\n    print('line', i)\n")
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
+    proc = subprocess.Popen([sys.executable, "-m", "gda_bridge.cli.main", "run", str(script)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
+    assert proc.stdout.readline() == b"line 0\n"
+    proc.stdout.close()  # as `| head -1` does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 141  # the shell's code for a reader that went away
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
