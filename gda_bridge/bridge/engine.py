@@ -42,7 +42,9 @@ class ScanDevice:
 
 
 def is_device(obj: Any) -> bool:
-    """True for anything a scan takes as a device: a Java Scannable or a Python one."""
+    """True for anything a scan takes as a device: a Java Scannable or a Python one (not a class)."""
+    if isinstance(obj, type):
+        return False
     if isinstance(obj, jpype.JObject):
         return isinstance(obj, jpype.JClass("gda.device.Scannable"))
     return callable(getattr(obj, "getPosition", None)) and callable(getattr(obj, "getName", None))

@@ -96,3 +96,14 @@ def test_a_java_device_refuses_an_array_target_instead_of_moving_to_null():
     with pytest.raises(DeviceError, match=r"has 3 value\(s\) but jx_target has 1 input name"):
         jx(np.zeros(3))
     assert jx() == 1.0
+
+
+def test_a_device_class_is_not_a_device():
+    """Sessions put the device classes beside the devices; stop-all, ``pos`` and completion must
+    not take the classes for devices (stop-all called ``ScannableBase.stop()`` unbound)."""
+    from gda_bridge.bridge.engine import is_device
+    from gda_bridge.devices.sim import SimMotor
+
+    assert is_device(SimMotor("x")) and not is_device(SimMotor)
+    ensure_jvm()
+    assert not is_device(jclass("gda.device.Scannable"))
