@@ -81,7 +81,7 @@ def create_entry(
     if md.get("snapshot"):
         write_collection(entry.create_group("before_scan"), md["snapshot"], md.get("snapshot_units") or {})
     _write_sample(entry, user_values)
-    _write_user(entry, user_values)
+    _write_user(entry, user_values, md.get("queued_by"))
     return entry
 
 
@@ -125,10 +125,13 @@ def _write_sample(entry: h5py.Group, user_values: dict[str, Any]) -> None:
         sample[field] = str(value)
 
 
-def _write_user(entry: h5py.Group, user_values: dict[str, Any]) -> None:
-    """GDA's ``user01`` NXuser: the metadata's user, else the one running the process."""
+def _write_user(entry: h5py.Group, user_values: dict[str, Any], queued_by: str | None) -> None:
+    """GDA's ``user01`` NXuser: the metadata's user, else who queued the scan on the server, else
+    the one running the process."""
     name = next((user_values[k] for k in USER_NAME_KEYS if user_values.get(k)), None)
     user_id = next((user_values[k] for k in USER_ID_KEYS if user_values.get(k)), None)
+    if user_id is None and queued_by:
+        user_id, name = queued_by, name or queued_by
     if user_id is None:
         user_id = getpass.getuser()
         name = name or _full_name() or user_id

@@ -174,7 +174,8 @@ class Worker:
         conn = self._conn
         status, error = ItemStatus.FAILED, None
         try:
-            conn.request("run", item={"id": item.id, "kind": item.kind, "text": item.text, "args": item.args})
+            conn.request("run", item={"id": item.id, "kind": item.kind, "text": item.text, "args": item.args,
+                                      "owner": item.owner})
         except ControlError as exc:
             if conn.alive:
                 error = f"the worker process did not take the item: {exc}"

@@ -147,6 +147,7 @@ class Engine:
         self._runs: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._item_id: int | None = None
+        self._owner: str | None = None
         self._sink: _Lines | None = None
         self._in_user_code = False
         self._abort_requested = False
@@ -174,6 +175,11 @@ class Engine:
         sys.stdout = _RoutedStdout(sys.stdout, self._route)
         logging.getLogger().addHandler(_ItemLogHandler(self._route))
         self.ctx.stream.subscribe(DocumentEvents(self.events.send))
+        self.ctx.metadata_providers.append(self._item_user)
+
+    def _item_user(self) -> dict[str, Any]:
+        """The file's user is who queued the item, not the worker process's OS user (``nobody``)."""
+        return {} if self._owner is None else {"queued_by": self._owner}
 
     # --- the main thread ----------------------------------------------------------------------
     def run(self) -> None:
@@ -200,7 +206,7 @@ class Engine:
     def _run_item(self, item: dict[str, Any]) -> None:
         sink = _Lines(self.events.send)
         with self._lock:
-            self._item_id, self._sink = item["id"], sink
+            self._item_id, self._sink, self._owner = item["id"], sink, item.get("owner")
             self._abort_requested = self._async_sent = False
         status, error = "completed", None
         try:
@@ -233,7 +239,7 @@ class Engine:
             error = "the server stopped while this item was running" if self._stopping else "aborted on request"
         sink.close()
         with self._lock:
-            self._item_id, self._sink = None, None
+            self._item_id, self._sink, self._owner = None, None, None
         self.events.send({"type": "done", "id": item["id"], "status": status, "error": error})
 
     def _execute(self, item: dict[str, Any]) -> None:
