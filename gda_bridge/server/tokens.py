@@ -155,6 +155,10 @@ class TokenStore:
             return sorted(self._entries.values(), key=lambda e: e.name)
 
     # --- checking -----------------------------------------------------------------------------
+    def _cache_key(self, token: str) -> bytes:
+        """What verified tokens are remembered by (keyed, so the cache never holds a token)."""
+        return hmac.new(self._key, token.encode(), hashlib.sha256).digest()
+
     def verify(self, token: str | None) -> Identity | None:
         """The identity a token stands for, or None for a missing, malformed or unknown token."""
         if not token:
@@ -162,7 +166,7 @@ class TokenStore:
         match = _TOKEN.match(token)
         if match is None:
             return None
-        key = hmac.new(self._key, token.encode(), hashlib.sha256).digest()
+        key = self._cache_key(token)
         with self._lock:
             self._load()
             known = self._verified.get(key)
@@ -185,7 +189,7 @@ class TokenStore:
         """The identity of a token verified before (and not removed since): cheap, no hashing."""
         if not token or _TOKEN.match(token) is None:
             return None
-        key = hmac.new(self._key, token.encode(), hashlib.sha256).digest()
+        key = self._cache_key(token)
         with self._lock:
             self._load()
             return self._verified.get(key)
@@ -208,7 +212,7 @@ class TokenStore:
         known = self.cached(token)
         if known is not None:
             return known
-        key = hmac.new(self._key, token.encode(), hashlib.sha256).digest()
+        key = self._cache_key(token)
         with self._lock:
             checking = self._checking.get(key)
             first = checking is None
