@@ -179,8 +179,10 @@ class EpicsMotor(ScannableMotionBase):
         previous = self._watch
         if previous is not None and not previous.finished.is_set():
             log.debug("%s: new target %s while moving to %s", self.name, target, previous.target)
-        watch = MoveWatch(target, self._dmov.cached, None if spmg is None else int(spmg), self._lvio.cached,
-                          self.start_timeout)
+        lvio = self._lvio.cached
+        if lvio is None:  # its first monitor update has not come yet: what LVIO says now must be known
+            lvio = self._lvio.get()
+        watch = MoveWatch(target, self._dmov.cached, None if spmg is None else int(spmg), lvio, self.start_timeout)
         self._watch = watch
         what = f"{self.name}: move to {target:g}"
         self._val.put_complete(target, what, _PutDone(what, watch, lambda: self._motion_expected(watch)))

@@ -63,6 +63,17 @@ def test_early_put_callback_scan_records_the_positions_it_asked_for(ctx, data_di
     assert caget(mtr1.pv + ".DMOV") == 1
 
 
+def test_a_move_before_lvios_first_monitor_update_checks_lvio_itself(mtr1: EpicsMotor) -> None:
+    """caproto's record keeps its initial LVIO=1 forever; when the first monitor update of LVIO had
+    not arrived by the first move, that 1 was taken for this move's refusal."""
+    assert caget(mtr1.pv + ".LVIO") == 1
+    mtr1._lvio._last = None  # as right after connecting, before LVIO's first monitor update ...
+    mtr1.asynchronousMoveTo(0.2)
+    mtr1._lvio._last = 1  # ... which then arrives during the move
+    mtr1.waitWhileBusy()
+    assert caget(mtr1.pv + ".RBV") == pytest.approx(0.2, abs=1e-6)
+
+
 def test_single_moves_wait_for_dmov(mtr1: EpicsMotor) -> None:
     for target in (0.3, 0.35, 0.0):
         mtr1.moveTo(target)
