@@ -120,6 +120,9 @@ def _start() -> None:
 
     customizers.install()
     _forward_java_logging()
+    from gda_bridge.bridge.interrupts import take_signals_for_the_main_thread
+
+    take_signals_for_the_main_thread()  # a SIGTERM before the first scan must not crash the JVM
 
 
 @jpype.JImplements("gda.util.LogSink", deferred=True)

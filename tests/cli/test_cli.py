@@ -131,3 +131,44 @@ def test_output_into_a_pipe_closed_early_ends_quietly(tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 141  # the shell's code for a reader that went away
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+@pytest.mark.slow
+def test_sigterm_mid_scan_stops_it_and_leaves_a_valid_file(tmp_path, data_dir):
+    """A service manager's SIGTERM (systemd, a batch system, `kill`) mid-scan: the scan stops, the
+    file holds the points taken and says the scan did not complete, the process exits 143 (JPype's
+    own SIGTERM handler crashed the JVM instead, leaving an hs_err file and an open scan)."""
+    script = tmp_path / "long_scan.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        from gda_bridge.commands import scan
+        from gda_bridge.devices.sim import SimMotor
+        from gda_bridge.scans.context import context
+
+        def started(doc):
+            if type(doc).__name__ == "ScanPoint" and doc.index == 1:
+                print("SCANNING", flush=True)
+
+        context().stream.subscribe(started)
+        scan(SimMotor("slow", speed=2.0), 0, 20, 1)
+    """))
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, "GDA_BRIDGE_JVM_HEAP": "128m", "PYTHONPATH": path, "GDA_BRIDGE_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "gda_bridge.cli.main", "run", str(script)], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if "SCANNING" in line:
+            break
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert not list(tmp_path.glob("hs_err_pid*.log")), err
+    [scan_file] = data_dir.glob("*.nxs")
+    import h5py
+
+    with h5py.File(scan_file, "r") as f:
+        status = f["/entry1/scan_status"][()].decode()
+        completed = int(f["/entry1/points_completed"][()])
+        positions = f["/entry1/instrument/slow/slow"][:completed]
+    assert status != "COMPLETED_OKAY" and 2 <= completed < 21
+    assert positions.tolist() == list(range(completed))  # every point taken, as taken
