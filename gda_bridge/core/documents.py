@@ -78,6 +78,8 @@ class ScanStart:
     devices: tuple[DeviceDescription, ...]
     time: float
     metadata: dict[str, Any] = field(default_factory=dict)
+    estimated_seconds: float | None = None
+    """How long the scan should take (gda_bridge.scans.estimate), None if not estimated."""
 
     @property
     def columns(self) -> tuple[str, ...]:

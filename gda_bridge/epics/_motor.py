@@ -199,6 +199,11 @@ class EpicsMotor(ScannableMotionBase):
         watch = self._watch
         return watch is not None and not watch.finished.is_set()
 
+    def estimate_speed(self) -> float | None:
+        """VELO as last monitored, for scan-time estimates (gda_bridge.scans.estimate)."""
+        velocity = self._velo.cached
+        return float(velocity) if velocity else None
+
     def move_timeout(self) -> float:
         """Seconds a move to the current target may take before it counts as failed."""
         velocity, readback, watch = self._velo.cached, self._rbv.cached, self._watch

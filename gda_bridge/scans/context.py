@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gda_bridge.core.stream import DocumentStream
+from gda_bridge.scans.estimate import TimingHistory
 from gda_bridge.scans.table import ScanTable
 
 
@@ -42,6 +43,9 @@ class ScanContext:
     suspenders: list[Any] = field(default_factory=list)
     """Conditions every scan honours (gda_bridge.core.suspenders.Suspender): install with
     gda_bridge.scans.suspension.install_suspender."""
+    timing: TimingHistory = field(default_factory=TimingHistory)
+    """What earlier scans cost beyond motion and collection (in memory unless a session keeps it
+    in the data folder), for the estimates of the next ones."""
     session: Any = None
     """The session wired to this context (files, numbering, analysis, ``go``), or None."""
     default_session: str | None = "gda_bridge.session:attach_default_session"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -25,6 +26,7 @@ from gda_bridge.core.documents import (
 from gda_bridge.core.errors import ScanAbortedError
 from gda_bridge.devices.base import as_list
 from gda_bridge.scans.context import ScanContext, context
+from gda_bridge.scans.estimate import ScanEstimate, estimate, learn
 from gda_bridge.scans.result import ScanResult, SuspensionRecord
 from gda_bridge.scans.suspension import ScanSuspension
 
@@ -155,6 +157,11 @@ class _ScanDocuments:
         self.columns = [[f.column for f in d.fields] for d in self.devices]
         self.kept = {f.column for d in self.devices for f in d.fields if f.shape == ()}
         self.num_points = 0
+        self.estimate: ScanEstimate | None = None
+        # The second half of the points times a point in the steady run, past any warming up.
+        self._steady_from = int(np.prod(result.shape)) // 2
+        self._steady_at: float | None = None
+        self._last_point_at = 0.0
 
     def started(self) -> None:
         self.result.scan_number = self.ctx.next_scan_number()
@@ -173,9 +180,19 @@ class _ScanDocuments:
             time=time.time(),
             metadata=metadata,
         )
+        self.estimate = self._estimate(start)
+        if self.estimate is not None:
+            start = dataclasses.replace(start, estimated_seconds=round(self.estimate.seconds, 3))
         self.result.start = start
         self.result.columns = {c: [] for c in start.columns if c in self.kept}
         self.ctx.stream.emit(start)
+
+    def _estimate(self, start: ScanStart) -> ScanEstimate | None:
+        try:
+            return estimate(start, {d.name: d.device for d in self.scan.devices}, self.ctx.timing)
+        except Exception:  # an estimate is never worth failing a scan for
+            log.warning("scan %s: no time estimate", start.scan_number, exc_info=True)
+            return None
 
     def point(self, index: int, indices: tuple[int, ...], values: list[Any]) -> None:
         data: dict[str, Any] = {}
@@ -183,10 +200,14 @@ class _ScanDocuments:
             if cols:
                 data.update(zip(cols, _split(value, len(cols)), strict=True))
         self.num_points += 1
+        now = time.time()
+        if self.num_points == self._steady_from + 1:
+            self._steady_at = now
+        self._last_point_at = now
         columns = self.result.columns
         for c in self.kept:
             columns[c].append(data[c])
-        self.ctx.stream.emit(ScanPoint(self.result.uid, index, indices, time.time(), data))
+        self.ctx.stream.emit(ScanPoint(self.result.uid, index, indices, now, data))
 
     def suspension(self, index: int, reason: str | None, at: float) -> None:
         """The engine held the scan before point ``index`` (a reason) or resumed it (None)."""
@@ -209,9 +230,14 @@ class _ScanDocuments:
             self.result.suspensions[-1].end = time.time()  # it ended suspended
         if error is not None and self.result.status is ScanStatus.COMPLETED_AFTER_FAILURE:
             self.result.reason = str(error) or type(error).__name__
-        self.ctx.stream.emit(
-            ScanStop(self.result.uid, self.result.status, self.num_points, time.time(), self.result.reason)
-        )
+        stop = ScanStop(self.result.uid, self.result.status, self.num_points, time.time(), self.result.reason)
+        self.ctx.stream.emit(stop)
+        if self.estimate is not None and stop.status is ScanStatus.COMPLETED_OKAY:
+            steady = None
+            if self._steady_at is not None and stop.num_points - 1 > self._steady_from:
+                steady = (self._last_point_at - self._steady_at) / (stop.num_points - 1 - self._steady_from)
+            learn(self.result.start, self.estimate, stop.time - self.result.start.time, steady, stop.num_points,
+                  self.ctx.timing)
 
 
 def _run_on_worker(scan: JavaScan, docs: _ScanDocuments, on_ctrl_c: Any) -> None:

@@ -36,6 +36,19 @@ def format_cell(fmt: str, value: Any) -> str:
         return str(value)
 
 
+def duration_text(seconds: float) -> str:
+    """``0.4 s``, ``12 s``, ``3 min 20 s``, ``2 h 05 min``."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
 class ScanTable:
     """A document subscriber that prints the table through ``output`` (one call per line)."""
 
@@ -68,7 +81,8 @@ class ScanTable:
                 sample = format_cell(f.format, 0.0) if f.shape == () else "<frame>"
                 self._columns.append((f.column, f.format, max(len(f.column), len(sample)) + 1))
         number = f"Scan {doc.scan_number}: " if doc.scan_number is not None else ""
-        self.output(f"{number}{doc.command}  ({doc.num_points} points)")
+        about = f", about {duration_text(doc.estimated_seconds)}" if doc.estimated_seconds is not None else ""
+        self.output(f"{number}{doc.command}  ({doc.num_points} points{about})")
         self.output(" ".join(name.rjust(width) for name, _, width in self._columns))
 
     def _row(self, doc: ScanPoint) -> None:

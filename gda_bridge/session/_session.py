@@ -20,6 +20,7 @@ from gda_bridge.devices.base import format_value
 from gda_bridge.jython.runner import ScriptRunner, default_aliases
 from gda_bridge.jython.translate import TranslationError, translate_source
 from gda_bridge.scans.context import ScanContext, context
+from gda_bridge.scans.estimate import TimingHistory
 from gda_bridge.scans.suspension import install_suspender, remove_suspender
 from gda_bridge.session.files import ScanFiles, data_dir_for, snapshot_provider
 
@@ -112,6 +113,8 @@ class Session:
         beamline = self.config.name if self.config else "gda"
         files = ScanFiles(self.ctx, data_dir, beamline, **self._setting("nexus"))
         self._closers.append(files.close)
+        timing, self.ctx.timing = self.ctx.timing, TimingHistory(data_dir)  # the beamline's estimates
+        self._closers.append(lambda: setattr(self.ctx, "timing", timing))
         if self.config and self.config.metadata:
             names = list(self.config.metadata)
             provider = snapshot_provider(lambda: {n: self.find_device(n) for n in names}, commands.devices.position)

@@ -11,12 +11,18 @@ from typing import Any, TextIO
 from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStop
 
 
-def describe(number: int | None, done: int, total: int | None, elapsed: float) -> str:
-    """``scan 7: 12/26 points, 3 s left`` (the time left from the mean time per point so far)."""
+def describe(number: int | None, done: int, total: int | None, elapsed: float,
+             estimated: float | None = None) -> str:
+    """``scan 7: 12/26 points, 3 s left``: the time left from the scan's estimate at first, from
+    the mean time per point so far as the points come (weighted by the fraction done)."""
     text = f"scan {number}: {done}/{total or '?'} points"
-    if total and done:
-        left = elapsed / done * (total - done)
-        text += f", {left:.0f} s left" if done < total else f", done in {elapsed:.1f} s"
+    if total and done >= total:
+        return text + f", done in {elapsed:.1f} s"
+    if total and (done or estimated is not None):
+        by_rate = elapsed / done * (total - done) if done else 0.0
+        weight = done / total if estimated is not None else 1.0
+        left = weight * by_rate + (1 - weight) * max(0.0, (estimated or 0.0) - elapsed)
+        text += f", {left:.0f} s left"
     return text
 
 
@@ -44,7 +50,8 @@ class TextProgress:
     def _line(self) -> str:
         start = self._start
         assert start is not None
-        return describe(start.scan_number, self._done, start.num_points, self.clock() - self._t0)
+        return describe(start.scan_number, self._done, start.num_points, self.clock() - self._t0,
+                        start.estimated_seconds)
 
     def show(self, line: str, end: str) -> None:
         stream = self.stream or sys.stdout

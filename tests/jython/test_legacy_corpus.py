@@ -28,6 +28,7 @@ WORKERS = 3
 JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1 -XX:-UsePerfData"
 _ARGS = re.compile(r"^#\s*corpus-args:\s*(.*)$", re.MULTILINE)
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+_ESTIMATE = re.compile(r"(\(\d+ points), about [^)]*\)")  # the scan-time estimate: measured, not fixed
 
 
 CONFIG = """\
@@ -72,7 +73,8 @@ def run_script(script: Path, cache_dir: str, work: Path) -> subprocess.Completed
 
 def normalise(text: str) -> str:
     lines = [line for line in text.splitlines() if not line.startswith("Picked up JAVA_TOOL_OPTIONS")]
-    return _ADDRESS.sub("0x?", "\n".join(lines).replace(str(CORPUS), "<CORPUS>")).rstrip("\n") + "\n"
+    text = _ESTIMATE.sub(r"\1)", "\n".join(lines))
+    return _ADDRESS.sub("0x?", text.replace(str(CORPUS), "<CORPUS>")).rstrip("\n") + "\n"
 
 
 def error_block(text: str) -> str:

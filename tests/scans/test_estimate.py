@@ -1,0 +1,74 @@
+"""Scan-time estimates: motion from the planned path and the speeds, collection, and overheads
+learnt from earlier scans of the same devices, kept in the data folder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gda_bridge.commands import scan
+from gda_bridge.core.documents import DeviceDescription, FieldDescription, ScanStart
+from gda_bridge.devices.sim import GaussianCounter, SimMotor
+from gda_bridge.scans.estimate import (
+    DEFAULT_FIXED_OVERHEAD,
+    DEFAULT_OVERHEAD_PER_POINT,
+    TimingHistory,
+    motion_seconds,
+)
+
+
+def grid_start(outer: list[float], inner: list[float]) -> ScanStart:
+    def moved(name: str, dim: int, demands: list[float]) -> DeviceDescription:
+        return DeviceDescription(name, "scannable", (FieldDescription(name, name, name, "input",
+                                                                      demands=tuple(demands)),), dimension=dim)
+
+    det = DeviceDescription("det", "detector", (FieldDescription("det", "det", "det", "input"),), collection_time=0.1)
+    return ScanStart("u", 1, "scan", (len(outer), len(inner)), (moved("y", 0, outer), moved("x", 1, inner), det), 0.0)
+
+
+def test_motion_follows_the_planned_path_at_each_devices_speed():
+    start = grid_start([0.0, 1.0, 2.0], [0.0, 2.0, 4.0])
+    x, y = SimMotor("x", speed=2.0, position=-2.0), SimMotor("y", speed=0.5, position=0.0)
+    # x: -2 -> 0 first (2), then three runs of 4 with two returns of 4: 2 + 12 + 8 = 22 at 2/s;
+    # y: 0 -> 2 in steps: 2 at 0.5/s. Different dimensions add up.
+    assert motion_seconds(start, {"x": x, "y": y}) == pytest.approx(22 / 2.0 + 2 / 0.5)
+    assert motion_seconds(start, {"x": SimMotor("x"), "y": y}) == pytest.approx(4.0)  # instant x: no time
+
+
+def test_overheads_are_learnt_per_kind_and_kept_in_the_data_folder(tmp_path):
+    history = TimingHistory(tmp_path)
+    assert history.overhead("s:x d:det", 10, warm=True) == (
+        pytest.approx(10 * DEFAULT_OVERHEAD_PER_POINT + DEFAULT_FIXED_OVERHEAD), 0)
+    history.record("s:x d:det", 10, per_point_s=0.5, fixed_s=9.0, warm=False)  # a process's first scan
+    history.record("s:x d:det", 10, per_point_s=0.01, fixed_s=0.2, warm=True)
+    history.record("s:x d:det", 20, per_point_s=0.03, fixed_s=0.4, warm=True)
+    history.record("s:x d:det", 40, per_point_s=0.02, fixed_s=0.3, warm=True)
+    again = TimingHistory(tmp_path)  # another process, the same beamline
+    assert again.overhead("s:x d:det", 100, warm=True) == (pytest.approx(100 * 0.02 + 0.3), 4)
+    assert again.overhead("s:x d:det", 100, warm=False) == (pytest.approx(100 * 0.5 + 9.0), 4)
+    # a kind never seen: the warm scans of the others, not the first scan of a process
+    assert again.overhead("s:y d:det", 10, warm=True) == (pytest.approx(10 * 0.02 + 0.3), 0)
+
+
+def test_an_unreadable_history_starts_afresh(tmp_path):
+    (tmp_path / ".scan_timing.json").write_text("{not json")
+    assert TimingHistory(tmp_path).overhead("k", 1, warm=True)[1] == 0
+
+
+def test_a_scan_says_its_estimate_and_teaches_the_next(ctx, tmp_path):
+    ctx.timing = TimingHistory(tmp_path)
+    x = SimMotor("x", speed=100.0)
+    det = GaussianCounter("det", motor=x, centre=1.0, fwhm=1.0, peak=10.0)
+    first = scan(x, 0, 2, 0.1, det, 0.01)
+    assert first.start.estimated_seconds is not None
+    assert ctx.lines[0].endswith(f"scan x 0 2 0.1 det 0.01  (21 points, about {first.start.estimated_seconds:.1f} s)")
+    scan(x, 0, 2, 0.2, det, 0.01)
+    kept = json.loads((tmp_path / ".scan_timing.json").read_text())
+    assert [row[0] for row in kept["s:x d:det"]] == [21, 11]  # points of each scan learnt from
+    aborted_before = len(kept["s:x d:det"])
+    x.setUpperGdaLimits(1.0)
+    with pytest.raises(Exception, match="outside the limits"):
+        scan(x, 0, 2, 0.2, det, 0.01)
+    kept = json.loads((tmp_path / ".scan_timing.json").read_text())
+    assert len(kept["s:x d:det"]) == aborted_before  # a scan that did not run says nothing
