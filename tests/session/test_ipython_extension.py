@@ -81,7 +81,7 @@ def test_the_progress_line_says_points_and_time_left_and_gives_way_to_other_outp
     assert describe(7, 26, 26, 13.0) == "scan 7: 26/26 points, done in 13.0 s"
     # with the scan's estimate: from it before the first point, more from the rate as points come
     assert describe(7, 0, 20, 1.0, estimated=31.0) == "scan 7: 0/20 points, 30 s left"
-    assert describe(7, 10, 20, 10.0, estimated=31.0) == "scan 7: 10/20 points, 15 s left"  # (10 + 21) / 2
+    assert describe(7, 10, 20, 10.0, estimated=30.0) == "scan 7: 10/20 points, 15 s left"  # (10 + 20) / 2
     out = io.StringIO()
     progress = TextProgress(out)
     progress.show("scan 1: 1/2 points", end="")
