@@ -14,7 +14,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from ._fields import Pending, enum, integer, text, with_readback
+from ._fields import Pending, double, enum, integer, text, with_readback
 from ._hdf5_file import COMPRESSIONS, SERVED_COMPRESSIONS, FileSpec, FrameFileWriter, WriterEvent
 from ._plugin import NDFrame, PluginBase
 from ._scheduler import Scheduler
@@ -67,7 +67,7 @@ class SimHDF5Plugin(PluginBase):
         self.num_capture = rb(s, "NumCapture", integer(1, "frames to capture (0 in Stream: until Capture=0)"))
         self.num_captured = integer(0, "frames in the file (Capture mode: held in memory)")
         self.capture = enum("Done", ("Done", "Capture"), "1 starts a capture; the put completes when its "
-                            "file is closed", action=self._on_capture)
+                            "file is closed", action=self._on_capture, stop_value="Done")
         self.capture_rbv = enum("Done", ("Done", "Capture"), "capturing")
         self.write_file = rb(s, "WriteFile", enum("Done", ("Done", "Write"), "Single mode: write the "
                                                   "last frame to a file", action=self._on_write_file))
@@ -87,6 +87,12 @@ class SimHDF5Plugin(PluginBase):
         rb(s, "XMLFileName", text("", "layout XML (not used: the default layout is written)"))
         rb(s, "ChunkSizeAuto", enum("No", NO_YES, "automatic chunking (not used)"))
         rb(s, "AutoSave", enum("No", NO_YES, "Single mode: write each frame (not simulated)"))
+        rb(s, "FileFormat", integer(0, "file format index (HDF5 only)"))
+        # Settings GDA's NDFileHDF5Impl reads and writes; accepted and echoed, not simulated.
+        for name in ("NumRowChunks", "NumColChunks", "ExtraDimSizeN", "ExtraDimSizeX", "ExtraDimSizeY",
+                     "NumDataBits", "DataBitsOffset", "SZipNumPixels", "BoundaryAlign", "DimAttDatasets",
+                     "StoreAttr", "StorePerform"):
+            rb(s, name, integer(0, f"{name} (accepted, not simulated)"))
         self.pvs.update(self.settings)
         self.pvs.update({
             "FilePathExists_RBV": self.path_exists,
@@ -98,6 +104,8 @@ class SimHDF5Plugin(PluginBase):
             "NumFramesFlush": self.flush_nth, "NumFramesFlush_RBV": self.settings["FlushNthFrame_RBV"],
             "FlushNow": integer(0, "flush now (every write is flushed as configured)"),
             "ArraySize0": self.sizes[0], "ArraySize1": self.sizes[1], "ArraySize2": self.sizes[2],
+            "Runtime": double(0.0, "seconds the last file took (not simulated)"),
+            "IOSpeed": double(0.0, "write speed, MB/s (not simulated)"),
         })
 
     # -- settings -------------------------------------------------------------------------------------
@@ -158,6 +166,7 @@ class SimHDF5Plugin(PluginBase):
             return None
         if self._capture is not None:
             return self._capture.done
+        self.num_captured.set(0)  # also when the capture cannot start: this one captured nothing
         mode = self.write_mode.value
         target = 1 if mode == "Single" else max(0, self.num_capture.value)
         if mode == "Capture" and target == 0:
@@ -170,7 +179,6 @@ class SimHDF5Plugin(PluginBase):
             return None
         self.write_status.set("Write OK")
         self.write_message.set("")
-        self.num_captured.set(0)
         self._capture = _Capture(mode, name, target)
         if mode != "Capture":
             self._writer.open(self._spec(name, target))
@@ -205,7 +213,7 @@ class SimHDF5Plugin(PluginBase):
         if capture.mode == "Capture":
             self._writer.open(self._spec(capture.name, len(capture.buffer)))
             for frame in capture.buffer:
-                self._writer.offer(frame, limit=len(capture.buffer) + 1)
+                self._writer.hand_over(frame)
             capture.buffer = []
         self._writer.close()
         self._poll_soon()

@@ -41,7 +41,7 @@ class NDFrame:
 class PluginBase:
     """Counters and settings shared by every plugin; subclasses add theirs to ``self.pvs``."""
 
-    def __init__(self, plugin_type: str, queue_size: int = 100) -> None:
+    def __init__(self, plugin_type: str, queue_size: int = 2000) -> None:
         self.settings: dict[str, Field] = {}
         self.enabled = with_readback(self.settings, "EnableCallbacks",
                                      enum("Enable", ENABLE, "whether the plugin gets the camera's frames"))
