@@ -54,7 +54,7 @@ class SimHDF5Plugin(PluginBase):
         self._polling = False
         s, rb = self.settings, with_readback
         self.file_path = rb(s, "FilePath", text("", "folder of the next file", action=self._on_path))
-        self.path_exists = integer(0, "1 if FilePath is an existing folder")
+        self.path_exists = enum("No", NO_YES, "Yes (1) if FilePath is an existing folder")
         self.create_directory = rb(s, "CreateDirectory", integer(0, "non-zero: create a missing FilePath "
                                                                   "(0: do not)"))
         self.file_name = rb(s, "FileName", text("", "file name (the template's second %s)"))
@@ -102,7 +102,7 @@ class SimHDF5Plugin(PluginBase):
             "WriteStatus": self.write_status, "WriteMessage": self.write_message,
             "SWMRActive_RBV": self.swmr_active,
             "NumFramesFlush": self.flush_nth, "NumFramesFlush_RBV": self.settings["FlushNthFrame_RBV"],
-            "FlushNow": integer(0, "flush now (every write is flushed as configured)"),
+            "FlushNow": enum("Done", ("Done", "Flush"), "flush now (the file is flushed as NumFramesFlush says)"),
             "ArraySize0": self.sizes[0], "ArraySize1": self.sizes[1], "ArraySize2": self.sizes[2],
             "Runtime": double(0.0, "seconds the last file took (not simulated)"),
             "IOSpeed": double(0.0, "write speed, MB/s (not simulated)"),
@@ -114,7 +114,7 @@ class SimHDF5Plugin(PluginBase):
         path = value if not value or value.endswith("/") else value + "/"
         self.file_path.value = path  # areaDetector adds the separator
         self.settings["FilePath_RBV"].set(path)
-        self.path_exists.set(int(bool(path) and os.path.isdir(path)))
+        self.path_exists.set("Yes" if path and os.path.isdir(path) else "No")
 
     def _fail(self, message: str) -> None:
         log.warning("HDF1: %s", message)
@@ -130,8 +130,8 @@ class SimHDF5Plugin(PluginBase):
             except OSError as ex:
                 self._fail(f"cannot create FilePath {path!r}: {ex}")
                 return None
-        self.path_exists.set(int(bool(path) and os.path.isdir(path)))
-        if not self.path_exists.value:
+        self.path_exists.set("Yes" if path and os.path.isdir(path) else "No")
+        if self.path_exists.value != "Yes":
             self._fail(f"FilePath {path!r} does not exist (FilePathExists_RBV=0)")
             return None
         if self.compression.value not in SERVED_COMPRESSIONS:
