@@ -2,7 +2,8 @@
 
 Everything in the IOC process runs on one thread: the CA server answers requests, then the loop
 runs whatever is due (a motor's next readback, the end of a count, the next frame) and asks the
-server to wait for requests until the next one is due. No locks, no thread hand-offs.
+server to wait for requests until the next one is due. No locks, no thread hand-offs (the one
+exception, the HDF5 file plugin's writer thread, reports back through a queue the loop polls).
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ class Scheduler:
         return self.call_at(0.0, callback)
 
     def run_due(self) -> None:
-        """Run every timer that is due, including ones that become due while running."""
-        while self._heap and self._heap[0][0] <= self.now():
+        """Run every timer due now, and those scheduled meanwhile for a time already past (as
+        call_soon does); one that falls due only while they run waits for the next turn, so a
+        fast camera cannot keep the server from answering requests."""
+        now = self.now()
+        while self._heap and self._heap[0][0] <= now:
             _, _, timer = heapq.heappop(self._heap)
             if not timer.cancelled:
                 timer.callback()
