@@ -1,5 +1,5 @@
-"""The simulated beamline: motors, a scaler, a camera, the ring, a shutter and a temperature controller,
-as one PV database."""
+"""The simulated beamline: motors, a scaler, a camera with its stats and HDF5 file plugins, the ring,
+a shutter and a temperature controller, as one PV database."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import numpy as np
 from ._beam import SimBeam
 from ._camera import CameraConfig, SimCamera
 from ._fields import DBR_NAMES, Field
+from ._hdf5_plugin import SimHDF5Plugin
 from ._motor import MotorConfig, SimMotor
 from ._scaler import PeakConfig, SimScaler
 from ._scheduler import Scheduler
+from ._stats import SimStats
 from ._temperature import SimTemperatureController, TemperatureConfig
 
 
@@ -52,12 +54,17 @@ class SimBeamline:
                                 lambda: self.beam.intensity, rng, self.scheduler)
         self.camera = SimCamera(cam, lambda: (position(cam.motor_x), position(cam.motor_y)),
                                 lambda: self.beam.intensity, rng, self.scheduler)
+        self.stats = SimStats()
+        self.hdf = SimHDF5Plugin(self.scheduler)
+        self.camera.plugins = [self.stats, self.hdf]
         prefix = config.prefix
         self.pvdb: dict[str, Field] = {}
         for motor in self.motors.values():
             self.pvdb.update(motor.fields(prefix))
         self.pvdb.update(self.scaler.fields(prefix))
         self.pvdb.update(self.camera.fields(prefix))
+        self.pvdb.update(self.stats.fields(f"{prefix}STATS1:"))
+        self.pvdb.update(self.hdf.fields(f"{prefix}HDF1:"))
         self.pvdb.update(self.beam.fields(prefix))
         self.pvdb.update(self.temperature.fields(prefix))
 

@@ -10,8 +10,11 @@ known pattern of :func:`_camera_frames.ramp` (for pixel-exact tests).
 from __future__ import annotations
 
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -27,7 +30,8 @@ from ._camera_frames import (
     ramp,
     to_wire,
 )
-from ._fields import DBR_NAMES, WIRE_DTYPES, Field, Pending, double, enum, integer, string, waveform
+from ._fields import DBR_NAMES, WIRE_DTYPES, Field, Pending, double, enum, integer, string, text, waveform
+from ._plugin import CAMERA_PORT, EPICS_EPOCH, NDFrame
 from ._scheduler import Scheduler, Timer
 
 log = logging.getLogger("gda_bridge.sim_ioc.camera")
@@ -35,6 +39,18 @@ log = logging.getLogger("gda_bridge.sim_ioc.camera")
 DETECTOR_STATES = ("Idle", "Acquire", "Readout", "Correct", "Saving", "Aborting", "Error",
                    "Waiting", "Initializing", "Disconnected", "Aborted")
 IMAGE_MODES = ("Single", "Multiple", "Continuous")
+TRIGGER_MODES = ("Internal", "External")
+#: Spot frames kept for reuse: a cycle of backgrounds for one exposure, position and beam.
+FRAME_CACHE_SIZE = 8
+
+
+class FramePlugin(Protocol):
+    """A plugin the camera passes its frames to (stats, file writer)."""
+
+    @property
+    def is_enabled(self) -> bool: ...
+
+    def on_frame(self, frame: NDFrame) -> None: ...
 
 
 @dataclass
@@ -74,6 +90,11 @@ class SimCamera:
         self._scheduler = scheduler
         self._next: Timer | None = None
         self._acquiring: Pending | None = None
+        self._expose: Callable[[], None] | None = None  # External mode: what the next trigger starts
+        self._triggers = 0  # External mode: triggers not yet used
+        self._frames: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
+        #: Plugins after the image plugin (the beamline adds stats and the file writer).
+        self.plugins: list[FramePlugin] = []
         n_pixels = c.size_x * c.size_y
         # A few background frames made once and cycled: Poisson noise per frame costs too much.
         self._backgrounds = rng.poisson(c.background, size=(4, c.size_y, c.size_x)).astype(np.float32)
@@ -97,7 +118,10 @@ class SimCamera:
         self.sizes = [integer(c.size_x, "dimension 0 of the last frame"),
                       integer(c.size_y, "dimension 1 of the last frame"),
                       integer(0, "dimension 2 of the last frame (0 in mono)")]
-        self.unique_id = integer(0, "id of the last frame")
+        self.frame_id = integer(0, "id of the last frame made")
+        self.unique_id = integer(0, "id of the last frame (image plugin)")
+        self.image_enabled = enum("Enable", ("Disable", "Enable"), "image plugin enabled: Disable skips "
+                                  "the Channel Access preview (ArrayData), as fast file writing needs")
         self.image_counter = integer(0, "frames received (image plugin)")
         self.settings: dict[str, Field] = {}
         self._setting("AcquireTime", double(0.1, "exposure (s)", precision=4, units="s"))
@@ -105,6 +129,8 @@ class SimCamera:
                                               units="s"))
         self._setting("NumImages", integer(1, "frames per acquisition in Multiple mode"))
         self._setting("ImageMode", enum("Single", IMAGE_MODES, "image mode"))
+        self._setting("TriggerMode", enum("Internal", TRIGGER_MODES, "Internal: frames follow the "
+                                          "period; External: each frame waits for a SoftTrigger put"))
         self._setting("DataType", enum(c.data_type, DATA_TYPES, "pixel type of the next frames"))
         served = SERVED_COLOR_MODES if c.colour else ("Mono",)
         self._setting("ColorMode", enum("Mono", COLOR_MODES, f"colour mode of the next frames ({', '.join(served)}; "
@@ -112,6 +138,8 @@ class SimCamera:
         self._setting("SimMode", enum("Spot", SIM_MODES, "picture: Spot (follows the motors) or Ramp "
                                       "(a known pattern)"))
         self.array_counter = integer(0, "frame counter; a put sets ArrayCounter_RBV", action=self._on_counter)
+        self.soft_trigger = integer(0, "External mode: a put of 1 starts the next frame (the simulated "
+                                    "external trigger input)", action=self._on_trigger)
 
     def _setting(self, name: str, field: Field) -> None:
         """A setting with its _RBV twin; a put to the setting is echoed to the _RBV."""
@@ -141,6 +169,11 @@ class SimCamera:
             f"{cam}NumImagesCounter_RBV": self.images_counter,
             f"{cam}Manufacturer_RBV": string("gda-bridge", "manufacturer"),
             f"{cam}Model_RBV": string("simulated camera", "model"),
+            f"{cam}PortName_RBV": string(CAMERA_PORT, "asyn port of the frames"),
+            f"{cam}UniqueId_RBV": self.frame_id,
+            f"{cam}SoftTrigger": self.soft_trigger,
+            f"{cam}NDAttributesFile": text("", "attributes XML file (not used)"),
+            f"{cam}WaitForPlugins": enum("No", ("No", "Yes"), "Acquire's put waits for the plugins (not used)"),
             f"{image}ArrayData": self.array_data,
             f"{image}ArraySize0_RBV": self.sizes[0],
             f"{image}ArraySize1_RBV": self.sizes[1],
@@ -150,7 +183,8 @@ class SimCamera:
             f"{image}ArrayCounter_RBV": self.image_counter,
             f"{image}DataType_RBV": self.data_type_rbv,
             f"{image}ColorMode_RBV": self.color_mode_rbv,
-            f"{image}EnableCallbacks": enum("Enable", ("Disable", "Enable"), "plugin enabled"),
+            f"{image}EnableCallbacks": self.image_enabled,
+            f"{image}EnableCallbacks_RBV": self.image_enabled,
         })
         return pvs
 
@@ -160,8 +194,19 @@ class SimCamera:
         data_type, colours = s["DataType"].value, 1 if s["ColorMode"].value == "Mono" else 3
         if s["SimMode"].value == "Ramp":
             return ramp(self.config.size_y, self.config.size_x, data_type, index, colours)
+        # Spot frames are a pure function of these: made once, then cycled from the cache.
+        key = (data_type, colours, exposure, self._positions(), self._beam(), index % len(self._backgrounds))
+        cached = self._frames.get(key)
+        if cached is not None:
+            self._frames.move_to_end(key)
+            return cached
         image = self.spot(exposure, index)
-        return in_type(image if colours == 1 else colour(image), data_type)
+        made = in_type(image if colours == 1 else colour(image), data_type)
+        made.flags.writeable = False  # shared by every plugin and every reuse
+        self._frames[key] = made
+        if len(self._frames) > FRAME_CACHE_SIZE:
+            self._frames.popitem(last=False)
+        return made
 
     def spot(self, exposure: float, index: int) -> np.ndarray:
         """The (size_y, size_x) float picture of the spot at the current motor positions."""
@@ -180,6 +225,19 @@ class SimCamera:
     def _on_counter(self, value: int) -> None:
         self.cam_counter.set(value)
 
+    def _on_trigger(self, value: int) -> None:
+        if value != 1 or self._acquiring is None or self.settings["TriggerMode"].value != "External":
+            return
+        self._triggers += 1
+        self._use_trigger()
+
+    def _use_trigger(self) -> None:
+        """External mode: start the waiting exposure if a trigger has come (one frame per trigger)."""
+        if self._triggers > 0 and self._expose is not None:
+            self._triggers -= 1
+            expose, self._expose = self._expose, None
+            expose()
+
     def _on_acquire(self, value: str) -> Pending | None:
         if value == "Acquire":
             if self._acquiring is None:
@@ -194,26 +252,47 @@ class SimCamera:
         count = {"Single": 1, "Multiple": max(1, s["NumImages"].value)}.get(s["ImageMode"].value)
         exposure = s["AcquireTime"].value
         period = max(exposure, s["AcquirePeriod"].value)
+        external = s["TriggerMode"].value == "External"
         self._acquiring = Pending()
+        self._triggers = 0
         self.acquire_rbv.set("Acquire")
-        self.state.set("Acquire")
+        self.state.set("Waiting" if external else "Acquire")
         self.images_counter.set(0)
 
+        due = self._scheduler.now() + exposure  # frame ends on a fixed grid: no drift at high rates
+
+        def expose() -> None:
+            nonlocal due
+            self.state.set("Acquire")
+            due = self._scheduler.now() + exposure
+            self._next = self._scheduler.call_at(due, expose_end)
+
         def expose_end() -> None:
-            self._publish(self.frame(exposure, self.unique_id.value + 1))
+            nonlocal due
+            unique_id = self.frame_id.value + 1
+            self._deliver(self.frame(exposure, unique_id), unique_id)
             taken = self.images_counter.value + 1
             self.images_counter.set(taken)
             if count is not None and taken >= count:
                 self._end("Idle")
+            elif external:
+                self.state.set("Waiting")
+                self._expose = expose
+                self._use_trigger()
             else:
-                self._next = self._scheduler.call_later(period, expose_end)
+                due = max(due + period, self._scheduler.now() - period)  # never a burst to catch up
+                self._next = self._scheduler.call_at(due, expose_end)
 
-        self._next = self._scheduler.call_later(exposure, expose_end)
+        if external:
+            self._expose = expose
+        else:
+            self._next = self._scheduler.call_at(due, expose_end)
 
     def _end(self, state: str) -> None:
         timer, self._next = self._next, None
         if timer is not None:
             timer.cancel()
+        self._expose = None
         self.state.set(state)
         self.acquire_rbv.set("Done")
         self.acquire.set("Done")
@@ -221,7 +300,19 @@ class SimCamera:
         if acquiring is not None:
             acquiring.fire()
 
-    def _publish(self, frame: np.ndarray) -> None:
+    def _deliver(self, data: np.ndarray, unique_id: int) -> None:
+        """Pass a new frame to the image plugin (if enabled) and every enabled plugin."""
+        self.frame_id.set(unique_id)
+        self.cam_counter.set(self.cam_counter.value + 1)
+        if self.image_enabled.value == "Enable":
+            self._publish(data, unique_id)
+        if self.plugins:
+            frame = NDFrame(data, unique_id, time.time() - EPICS_EPOCH)
+            for plugin in self.plugins:
+                if plugin.is_enabled:
+                    plugin.on_frame(frame)
+
+    def _publish(self, frame: np.ndarray, unique_id: int) -> None:
         """Post a frame as the image plugin does: its data and attributes before its UniqueId."""
         mode = self.settings["ColorMode"].value
         ordered, dims = layout(frame, mode)
@@ -234,6 +325,5 @@ class SimCamera:
         self.n_dims.set(2 if mode == "Mono" else 3)
         for field, size in zip(self.sizes, dims, strict=True):
             field.set(size)
-        self.unique_id.set(self.unique_id.value + 1)
+        self.unique_id.set(unique_id)
         self.image_counter.set(self.image_counter.value + 1)
-        self.cam_counter.set(self.cam_counter.value + 1)

@@ -163,3 +163,50 @@ def string(value: str, doc: str, **kw: Any) -> Field:
 def waveform(kind: str, length: int, doc: str) -> Field:
     """A waveform of ``length`` elements of one of the WIRE_DTYPES kinds (e.g. "float32" = DBF_FLOAT)."""
     return Field(kind, np.zeros(length, dtype=WIRE_DTYPES[kind]), count=length, doc=doc)
+
+
+class TextField(Field):
+    """A char waveform with string semantics (areaDetector's FilePath, FileName, FullFileName_RBV...).
+
+    The value is a ``str`` on this side; pcaspy serves a char waveform of ``length`` bytes from it.
+    """
+
+    def __init__(self, value: str, length: int, *, doc: str, check: Check | None = None,
+                 action: Action | None = None) -> None:
+        super().__init__("char", str(value), doc=doc, count=length, check=check, action=action)
+
+    def from_wire(self, value: Any) -> str:
+        if isinstance(value, str):
+            text = value
+        else:
+            raw = value if isinstance(value, bytes | bytearray) else bytes(np.asarray(value, dtype=np.uint8))
+            text = raw.decode("utf-8", errors="replace")
+        return text.split("\0", 1)[0]
+
+    def set(self, value: Any) -> None:
+        super().set(str(value)[: self.count - 1])
+
+
+def text(value: str, doc: str, length: int = 256, **kw: Any) -> TextField:
+    """A char waveform holding a string of up to ``length - 1`` characters."""
+    return TextField(value, length, doc=doc, **kw)
+
+
+def with_readback(settings: dict[str, Field], name: str, field: Field) -> Field:
+    """Add a setting and its ``_RBV`` twin to ``settings``; a client put is echoed to the _RBV
+    before the setting's own action (if any) runs. Returns the setting."""
+    if isinstance(field, TextField):
+        rbv: Field = TextField(field.value, field.count, doc=f"{name} readback")
+    else:
+        rbv = Field(field.kind, field.value, doc=f"{name} readback", precision=field.precision,
+                    units=field.units, enums=field.enums, count=field.count)
+    own = field.action
+
+    def echo(value: object) -> Pending | None:
+        rbv.set(value)
+        return own(value) if own is not None else None
+
+    field.action = echo
+    settings[name] = field
+    settings[f"{name}_RBV"] = rbv
+    return field

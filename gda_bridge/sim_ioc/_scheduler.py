@@ -51,8 +51,11 @@ class Scheduler:
         return self.call_at(0.0, callback)
 
     def run_due(self) -> None:
-        """Run every timer that is due, including ones that become due while running."""
-        while self._heap and self._heap[0][0] <= self.now():
+        """Run every timer due now, and those scheduled meanwhile for a time already past (as
+        call_soon does); one that falls due only while they run waits for the next turn, so a
+        fast camera cannot keep the server from answering requests."""
+        now = self.now()
+        while self._heap and self._heap[0][0] <= now:
             _, _, timer = heapq.heappop(self._heap)
             if not timer.cancelled:
                 timer.callback()
