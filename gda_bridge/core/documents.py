@@ -55,7 +55,9 @@ class ExternalFrames:
 
     ``first_file`` is the name of the first detector file relative to the scan file's folder,
     with ``{scan}`` standing for the scan file's stem (the detector knows it only once the file
-    exists); ``dataset`` is the path of the frames in it, frames along axis 0.
+    exists); ``dataset`` is the path of the frames in it, frames along axis 0. With ``uid_field``
+    (the detector's column holding the UniqueId of each point's last frame) and ``uid_dataset``
+    (the frames' UniqueIds in each file) the scan file maps each point's frames by identity.
     """
 
     first_file: str
@@ -63,6 +65,8 @@ class ExternalFrames:
     frames_per_point: int
     frame_shape: tuple[int, ...]
     dtype: str
+    uid_field: str | None = None
+    uid_dataset: str | None = None
 
 
 @dataclass(frozen=True)

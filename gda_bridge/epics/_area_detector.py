@@ -44,6 +44,7 @@ class AreaDetector(DetectorBase):
     def __init__(self, name: str, prefix: str, *, cam: str = "cam1:", image: str = "image1:",
                  file_plugin: str | None = None, stats: str | None = None, frames_per_point: int = 1,
                  compression: str = "None", frames_per_chunk: int = 1, write_files: bool | None = None,
+                 file_folder: str | None = None,
                  connection_timeout: float = CONNECTION_TIMEOUT, settle_timeout: float = SETTLE_TIMEOUT) -> None:
         super().__init__(name)
         if int(frames_per_point) < 1:
@@ -88,7 +89,8 @@ class AreaDetector(DetectorBase):
         self._file_scan: FileWritingScan | None = None
         if file_plugin is not None and write_files is not False:
             self._cam_format = [Channel(f"{c}DataType_RBV", name, text=True),
-                                Channel(f"{c}ArraySizeX_RBV", name), Channel(f"{c}ArraySizeY_RBV", name)]
+                                Channel(f"{c}ArraySizeX_RBV", name), Channel(f"{c}ArraySizeY_RBV", name),
+                                Channel(f"{c}UniqueId_RBV", name)]
             capture = FileCapture(name, prefix, file_plugin, compression=compression,
                                   frames_per_chunk=frames_per_chunk, connection_timeout=connection_timeout,
                                   timeout=settle_timeout)
@@ -97,7 +99,8 @@ class AreaDetector(DetectorBase):
                                                                    timeout=settle_timeout)
             connect_all(self._cam_format, connection_timeout, f"AreaDetector {name}")
             self._channels += [*self._cam_format, *capture.channels, *(stats_plugin.channels if stats_plugin else [])]
-            self._file_scan = FileWritingScan(name, capture, stats_plugin, self.frames_per_point)
+            self._file_scan = FileWritingScan(name, capture, stats_plugin, self.frames_per_point,
+                                              self._cam_format[3], file_folder)
             self.extraNames = self._file_scan.field_names
             self.outputFormat = ["%d", "%d", *(["%.6g"] * (len(self.extraNames) - 2))]
 
@@ -110,7 +113,7 @@ class AreaDetector(DetectorBase):
         """In file-writing mode, where the scan's frames will be (for the scan's ScanStart)."""
         if self._file_scan is None:
             return None
-        data_type, nx, ny = get_many(self._cam_format)
+        data_type, nx, ny, _uid = get_many(self._cam_format)
         if str(data_type) not in FRAME_DTYPES:
             raise DeviceError(f"{self.name}: the camera's DataType {data_type} has no numpy type")
         return self._file_scan.external_frames((int(ny), int(nx)), FRAME_DTYPES[str(data_type)].str)

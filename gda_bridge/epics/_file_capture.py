@@ -58,6 +58,8 @@ class FileCapture:
         self._capturing = False
         self._write_error = False
         self._dropped = 0
+        self._received = 0  # frames the plugin received since arm (ArrayCounter_RBV, reset there)
+        self._received_uid = -1  # UniqueId of the last frame it received
 
         def ch(name: str, **kw: Any) -> Channel:
             return Channel(f"{p}{name}", device, **kw)
@@ -76,14 +78,17 @@ class FileCapture:
         self._chunks = ch("NumFramesChunks")
         self._message = ch("WriteMessage")
         self._capture = ch("Capture")
-        self._unique_id = ch("UniqueId_RBV")
+        self._array_counter = ch("ArrayCounter")
+        self._unique_id = ch("UniqueId_RBV", monitor=True, on_value=self._on_uid)
+        self._counter_rbv = ch("ArrayCounter_RBV", monitor=True, on_value=self._on_received)
         self._num_captured = ch("NumCaptured_RBV", monitor=True, on_value=self._on_captured)
         self._capture_rbv = ch("Capture_RBV", monitor=True, on_value=self._on_capture_rbv)
         self._status = ch("WriteStatus", monitor=True, text=True, on_value=self._on_status)
         self._dropped_pv = ch("DroppedArrays_RBV", monitor=True, on_value=self._on_dropped)
         self.channels = [self._enable, self._path, self._path_exists, self._name, self._number,
                          self._auto_increment, self._template, self._full_name, self._mode, self._num_capture,
-                         self._compression, self._chunks, self._message, self._capture, self._unique_id,
+                         self._compression, self._chunks, self._message, self._capture, self._array_counter,
+                         self._unique_id, self._counter_rbv,
                          self._num_captured, self._capture_rbv, self._status, self._dropped_pv]
         connect_all(self.channels, connection_timeout, f"AreaDetector {device} file plugin {p}")
         self._completion: Completion = done_completion(f"{device}: capture")
@@ -94,6 +99,16 @@ class FileCapture:
     def _on_captured(self, value: Any) -> None:
         with self._changed:
             self._captured = int(value)
+            self._changed.notify_all()
+
+    def _on_uid(self, value: Any) -> None:
+        with self._changed:
+            self._received_uid = int(value)
+            self._changed.notify_all()
+
+    def _on_received(self, value: Any) -> None:
+        with self._changed:
+            self._received = int(value)
             self._changed.notify_all()
 
     def _on_capture_rbv(self, value: Any) -> None:
@@ -139,6 +154,7 @@ class FileCapture:
         self._compression.put_complete(COMPRESSIONS.index(self.compression),
                                        f"{what} Compression={self.compression}").wait(self.timeout)
         self._chunks.put_complete(self.frames_per_chunk, f"{what} NumFramesChunks").wait(self.timeout)
+        self._array_counter.put_complete(0, f"{what} ArrayCounter=0").wait(self.timeout)
         with self._changed:
             self._dropped_at_start = int(self._dropped_pv.get())
             self._dropped = max(self._dropped, self._dropped_at_start)
@@ -161,30 +177,40 @@ class FileCapture:
     def message(self) -> str:
         return as_text(self._message.get()).strip()
 
-    def wait_captured(self, count: int, timeout: float) -> None:
-        """Wait until the file holds ``count`` frames; DeviceError on a fault or after ``timeout``."""
+    def wait_frames(self, last_uid: int, timeout: float) -> int:
+        """Wait until the plugin has received frame ``last_uid`` and written every frame it
+        received; returns the frames in the file. DeviceError on a fault or after ``timeout``."""
         with self._changed:
-            self._changed.wait_for(lambda: self._captured >= count or self._fault_locked(count) is not None, timeout)
-            fault = self._fault_locked(count)
-            captured = self._captured
+            self._changed.wait_for(lambda: self._settled(last_uid) or self._fault_locked() is not None, timeout)
+            fault = self._fault_locked()
+            settled = self._settled(last_uid)
+            captured, received, uid = self._captured, self._received, self._received_uid
+        if fault is not None and not settled:
+            raise DeviceError(f"{self.device}: {fault}")
+        if not settled and uid < last_uid:
+            raise DeviceError(f"{self.device}: frame {last_uid} did not reach the file plugin {self.prefix} within "
+                              f"{timeout:g} s (frames lost; last received {uid}, {captured} in the file)")
+        if not settled:
+            raise DeviceError(f"{self.device}: the file plugin {self.prefix} wrote {captured} of the {received} "
+                              f"frames it received within {timeout:g} s (frames lost)")
         if fault is not None:
             raise DeviceError(f"{self.device}: {fault}")
-        if captured < count:
-            raise DeviceError(f"{self.device}: the file plugin {self.prefix} wrote {captured} of {count} "
-                              f"frames within {timeout:g} s (frames lost)")
+        return captured
 
-    def _fault_locked(self, count: int) -> str | None:
+    def _settled(self, last_uid: int) -> bool:
+        dropped = self._dropped - self._dropped_at_start
+        return self._received_uid >= last_uid and self._captured + dropped >= self._received
+
+    def _fault_locked(self) -> str | None:
         if self._write_error:
             return f"the file plugin {self.prefix} reports a write error: {self.message() or 'no message'}"
-        if self._dropped > self._dropped_at_start:
-            return (f"the file plugin {self.prefix} dropped {self._dropped - self._dropped_at_start} frames "
-                    f"(DroppedArrays_RBV)")
-        if not self._capturing and self._captured < count:
-            return f"the file plugin {self.prefix} stopped capturing after {self._captured} of {count} frames"
+        dropped = self._dropped - self._dropped_at_start
+        if dropped > 0:
+            return f"the file plugin {self.prefix} dropped {dropped} frames (DroppedArrays_RBV)"
+        if not self._capturing and self._captured + dropped < self._received:
+            return (f"the file plugin {self.prefix} stopped capturing after {self._captured} of the "
+                    f"{self._received} frames it received")
         return None
-
-    def last_unique_id(self) -> int:
-        return int(self._unique_id.get())
 
     def finish(self) -> int:
         """End the capture (Capture=0 if it still runs) and wait until the file is closed;

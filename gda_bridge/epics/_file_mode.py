@@ -16,12 +16,15 @@ from gda_bridge.core.documents import ExternalFrames, FramesWritten
 from gda_bridge.core.errors import DeviceError
 
 from ._file_capture import FileCapture
+from ._pv_backend import Channel
 from ._stats_plugin import STATS_FIELDS, StatsPlugin
 
 log = logging.getLogger("gda_bridge.epics")
 
 #: The frames' dataset in a file NDFileHDF5 writes with its default layout.
 FRAMES_DATASET = "/entry/data/data"
+#: The frames' UniqueIds in that file (one NDAttribute per frame).
+UID_DATASET = "/entry/instrument/NDAttributes/NDArrayUniqueId"
 #: Columns of every file-writing detector: frames in its files so far, UniqueId of the point's last frame.
 FILE_FIELDS = ("frames", "unique_id")
 
@@ -33,15 +36,23 @@ def file_stem(device: str) -> str:
 class FileWritingScan:
     """The state of one scan of a file-writing camera ``device``."""
 
-    def __init__(self, device: str, capture: FileCapture, stats: StatsPlugin | None, frames_per_point: int) -> None:
+    def __init__(self, device: str, capture: FileCapture, stats: StatsPlugin | None, frames_per_point: int,
+                 camera_uid: Channel, file_folder: str | None = None) -> None:
         self.device = device
+        #: The camera's UniqueId_RBV: the point's frames are the next ones.
+        self.camera_uid = camera_uid
+        #: The folder the plugin writes to, as the IOC sees it; None: the scan file's folder.
+        self.file_folder = None if file_folder is None else Path(file_folder)
         self.capture = capture
         self.stats = stats
         self.frames_per_point = frames_per_point
         self.target: detector_files.ScanFileTarget | None = None
         self.files: list[tuple[str, int, int]] = []  # ended captures: (name, used, written)
         self.file_name = ""  # the current capture's file
-        self.used = 0  # frames of recorded points in the current file
+        self.used = 0  # frames in the current file when the last point was read out
+        self.recorded = 0  # frames of recorded points in the current file
+        self.restart = False  # the current file holds frames of no point: continue in a new one
+        self.last_uid = -1  # UniqueId of the point's last frame
         self.points_done = 0
         self.reason: str | None = None
 
@@ -50,8 +61,11 @@ class FileWritingScan:
         return [*FILE_FIELDS, *(STATS_FIELDS if self.stats is not None else ())]
 
     def external_frames(self, frame_shape: tuple[int, ...], dtype: str) -> ExternalFrames:
-        return ExternalFrames(f"{file_stem(self.device)}-000000.h5", FRAMES_DATASET, self.frames_per_point,
-                              frame_shape, dtype)
+        first = f"{file_stem(self.device)}-000000.h5"
+        if self.file_folder is not None:
+            first = str(self.file_folder / first)
+        return ExternalFrames(first, FRAMES_DATASET, self.frames_per_point, frame_shape, dtype,
+                              uid_field="unique_id", uid_dataset=UID_DATASET)
 
     def start(self) -> None:
         """Arm the file plugin for the whole scan (the scan file exists by now)."""
@@ -71,35 +85,41 @@ class FileWritingScan:
 
     def _arm(self, points: int) -> None:
         assert self.target is not None
-        folder = self.target.path.parent
+        folder = self.file_folder or self.target.path.parent
         name = file_stem(self.device).replace("{scan}", self.target.path.stem)
         full = self.capture.arm(folder, name, len(self.files), points * self.frames_per_point)
-        self.file_name = _relative(full, folder)
-        self.used = 0
+        self.file_name = _relative(full, self.target.path.parent)
+        self.used = self.recorded = 0
+        self.restart = False
 
     def before_point(self) -> None:
-        """A capture holding frames of no recorded point (an attempt that was retaken) is ended,
-        and the rest of the scan goes to the next file, so each file's used frames come first."""
-        if self.capture.captured == self.used:
-            return
-        log.warning("%s: %d frames in %s belong to no recorded point; continuing in a new file",
-                    self.device, self.capture.captured - self.used, self.file_name)
-        self._end_capture()
-        assert self.target is not None
-        self._arm(self.target.num_points - self.points_done)
+        """A capture holding frames of no recorded point (an attempt that was retaken, a frame
+        taken by hand) is ended and the rest of the scan goes to the next file, so the capture
+        keeps room for every point's frames; the scan file maps the frames by UniqueId."""
+        if self.restart or self.capture.captured != self.used:
+            log.warning("%s: %s holds %d frames of no recorded point; continuing in a new file", self.device,
+                        self.file_name, self.capture.captured - self.recorded)
+            self._end_capture()
+            assert self.target is not None
+            self._arm(self.target.num_points - self.points_done)
+        self.last_uid = int(self.camera_uid.get()) + self.frames_per_point
 
     def readout(self, timeout: float) -> list[float]:
-        expected = self.used + self.frames_per_point
+        fpp = self.frames_per_point
         try:
-            self.capture.wait_captured(expected, timeout)
+            captured = self.capture.wait_frames(self.last_uid, timeout)
+            if captured < self.used + fpp:
+                raise DeviceError(f"{self.device}: {captured - self.used} of the point's {fpp} frames "
+                                  f"(UniqueId up to {self.last_uid}) are in {self.file_name}")
         except DeviceError as exc:
             self.reason = str(exc)
             raise
-        last = self.capture.last_unique_id()
-        values: list[float] = [float(self.frames_before + expected), float(last)]
+        self.restart = captured > self.used + fpp
+        values: list[float] = [float(self.frames_before + self.recorded + fpp), float(self.last_uid)]
         if self.stats is not None:
-            values += self.stats.point(last - self.frames_per_point + 1, last)
-        self.used = expected
+            values += self.stats.point(self.last_uid - fpp + 1, self.last_uid)
+        self.used = captured
+        self.recorded += fpp
         self.points_done += 1
         return values
 
@@ -111,7 +131,7 @@ class FileWritingScan:
     def _end_capture(self) -> None:
         written = self.capture.finish()
         if self.file_name:
-            self.files.append((self.file_name, min(self.used, written), written))
+            self.files.append((self.file_name, min(self.recorded, written), written))
         self.file_name = ""
 
     def end(self, reason: str | None = None) -> None:

@@ -67,35 +67,83 @@ def finish_frames(path: Path, entry_name: str, start_devices: tuple[DeviceDescri
                 reason = f"{ddesc.name} reported no frames" + (f" ({stop_reason})" if stop_reason else "")
                 group["frames_reason"][()] = np.bytes_(reason.encode()[:REASON_WIDTH])
                 continue
-            group["frames_written"][()] = np.int64(written.frames)
-            if written.reason:
-                group["frames_reason"][()] = np.bytes_(written.reason.encode()[:REASON_WIDTH])
-            if _link_is_exact(written, first_file(spec, path)):
+            sources = _frames_by_uid(group, spec, written, path.parent)
+            reason = written.reason
+            if sources is None:  # no UniqueIds to go by: the first frames of each file are the points'
+                sources = [(name, i) for name, used, _in_file in written.files for i in range(used)]
+            missing = sum(s is None for s in sources)
+            if missing:
+                gap = f"{missing} of the {len(sources)} frames of the recorded points are in no file of {ddesc.name}"
+                reason = f"{reason}; {gap}" if reason else gap
+            group["frames_written"][()] = np.int64(len(sources) - missing)
+            if reason:
+                group["frames_reason"][()] = np.bytes_(reason.encode()[:REASON_WIDTH])
+            if _link_is_exact(sources, written, first_file(spec, path)):
                 continue
             del group["data"]
-            _create_vds(group, "data", spec, written, path.parent)
+            _create_vds(group, "data", spec, written, sources)
             if ddesc.name in nxdata:
                 nx = entry[nxdata[ddesc.name]]
                 del nx["data"]
                 nx["data"] = group["data"]
 
 
-def _link_is_exact(written: FramesWritten, first: str) -> bool:
-    return len(written.files) == 1 and written.files[0][0] == first and written.files[0][1] == written.files[0][2]
+Source = tuple[str, int] | None
+"""Where one frame of a recorded point is: (detector file, index in it), None if in none."""
 
 
-def _create_vds(group: h5py.Group, name: str, spec: ExternalFrames, written: FramesWritten, folder: Path) -> None:
+def _frames_by_uid(group: h5py.Group, spec: ExternalFrames, written: FramesWritten, folder: Path) -> list[Source] | None:
+    """Each recorded point's frames, found by UniqueId in the detector files; None when the
+    files or the scan file do not hold the UniqueIds."""
+    if spec.uid_field is None or spec.uid_dataset is None or spec.uid_field not in group:
+        return None
+    last = np.asarray(group[spec.uid_field][()], dtype=np.float64).ravel()
+    last = last[np.isfinite(last)].astype(np.int64)
+    where: dict[int, tuple[str, int]] = {}
+    for name, _used, _in_file in written.files:
+        try:
+            with h5py.File(folder / name, "r") as f:
+                uids = f[spec.uid_dataset][()] if spec.uid_dataset in f else None
+        except OSError as exc:
+            log.warning("cannot read %s: %s", folder / name, exc)
+            continue
+        if uids is None:
+            return None
+        for i, uid in enumerate(np.asarray(uids).tolist()):
+            where.setdefault(int(uid), (name, i))
+    fpp = spec.frames_per_point
+    return [where.get(int(u)) for end in last for u in range(end - fpp + 1, end + 1)]
+
+
+def _link_is_exact(sources: list[Source], written: FramesWritten, first: str) -> bool:
+    """The link to the first file shows exactly the points' frames: all of its frames, in order."""
+    if len(written.files) != 1 or written.files[0][0] != first or written.files[0][2] != len(sources):
+        return False
+    return all(s == (first, i) for i, s in enumerate(sources))
+
+
+def _create_vds(group: h5py.Group, name: str, spec: ExternalFrames, written: FramesWritten,
+                sources: list[Source]) -> None:
+    """A virtual dataset of the points' frames in point order; runs of consecutive frames of one
+    file are mapped as one block, a missing frame reads as 0 (and is counted as missing)."""
     frame_shape = tuple(spec.frame_shape)
     dtype = np.dtype(spec.dtype)
-    layout = h5py.VirtualLayout(shape=(written.frames, *frame_shape), dtype=dtype)
+    layout = h5py.VirtualLayout(shape=(len(sources), *frame_shape), dtype=dtype)
+    in_file = {file_name: n for file_name, _used, n in written.files}
+    virtual = {file_name: h5py.VirtualSource(link_target(file_name), written.dataset, shape=(n, *frame_shape),
+                                             dtype=dtype) for file_name, n in in_file.items()}
     at = 0
-    for file_name, used, in_file in written.files:
-        if used == 0:
+    while at < len(sources):
+        source = sources[at]
+        if source is None:
+            at += 1
             continue
-        source = h5py.VirtualSource(link_target(file_name), written.dataset, shape=(in_file, *frame_shape),
-                                    dtype=dtype)
-        layout[at:at + used] = source[:used]
-        at += used
+        file_name, first = source
+        run = 1
+        while at + run < len(sources) and sources[at + run] == (file_name, first + run):
+            run += 1
+        layout[at:at + run] = virtual[file_name][first:first + run]
+        at += run
     group.create_virtual_dataset(name, layout, fillvalue=0)
     group[name].attrs["interpretation"] = "image"
-    log.info("%s: frames of %d files in a virtual dataset", spec.first_file, len(written.files))
+    log.info("%s: %d frames of %d files in a virtual dataset", spec.first_file, len(sources), len(written.files))
