@@ -136,3 +136,49 @@ def test_no_report_leaves_zero_frames_and_a_reason(tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_scan_left() -> None:
     assert detector_files.current() is None
+
+
+def uid_camera() -> DeviceDescription:
+    fields = tuple(FieldDescription(n, n, "cam", "extra") for n in ("frames", "unique_id"))
+    spec = ExternalFrames("{scan}-cam-000000.h5", DATASET, 1, (NY, NX), "<u2", uid_field="unique_id",
+                          uid_dataset="/entry/instrument/NDAttributes/NDArrayUniqueId")
+    return DeviceDescription("cam", "detector", fields, collection_time=0.01, external_frames=spec)
+
+
+@pytest.mark.parametrize(("files", "point_uids", "linked", "missing"), [
+    ([[1, 2, 3]], [1, 2, 3], True, 0),
+    ([[1, 2, 99, 3]], [1, 2, 3], False, 0),  # a stray frame inside the file is left out
+    ([[1, 99], [2, 3]], [1, 2, 3], False, 0),
+    ([[1, 2]], [1, 2, 3], False, 1),  # frame 3 is in no file: counted and named
+])
+def test_points_frames_are_found_by_unique_id(tmp_path: Path, files: list[list[int]], point_uids: list[int],
+                                              linked: bool, missing: int) -> None:
+    writer = NexusWriter(tmp_path, "i99")
+    doc = start((len(point_uids),), [motor("m1"), uid_camera()])
+    writer(doc)
+    stem = writer.path.stem
+    reported = []
+    for i, uids in enumerate(files):
+        name = f"{stem}-cam-{i:06d}.h5"
+        with h5py.File(tmp_path / name, "w") as f:
+            f.create_dataset(DATASET, data=np.stack([frame(u) for u in uids]))
+            f["/entry/instrument/NDAttributes/NDArrayUniqueId"] = np.asarray(uids, dtype=np.int32)
+        reported.append((name, len(uids), len(uids)))
+    for i, uid in enumerate(point_uids):
+        writer(ScanPoint(doc.uid, i, (i,), time.time(), {"m1": float(i), "frames": float(i + 1),
+                                                         "unique_id": float(uid)}))
+    report = FramesWritten("cam", DATASET, 1, tuple(reported))
+    writer(ScanStop(doc.uid, ScanStatus.COMPLETED_OKAY, len(point_uids), time.time(), None, (report,)))
+    path = writer.path
+    writer.close()
+    with h5py.File(path, "r") as f:
+        group = f["entry1/instrument/cam"]
+        assert isinstance(group.get("data", getlink=True), h5py.ExternalLink) == linked
+        got = group["data"][()]
+        assert int(group["frames_written"][()]) == len(point_uids) - missing
+        reason = group["frames_reason"][()].decode()
+    assert got.shape[0] == len(point_uids)
+    for i, uid in enumerate(point_uids):
+        if i < len(point_uids) - missing:
+            np.testing.assert_array_equal(got[i], frame(uid))
+    assert (f"{missing} of the {len(point_uids)} frames" in reason) == bool(missing)
