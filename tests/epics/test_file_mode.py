@@ -215,3 +215,38 @@ def test_dropped_frames_fail_the_scan(ctx, documents, devices, nexus_files, beam
     assert "dropped 1 frames" in message
     with f:
         assert int(f["entry1/instrument/cam/frames_written"][()]) == 1
+
+
+def test_a_configured_session_scans_in_file_mode(tmp_path: Path, ctx, beamline, monkeypatch) -> None:  # noqa: ANN001
+    """The TOML keys are the constructor's; a session's scan files link the frames."""
+    from gda_bridge.session import Session
+
+    monkeypatch.delenv("GDA_BRIDGE_DATA_DIR", raising=False)
+    config = tmp_path / "beamline.toml"
+    config.write_text(f"""
+[beamline]
+data_dir = "data"
+
+[devices.m1]
+driver = "epics_motor"
+pv = "{beamline.pv('m1')}"
+
+[devices.cam]
+driver = "area_detector"
+prefix = "{beamline.prefix}"
+file_plugin = "HDF1:"
+stats = "STATS1:"
+frames_per_point = 2
+""")
+    session = Session.from_config(config)
+    try:
+        ns = session.namespace
+        result = ns["scan"](ns["m1"], 0, 1, 0.5, ns["cam"], 0.005)
+        assert result.status.value == "COMPLETED_OKAY"
+        path = Path(result.file)
+        with h5py.File(path, "r") as f:
+            uids = [int(u) for u in f["entry1/instrument/cam/unique_id"][()]]
+            np.testing.assert_array_equal(f["entry1/instrument/cam/data"][()], expected_frames(uids, 2))
+        assert (path.parent / f"{path.stem}-cam-000000.h5").exists()
+    finally:
+        session.close()
