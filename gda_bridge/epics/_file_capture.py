@@ -155,9 +155,10 @@ class FileCapture:
                                        f"{what} Compression={self.compression}").wait(self.timeout)
         self._chunks.put_complete(self.frames_per_chunk, f"{what} NumFramesChunks").wait(self.timeout)
         self._array_counter.put_complete(0, f"{what} ArrayCounter=0").wait(self.timeout)
+        dropped = int(self._dropped_pv.get())  # never a CA read under the lock the CA callbacks take
         with self._changed:
-            self._dropped_at_start = int(self._dropped_pv.get())
-            self._dropped = max(self._dropped, self._dropped_at_start)
+            self._dropped_at_start = dropped
+            self._dropped = max(self._dropped, dropped)
         self._completion = self._capture.put_complete(1, f"{what} capture into {folder}/")
         with self._changed:
             self._changed.wait_for(lambda: self._capturing or self._completion.done(), self.timeout)
@@ -185,6 +186,8 @@ class FileCapture:
             fault = self._fault_locked()
             settled = self._settled(last_uid)
             captured, received, uid = self._captured, self._received, self._received_uid
+        if fault is not None and fault.endswith("write error"):
+            fault = f"{fault}: {self.message() or 'no message'}"
         if fault is not None and not settled:
             raise DeviceError(f"{self.device}: {fault}")
         if not settled and uid < last_uid:
@@ -203,7 +206,7 @@ class FileCapture:
 
     def _fault_locked(self) -> str | None:
         if self._write_error:
-            return f"the file plugin {self.prefix} reports a write error: {self.message() or 'no message'}"
+            return f"the file plugin {self.prefix} reports a write error"  # the message: read outside the lock
         dropped = self._dropped - self._dropped_at_start
         if dropped > 0:
             return f"the file plugin {self.prefix} dropped {dropped} frames (DroppedArrays_RBV)"

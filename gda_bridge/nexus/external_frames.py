@@ -101,12 +101,12 @@ def _frames_by_uid(group: h5py.Group, spec: ExternalFrames, written: FramesWritt
     last = last[np.isfinite(last)].astype(np.int64)
     where: dict[int, tuple[str, int]] = {}
     for name, _used, _in_file in written.files:
-        try:
-            with h5py.File(folder / name, "r") as f:
+        try:  # closed by the plugin by now; no lock, so a reader holding it open does not matter
+            with h5py.File(folder / name, "r", locking=False) as f:
                 uids = f[spec.uid_dataset][()] if spec.uid_dataset in f else None
         except OSError as exc:
-            log.warning("cannot read %s: %s", folder / name, exc)
-            continue
+            log.warning("cannot read the UniqueIds of %s (%s); the frames are mapped by count", folder / name, exc)
+            return None
         if uids is None:
             return None
         for i, uid in enumerate(np.asarray(uids).tolist()):
