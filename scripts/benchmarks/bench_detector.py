@@ -11,8 +11,8 @@ on a loopback port of ``GDA_BRIDGE_PORT_RANGE`` and, in one run, measures:
 * ``plain_h5py``: this process writing the same number of frames with h5py (resize + assign,
   one chunk per frame, no compression): the disk's limit here.
 
-JSON: frames/s and MB/s each, ratios a/b and a/c, CPU seconds per frame (this process and the
-IOC), frames lost (points x frames per point - frames the scan file holds) and the scan's end
+JSON: frames/s and MB/s each, ratios a/b and a/c, CPU milliseconds per frame (this process and
+the IOC; the client's CPU ratio b/a says what the file path saves the scanning process), frames lost (points x frames per point - frames the scan file holds) and the scan's end
 lag (ScanStop time - last point's time). Run from the repository root:
 
     PYTHONPATH=. python scripts/benchmarks/bench_detector.py [--frames 1000]
@@ -127,11 +127,13 @@ def main() -> int:
     parser.add_argument("--ca-frames", type=int, default=200, help="frames through Channel Access")
     parser.add_argument("--frames-per-point", type=int, default=100)
     parser.add_argument("--exposure", type=float, default=0.0005)
+    parser.add_argument("--folder", default=None, help="where the files go (default: a temporary folder; "
+                        "/dev/shm takes the disk out of the comparison)")
     args = parser.parse_args()
 
     ioc = start_ioc(port=port_in_range(), args=("--frame-size", f"{NX}x{NY}", "--data-type", "UInt16"))
     os.environ.update(ioc.env)
-    folder = Path(tempfile.mkdtemp(prefix="bench-detector-"))
+    folder = Path(tempfile.mkdtemp(prefix="bench-detector-", dir=args.folder))
     try:
         run_scan(ioc, folder / "warm-up", 10, 1, args.exposure, True)  # JVM start and first connections
         run_scan(ioc, folder / "warm-up-ca", 3, 1, args.exposure, False)
@@ -154,6 +156,9 @@ def main() -> int:
         "ratio_a_multi_over_b": round(a_multi["frames_per_s"] / b["frames_per_s"], 2),
         "ratio_a_over_c": round(a["frames_per_s"] / c["frames_per_s"], 3),
         "ratio_a_multi_over_c": round(a_multi["frames_per_s"] / c["frames_per_s"], 3),
+        "client_cpu_ratio_b_over_a": round(b["cpu_ms_per_frame"] / a["cpu_ms_per_frame"], 1),
+        "client_cpu_ratio_b_over_a_multi": round(b["cpu_ms_per_frame"] / a_multi["cpu_ms_per_frame"], 1),
+        "folder": str(folder.parent),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "load_average": [round(v, 2) for v in os.getloadavg()],
