@@ -49,13 +49,56 @@ class FieldDescription:
 
 
 @dataclass(frozen=True)
+class ExternalFrames:
+    """A detector whose frames are written by a file plugin of its own (areaDetector's
+    NDFileHDF5), not carried in the points: the scan file links them.
+
+    ``first_file`` is the name of the first detector file relative to the scan file's folder,
+    with ``{scan}`` standing for the scan file's stem (the detector knows it only once the file
+    exists); ``dataset`` is the path of the frames in it, frames along axis 0. With ``uid_field``
+    (the detector's column holding the UniqueId of each point's last frame) and ``uid_dataset``
+    (the frames' UniqueIds in each file) the scan file maps each point's frames by identity.
+    """
+
+    first_file: str
+    dataset: str
+    frames_per_point: int
+    frame_shape: tuple[int, ...]
+    dtype: str
+    uid_field: str | None = None
+    uid_dataset: str | None = None
+
+
+@dataclass(frozen=True)
+class FramesWritten:
+    """What a file-writing detector really wrote, reported once its capture ended.
+
+    ``files`` holds ``(name, frames used, frames in the file)`` per detector file in capture
+    order (names relative to the scan file's folder, or absolute); the frames used are the
+    first ones of each file, those of recorded points, in point order. ``reason`` says why
+    fewer frames than the points need were written (None when none are missing).
+    """
+
+    device: str
+    dataset: str
+    frames_per_point: int
+    files: tuple[tuple[str, int, int], ...]
+    reason: str | None = None
+
+    @property
+    def frames(self) -> int:
+        return sum(used for _name, used, _written in self.files)
+
+
+@dataclass(frozen=True)
 class DeviceDescription:
     """A device taking part in the scan, in command order.
 
     ``role`` is ``"scannable"`` for one that is moved along a dimension, ``"monitor"`` for a
     scannable only read or held at one position (``scn pos``: its input fields then carry that
     one demand), ``"detector"`` for a detector. ``dimension`` is the index of the scan dimension a moved
-    scannable belongs to (0 is the outermost), ``None`` otherwise.
+    scannable belongs to (0 is the outermost), ``None`` otherwise. ``external_frames`` is set for a
+    detector whose frames are in its own files.
     """
 
     name: str
@@ -65,6 +108,7 @@ class DeviceDescription:
     dimension: int | None = None
     collection_time: float | None = None
     java_class: str | None = None
+    external_frames: ExternalFrames | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +172,8 @@ class ScanStop:
     num_points: int
     time: float
     reason: str | None = None
+    frames_written: tuple[FramesWritten, ...] = ()
+    """The file-writing detectors' reports of the frames they wrote (see ExternalFrames)."""
 
 
 @dataclass(frozen=True)

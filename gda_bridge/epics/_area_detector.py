@@ -1,7 +1,9 @@
 """AreaDetector: an areaDetector camera (cam1:) and its image plugin (image1:) as a GDA detector.
 
-Frames stay on the Python side: ``readout`` returns the frame as a numpy array of the pixel type
+Preview mode (no file plugin): ``readout`` returns the frame as a numpy array of the pixel type
 the image plugin reports (DataType_RBV), (ny, nx) in Mono and (ny, nx, 3) in RGB1/RGB2/RGB3.
+File-writing mode (``file_plugin`` given): the file plugin writes the frames, ``readout`` returns
+scalars and the scan file links the frames (gda_bridge.epics._file_mode).
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ import threading
 
 import numpy as np
 
+from gda_bridge.core.documents import ExternalFrames
 from gda_bridge.core.errors import DeviceError
 from gda_bridge.devices import DetectorBase
 
-from ._nd_frames import FrameFormat, check_carrier, decode, frame_format
+from ._file_capture import FileCapture
+from ._file_mode import FileWritingScan
+from ._nd_frames import FRAME_DTYPES, FrameFormat, check_carrier, decode, frame_format
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
+from ._stats_plugin import StatsPlugin
 
 log = logging.getLogger("gda_bridge.epics")
 
 #: Seconds allowed beyond the exposure for a frame to be acquired and reach the image plugin.
 SETTLE_TIMEOUT = 10.0
 _SINGLE = 0
+_MULTIPLE = 1
 
 
 class AreaDetector(DetectorBase):
@@ -35,8 +42,18 @@ class AreaDetector(DetectorBase):
     """
 
     def __init__(self, name: str, prefix: str, *, cam: str = "cam1:", image: str = "image1:",
+                 file_plugin: str | None = None, stats: str | None = None, frames_per_point: int = 1,
+                 compression: str = "None", frames_per_chunk: int = 1, write_files: bool | None = None,
+                 file_folder: str | None = None,
                  connection_timeout: float = CONNECTION_TIMEOUT, settle_timeout: float = SETTLE_TIMEOUT) -> None:
         super().__init__(name)
+        if int(frames_per_point) < 1:
+            raise DeviceError(f"{name}: frames_per_point {frames_per_point} must be at least 1")
+        if write_files and file_plugin is None:
+            raise DeviceError(f"{name}: write_files needs a file_plugin (e.g. file_plugin = \"HDF1:\")")
+        if stats is not None and file_plugin is None:
+            raise DeviceError(f"{name}: stats {stats!r} is read in file-writing mode only; give a file_plugin")
+        self.frames_per_point = int(frames_per_point)
         self.inputNames = []
         self.extraNames = []
         self.outputFormat = []
@@ -68,6 +85,38 @@ class AreaDetector(DetectorBase):
         self._on_uid(self._uid.get())
         self._expected_uid = self._last_uid
         self._acquisition: Completion = done_completion(f"{name}: acquire")
+        #: File-writing mode: the default when a file plugin is configured.
+        self._file_scan: FileWritingScan | None = None
+        if file_plugin is not None and write_files is not False:
+            self._cam_format = [Channel(f"{c}DataType_RBV", name, text=True),
+                                Channel(f"{c}ArraySizeX_RBV", name), Channel(f"{c}ArraySizeY_RBV", name),
+                                Channel(f"{c}UniqueId_RBV", name)]
+            capture = FileCapture(name, prefix, file_plugin, compression=compression,
+                                  frames_per_chunk=frames_per_chunk, connection_timeout=connection_timeout,
+                                  timeout=settle_timeout)
+            stats_plugin = None if stats is None else StatsPlugin(name, prefix, stats,
+                                                                   connection_timeout=connection_timeout,
+                                                                   timeout=settle_timeout)
+            connect_all(self._cam_format, connection_timeout, f"AreaDetector {name}")
+            self._channels += [*self._cam_format, *capture.channels, *(stats_plugin.channels if stats_plugin else [])]
+            self._file_scan = FileWritingScan(name, capture, stats_plugin, self.frames_per_point,
+                                              self._cam_format[3], file_folder)
+            self.extraNames = self._file_scan.field_names
+            self.outputFormat = ["%d", "%d", *(["%.6g"] * (len(self.extraNames) - 2))]
+
+    @property
+    def writes_files(self) -> bool:
+        """Whether the file plugin writes the frames (file-writing mode)."""
+        return self._file_scan is not None
+
+    def external_frames(self) -> ExternalFrames | None:
+        """In file-writing mode, where the scan's frames will be (for the scan's ScanStart)."""
+        if self._file_scan is None:
+            return None
+        data_type, nx, ny, _uid = get_many(self._cam_format)
+        if str(data_type) not in FRAME_DTYPES:
+            raise DeviceError(f"{self.name}: the camera's DataType {data_type} has no numpy type")
+        return self._file_scan.external_frames((int(ny), int(nx)), FRAME_DTYPES[str(data_type)].str)
 
     def _on_uid(self, value: object) -> None:
         with self._uid_changed:
@@ -82,6 +131,12 @@ class AreaDetector(DetectorBase):
         return fmt
 
     def prepareForCollection(self) -> None:
+        if self._file_scan is not None:
+            n = self.frames_per_point
+            self._image_mode.put_complete(_MULTIPLE, f"{self.name}: ImageMode=Multiple").wait(self.settle_timeout)
+            self._num_images.put_complete(n, f"{self.name}: NumImages={n}").wait(self.settle_timeout)
+            self._file_scan.start()
+            return
         self._image_mode.put_complete(_SINGLE, f"{self.name}: ImageMode=Single").wait(self.settle_timeout)
         self._num_images.put_complete(1, f"{self.name}: NumImages=1").wait(self.settle_timeout)
         self._format = self._read_format()
@@ -93,6 +148,8 @@ class AreaDetector(DetectorBase):
             self._acquire_time.put_complete(exposure, f"{self.name}: AcquireTime={exposure:g}") \
                 .wait(self.settle_timeout)
             self._exposure = exposure
+        if self._file_scan is not None:
+            self._file_scan.before_point()
         with self._uid_changed:
             self._expected_uid = self._last_uid + 1
         self._acquisition = self._acquire.put_complete(1, f"{self.name}: acquire for {exposure:g} s")
@@ -105,7 +162,9 @@ class AreaDetector(DetectorBase):
     def waitWhileBusy(self, timeout: float | None = None) -> None:
         self._acquisition.wait(self._exposure + self.settle_timeout if timeout is None else timeout)
 
-    def readout(self) -> np.ndarray:
+    def readout(self) -> np.ndarray | list[float]:
+        if self._file_scan is not None:
+            return self._file_scan.readout(self._exposure * self.frames_per_point + self.settle_timeout)
         with self._uid_changed:
             arrived = self._uid_changed.wait_for(lambda: self._last_uid >= self._expected_uid,
                                                  self.settle_timeout)
@@ -125,15 +184,27 @@ class AreaDetector(DetectorBase):
         return decode(raw, fmt)
 
     def getDataDimensions(self) -> tuple[int, ...]:
+        if self._file_scan is not None:
+            return ()
         if self._format is None:
             self._format = self._read_format()
         return self._format.shape
+
+    def atScanEnd(self) -> None:
+        if self._file_scan is not None:
+            self._file_scan.end()
+
+    def atCommandFailure(self) -> None:
+        if self._file_scan is not None:
+            self._file_scan.end("the scan failed")
 
     def stop(self) -> None:
         if self._acquire.connected:
             self._acquire.put(0)
         else:
             log.warning("%s: cannot stop, %s is not connected", self.name, self._acquire.pvname)
+        if self._file_scan is not None:
+            self._file_scan.end("the scan was stopped")
 
     def close(self) -> None:
         for ch in self._channels:

@@ -339,6 +339,20 @@ class Channel:
         if self.pv.put(value, wait=False) is None:
             raise DeviceError(f"{self.device}: put of {value!r} to {self.pvname} failed")
 
+    def put_text(self, text: str, what: str, timeout: float = READ_TIMEOUT) -> None:
+        """Write a string and wait for the put-callback; a char waveform (areaDetector's
+        FilePath, FileName, FileTemplate) gets it NUL-terminated."""
+        self._require_connection()
+        ftype, count = self._native
+        value: Any = text
+        if ftype == dbr.CHAR and count > 1:
+            raw = text.encode() + b"\0"
+            if len(raw) > count:
+                raise DeviceError(f"{what}: {len(raw)} bytes do not fit {self.pvname} ({count} bytes)")
+            value = np.frombuffer(raw, dtype=np.uint8)
+        if self.pv.put(value, wait=True, timeout=timeout) is None:
+            raise DeviceError(f"{what}: put to {self.pvname} not complete within {timeout:g} s")
+
     def put_complete(self, value: Any, what: str, completion: Completion | None = None) -> Completion:
         """Write a number with a put-callback; the Completion finishes when the IOC says the put is done.
 
@@ -378,6 +392,15 @@ class Channel:
             with _in_flight_lock:
                 _subscribed.discard(self)
         self.pv.disconnect()
+
+
+def as_text(value: Any) -> str:
+    """A string PV's value, or a char waveform's up to its first NUL."""
+    if isinstance(value, np.ndarray):
+        return value.astype(np.uint8).tobytes().split(b"\0", 1)[0].decode(errors="replace")
+    if isinstance(value, bytes):
+        return value.split(b"\0", 1)[0].decode(errors="replace")
+    return str(value)
 
 
 def connect_all(channels: Iterable[Channel], timeout: float, device: str) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import h5py
 import numpy as np
 
 from gda_bridge.core.documents import DeviceDescription, FieldDescription, ScanStart
+from gda_bridge.nexus.external_frames import create_frame_links
 
 STRING_WIDTH = 128
 """Bytes kept of each value of a string column (fixed-length strings are SWMR-safe)."""
@@ -96,6 +98,10 @@ class Layout:
     status: h5py.Dataset | None = None
     reason: h5py.Dataset | None = None
     points_completed: h5py.Dataset | None = None
+    frame_groups: dict[str, str] = field(default_factory=dict)
+    """Device -> its instrument group's path in the entry, for detectors writing their own files."""
+    frame_nxdata: dict[str, str] = field(default_factory=dict)
+    """Device -> its NXdata group's path in the entry, for detectors writing their own files."""
 
 
 def resolve_column(fdesc: FieldDescription, ddesc: DeviceDescription, value: Any = None) -> Column:
@@ -166,6 +172,9 @@ def create_layout(
         if ddesc.role == "detector" and ddesc.collection_time is not None:
             group["count_time"] = float(ddesc.collection_time)
             group["count_time"].attrs["units"] = "s"
+        if ddesc.role == "detector" and ddesc.external_frames is not None:
+            create_frame_links(group, ddesc, Path(entry.file.filename))
+            layout.frame_groups[ddesc.name] = f"instrument/{gname}"
         for col in by_device.get(ddesc.name, []):
             col.dset = _create_point_dataset(group, col, shape, frame_kwargs)
             if not col.is_array:
@@ -328,6 +337,12 @@ def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -
         if ddesc.role != "detector":
             continue
         dcols = [c for c in cols if c.device.name == ddesc.name and (c.is_numeric or c.is_array)]
+        if ddesc.external_frames is not None:
+            gname = _unique(nx_name(ddesc.name), taken)
+            _fill_frames_nxdata(entry, entry.create_group(gname), ddesc, layout, dcols + positioners, axes)
+            layout.frame_nxdata[ddesc.name] = gname
+            detector_groups.append((gname, None))
+            continue
         if not dcols:
             continue
         arrays = [c for c in dcols if c.is_array]
@@ -351,6 +366,35 @@ def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -
             default = "measurement"
     if default is not None:
         entry.attrs["default"] = default
+
+
+def _fill_frames_nxdata(entry: h5py.Group, group: h5py.Group, ddesc: DeviceDescription, layout: Layout,
+                        others: list[Column], axes: list[list[tuple[str, h5py.Dataset, list[int]]]]) -> None:
+    """The NXdata of a detector whose frames are in its own files: the frames (the same link as
+    its instrument group's ``data``) as signal, its scalar columns as auxiliary signals; the
+    frames are along one axis (points x frames per point), so a one-point-one-frame 1-D scan
+    also gets its scan axis."""
+    spec = ddesc.external_frames
+    assert spec is not None
+    group.attrs["NX_class"] = "NXdata"
+    group["data"] = entry[layout.frame_groups[ddesc.name]].get("data", getlink=True)
+    group.attrs["signal"] = "data"
+    aux = []
+    for col in others:
+        name = nx_name(col.key)
+        if name in group:
+            continue
+        group[name] = col.dset
+        if col.device.name == ddesc.name:
+            aux.append(name)
+    if aux:
+        group.attrs["auxiliary_signals"] = aux
+    if len(axes) == 1 and axes[0] and spec.frames_per_point == 1:
+        name, dset, _indices = axes[0][0]
+        if name not in group:
+            group[name] = dset
+        group.attrs[f"{name}_indices"] = 0
+        group.attrs["axes"] = [name] + ["."] * len(spec.frame_shape)
 
 
 def _is_axis(col: Column, dim: int, ndim: int) -> bool:

@@ -26,10 +26,12 @@ import h5py
 import numpy as np
 
 import gda_bridge
+from gda_bridge.core import detector_files
 from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStatus, ScanStop, Suspension
 from gda_bridge.core.errors import GdaBridgeError
 from gda_bridge.core.scan_numbers import ScanNumberSource
 from gda_bridge.nexus.compression import Encoder, chunk_encoder, dataset_filter_kwargs
+from gda_bridge.nexus.external_frames import finish_frames
 from gda_bridge.nexus.layout import (
     REASON_WIDTH,
     Column,
@@ -116,6 +118,7 @@ class NexusWriter:
         elif isinstance(doc, ScanStart):
             self._start(doc)
         elif isinstance(doc, ScanStop):
+            detector_files.withdraw(doc.uid)
             if scan is not None and doc.uid == scan.uid:
                 self._scan = None
                 scan.stop(doc)
@@ -146,6 +149,7 @@ class NexusWriter:
         if doc.scan_number is not None and number != doc.scan_number:
             log.warning("scan %s was numbered %d by its caller; its file is %s", doc.uid, doc.scan_number, path)
         self.path, self.scan_number = path, number
+        detector_files.announce(detector_files.ScanFileTarget(doc.uid, path, doc.num_points))
         log.info("scan %d writing to %s", number, path)
 
     def number_taken(self, number: int) -> bool:
@@ -158,6 +162,7 @@ class NexusWriter:
         """End an open scan as failed (if any) and stop the compressor threads."""
         if self._scan is not None:
             scan, self._scan = self._scan, None
+            detector_files.withdraw(scan.uid)
             scan.stop(ScanStop(scan.uid, ScanStatus.COMPLETED_AFTER_FAILURE, scan.applied, time.time(),
                                "writer closed during the scan"))
         if self._pool is not None:
@@ -456,6 +461,9 @@ class _ScanFile:
                     self._lock_fd = None
                 if self._srs is not None:
                     self._srs.close()
+        if layout is not None and layout.frame_groups:
+            finish_frames(self.path, self.owner.entry_name, self.start.devices, layout.frame_groups,
+                          layout.frame_nxdata, stop.frames_written, stop.reason)
 
     def _release_quietly(self) -> None:
         try:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gda_bridge import bridge  # its names on first use: jpype is imported then, not here
+from gda_bridge.core import detector_files
 from gda_bridge.core.documents import (
     DeviceDescription,
     FieldDescription,
@@ -73,6 +74,14 @@ def _field_demands(planned: list[Any] | None, index: int, ninputs: int) -> tuple
     return tuple(out)
 
 
+def _external_frames(device: Any) -> Any:
+    """A Python detector's ExternalFrames when it writes its frames to files of its own."""
+    if bridge.is_java(device):
+        return None
+    getter = getattr(device, "external_frames", None)
+    return getter() if callable(getter) else None
+
+
 def describe(
     devices: Sequence[ScanDevice], planned: Sequence[list[Any] | None] | None = None
 ) -> tuple[DeviceDescription, ...]:
@@ -130,6 +139,7 @@ def describe(
                 dimension=d.dimension if d.dimension >= 0 and not d.detector else None,
                 collection_time=d.collection_time,
                 java_class=str(d.device.getClass().getName()) if bridge.is_java(d.device) else None,
+                external_frames=_external_frames(d.device) if d.detector else None,
             )
         )
     return tuple(out)
@@ -230,7 +240,8 @@ class _ScanDocuments:
             self.result.suspensions[-1].end = time.time()  # it ended suspended
         if error is not None and self.result.status is ScanStatus.COMPLETED_AFTER_FAILURE:
             self.result.reason = str(error) or type(error).__name__
-        stop = ScanStop(self.result.uid, self.result.status, self.num_points, time.time(), self.result.reason)
+        stop = ScanStop(self.result.uid, self.result.status, self.num_points, time.time(), self.result.reason,
+                        detector_files.take_reports(self.result.uid))
         self.ctx.stream.emit(stop)
         if self.estimate is not None and stop.status is ScanStatus.COMPLETED_OKAY:
             steady = None
