@@ -104,6 +104,11 @@ def test_stream_capture_writes_the_ramp_frames_pixel_exact(hdf: SimIOC, tmp_path
         np.testing.assert_array_equal(ids, np.arange(first, first + 5))
         for name in ("NDArrayTimeStamp", "NDArrayEpicsTSSec", "NDArrayEpicsTSnSec"):
             assert f[f"/entry/instrument/NDAttributes/{name}"].shape == (5,)
+    import silx.io
+
+    with silx.io.open(str(tmp_path / "scan_000007.h5")) as f:  # an independent reader
+        np.testing.assert_array_equal(f["/entry/instrument/detector/data"][4], ramp(NY, NX, "UInt16", first + 4))
+        assert f["/entry/data"].attrs["signal"] == "data"
 
 
 def test_stats_of_a_ramp_frame_equal_numpys(hdf: SimIOC) -> None:
