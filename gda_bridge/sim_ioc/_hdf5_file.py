@@ -14,6 +14,7 @@ type conversion), which is what lets the simulator write hundreds of 1 Mpixel fr
 
 from __future__ import annotations
 
+import atexit
 import collections
 import logging
 import queue
@@ -210,8 +211,16 @@ class FrameFileWriter:
         self._frames_queued = 0
         self._bytes_queued = 0
         self._lock = threading.Lock()
+        self._shutting_down = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
+        atexit.register(self.shutdown)
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """At IOC exit: drop the frames still queued, close the open file with what it has."""
+        self._shutting_down = True
+        self._queue.put(("close", None))
+        self._thread.join(timeout)
 
     @property
     def frames_queued(self) -> int:
@@ -257,8 +266,8 @@ class FrameFileWriter:
                 with self._lock:
                     self._frames_queued -= 1
                     self._bytes_queued -= arg.data.nbytes
-                if current is None:
-                    continue  # after a failure: the plugin stops sending, stragglers are dropped
+                if current is None or self._shutting_down:
+                    continue  # after a failure or at exit: stragglers are dropped
                 try:
                     if current.add(arg):
                         self._events.append(WriterEvent("written", current.count))
@@ -289,6 +298,8 @@ class FrameFileWriter:
                         failed_count = current.count
                     current = None
                 self._events.append(WriterEvent("closed", failed_count or 0))
+                if self._shutting_down:
+                    return
 
     def _fail(self, ex: Exception, count: int) -> None:
         log.warning("HDF5 write failed after %d frames: %s", count, ex)

@@ -81,6 +81,8 @@ class SimHDF5Plugin(PluginBase):
         self.swmr = rb(s, "SWMRMode", enum("Off", OFF_ON, "open the file for SWMR readers"))
         self.swmr_active = enum("Off", OFF_ON, "a SWMR file is open")
         self.flush_nth = rb(s, "FlushNthFrame", integer(1, "SWMR: flush every N frames"))
+        rb(s, "NDAttributeChunk", integer(0, "NDAttribute chunking (not used: chunks of 1024)"))
+        self.swmr_flushes = integer(0, "SWMR flushes of the open file")
         rb(s, "LazyOpen", enum("Yes", NO_YES, "open at the first frame (the simulation always does)"))
         rb(s, "NumExtraDims", integer(0, "extra dimensions (only 0 simulated)"))
         rb(s, "PositionMode", enum("Off", OFF_ON, "position mode (not simulated)"))
@@ -101,6 +103,8 @@ class SimHDF5Plugin(PluginBase):
             "Capture": self.capture, "Capture_RBV": self.capture_rbv,
             "WriteStatus": self.write_status, "WriteMessage": self.write_message,
             "SWMRActive_RBV": self.swmr_active,
+            "SWMRSupported_RBV": enum("Supported", ("Not supported", "Supported"), "SWMR can be used"),
+            "SWMRCbCounter_RBV": self.swmr_flushes,
             "NumFramesFlush": self.flush_nth, "NumFramesFlush_RBV": self.settings["FlushNthFrame_RBV"],
             "FlushNow": enum("Done", ("Done", "Flush"), "flush now (the file is flushed as NumFramesFlush says)"),
             "ArraySize0": self.sizes[0], "ArraySize1": self.sizes[1], "ArraySize2": self.sizes[2],
@@ -254,9 +258,12 @@ class SimHDF5Plugin(PluginBase):
         capture = self._capture
         if event.kind == "opened":
             if self.swmr.value == "On":
+                self.swmr_flushes.set(0)
                 self.swmr_active.set("On")
         elif event.kind == "written":
             self.num_captured.set(event.count)
+            if self.swmr_active.value == "On":
+                self.swmr_flushes.set(self.swmr_flushes.value + 1)
         elif event.kind == "error":
             self.num_captured.set(event.count)
             self._fail(f"writing {self.full_name.value}: {event.message}")
