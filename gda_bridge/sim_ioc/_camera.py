@@ -102,7 +102,7 @@ class SimCamera:
         self._ys = np.arange(c.size_y, dtype=np.float32)
 
         self.acquire = enum("Done", ("Done", "Acquire"), "1 starts acquisition; a put completes when the "
-                            "frames are done", action=self._on_acquire)
+                            "frames are done", action=self._on_acquire, stop_value="Done")
         self.acquire_rbv = enum("Done", ("Done", "Acquire"), "acquiring")
         self.state = enum("Idle", DETECTOR_STATES, "detector state")
         self.cam_counter = integer(0, "frames taken (cam)")

@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="gda-bridge sim-ioc",
         description="A simulated beamline IOC speaking Channel Access on 127.0.0.1: motors (motor "
-                    "record fields), a scaler, an areaDetector camera, the ring current, a shutter and a "
+                    "record fields), a scaler, an areaDetector camera with stats and HDF5 file plugins, the ring "
+                    "current, a shutter and a "
                     "temperature controller.")
     p.add_argument("--prefix", default="BL99:", help="PV name prefix (default: %(default)s)")
     p.add_argument("--port", type=int, default=None,

@@ -57,7 +57,7 @@ class Field:
 
     def __init__(self, kind: str, value: Any, *, doc: str, precision: int = 0, units: str = "",
                  enums: Sequence[str] = (), count: int = 1, check: Check | None = None,
-                 action: Action | None = None) -> None:
+                 action: Action | None = None, stop_value: Any = None) -> None:
         if kind not in DBR_NAMES:
             raise ValueError(f"unknown field kind {kind!r}")
         self.kind = kind
@@ -68,6 +68,9 @@ class Field:
         self.count = count
         self.check = check
         self.action = action
+        #: A put of this value while an earlier put-callback is pending runs at once and completes
+        #: at once (Acquire=0, Capture=0), as a busy areaDetector record accepts a stop.
+        self.stop_value = stop_value
         self.value = value
         self._post: Poster | None = None
 

@@ -1,8 +1,8 @@
 """The file the simulated NDFileHDF5 plugin writes, on a writer thread of its own.
 
 The Channel Access loop must never wait for the disk, so the plugin hands frames to
-:class:`FrameFileWriter`, whose queue holds at most ``limit`` frames: a frame offered to a full
-queue is refused (the plugin counts it in DroppedArrays_RBV), never waited for. The thread
+:class:`FrameFileWriter`, whose queue holds at most ``limit`` frames and MAX_QUEUED_BYTES: a
+frame offered to a full queue is refused (the plugin counts it in DroppedArrays_RBV), never waited for. The thread
 reports what it did as events the plugin collects on its own loop (:meth:`FrameFileWriter.events`).
 
 The layout is NDFileHDF5's default one: ``/entry/instrument/detector/data`` (N, ny, nx), hard
@@ -14,6 +14,7 @@ type conversion), which is what lets the simulator write hundreds of 1 Mpixel fr
 
 from __future__ import annotations
 
+import atexit
 import collections
 import logging
 import queue
@@ -33,6 +34,8 @@ COMPRESSIONS = ("None", "N-bit", "szip", "zlib", "Blosc", "BSLZ4", "LZ4", "JPEG"
 SERVED_COMPRESSIONS = ("None", "zlib", "Blosc", "BSLZ4", "LZ4")
 #: Frames the data set grows by when its length is not known and no SWMR reader watches it.
 GROW_BY = 256
+#: Most bytes of frames waiting for the writer, whatever the plugin's QueueSize (a memory bound).
+MAX_QUEUED_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -206,9 +209,18 @@ class FrameFileWriter:
         self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._events: collections.deque[WriterEvent] = collections.deque()
         self._frames_queued = 0
+        self._bytes_queued = 0
         self._lock = threading.Lock()
+        self._shutting_down = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
+        atexit.register(self.shutdown)
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """At IOC exit: drop the frames still queued, close the open file with what it has."""
+        self._shutting_down = True
+        self._queue.put(("close", None))
+        self._thread.join(timeout)
 
     @property
     def frames_queued(self) -> int:
@@ -218,13 +230,22 @@ class FrameFileWriter:
         self._queue.put(("open", spec))
 
     def offer(self, frame: NDFrame, limit: int) -> bool:
-        """Queue a frame unless ``limit`` frames are already waiting (then False: drop it)."""
+        """Queue a frame unless ``limit`` frames or MAX_QUEUED_BYTES are already waiting (then
+        False: drop it)."""
         with self._lock:
-            if self._frames_queued >= limit:
+            if self._frames_queued >= limit or self._bytes_queued + frame.data.nbytes > MAX_QUEUED_BYTES:
                 return False
             self._frames_queued += 1
+            self._bytes_queued += frame.data.nbytes
         self._queue.put(("frame", frame))
         return True
+
+    def hand_over(self, frame: NDFrame) -> None:
+        """Queue a frame whatever is waiting: one the plugin already holds (Capture mode's buffer)."""
+        with self._lock:
+            self._frames_queued += 1
+            self._bytes_queued += frame.data.nbytes
+        self._queue.put(("frame", frame))
 
     def close(self) -> None:
         self._queue.put(("close", None))
@@ -244,8 +265,9 @@ class FrameFileWriter:
             if command == "frame":
                 with self._lock:
                     self._frames_queued -= 1
-                if current is None:
-                    continue  # after a failure: the plugin stops sending, stragglers are dropped
+                    self._bytes_queued -= arg.data.nbytes
+                if current is None or self._shutting_down:
+                    continue  # after a failure or at exit: stragglers are dropped
                 try:
                     if current.add(arg):
                         self._events.append(WriterEvent("written", current.count))
@@ -276,6 +298,8 @@ class FrameFileWriter:
                         failed_count = current.count
                     current = None
                 self._events.append(WriterEvent("closed", failed_count or 0))
+                if self._shutting_down:
+                    return
 
     def _fail(self, ex: Exception, count: int) -> None:
         log.warning("HDF5 write failed after %d frames: %s", count, ex)

@@ -14,7 +14,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from ._fields import Pending, enum, integer, text, with_readback
+from ._fields import Pending, double, enum, integer, text, with_readback
 from ._hdf5_file import COMPRESSIONS, SERVED_COMPRESSIONS, FileSpec, FrameFileWriter, WriterEvent
 from ._plugin import NDFrame, PluginBase
 from ._scheduler import Scheduler
@@ -54,7 +54,7 @@ class SimHDF5Plugin(PluginBase):
         self._polling = False
         s, rb = self.settings, with_readback
         self.file_path = rb(s, "FilePath", text("", "folder of the next file", action=self._on_path))
-        self.path_exists = integer(0, "1 if FilePath is an existing folder")
+        self.path_exists = enum("No", NO_YES, "Yes (1) if FilePath is an existing folder")
         self.create_directory = rb(s, "CreateDirectory", integer(0, "non-zero: create a missing FilePath "
                                                                   "(0: do not)"))
         self.file_name = rb(s, "FileName", text("", "file name (the template's second %s)"))
@@ -67,7 +67,7 @@ class SimHDF5Plugin(PluginBase):
         self.num_capture = rb(s, "NumCapture", integer(1, "frames to capture (0 in Stream: until Capture=0)"))
         self.num_captured = integer(0, "frames in the file (Capture mode: held in memory)")
         self.capture = enum("Done", ("Done", "Capture"), "1 starts a capture; the put completes when its "
-                            "file is closed", action=self._on_capture)
+                            "file is closed", action=self._on_capture, stop_value="Done")
         self.capture_rbv = enum("Done", ("Done", "Capture"), "capturing")
         self.write_file = rb(s, "WriteFile", enum("Done", ("Done", "Write"), "Single mode: write the "
                                                   "last frame to a file", action=self._on_write_file))
@@ -81,12 +81,20 @@ class SimHDF5Plugin(PluginBase):
         self.swmr = rb(s, "SWMRMode", enum("Off", OFF_ON, "open the file for SWMR readers"))
         self.swmr_active = enum("Off", OFF_ON, "a SWMR file is open")
         self.flush_nth = rb(s, "FlushNthFrame", integer(1, "SWMR: flush every N frames"))
+        rb(s, "NDAttributeChunk", integer(0, "NDAttribute chunking (not used: chunks of 1024)"))
+        self.swmr_flushes = integer(0, "SWMR flushes of the open file")
         rb(s, "LazyOpen", enum("Yes", NO_YES, "open at the first frame (the simulation always does)"))
         rb(s, "NumExtraDims", integer(0, "extra dimensions (only 0 simulated)"))
         rb(s, "PositionMode", enum("Off", OFF_ON, "position mode (not simulated)"))
         rb(s, "XMLFileName", text("", "layout XML (not used: the default layout is written)"))
         rb(s, "ChunkSizeAuto", enum("No", NO_YES, "automatic chunking (not used)"))
         rb(s, "AutoSave", enum("No", NO_YES, "Single mode: write each frame (not simulated)"))
+        rb(s, "FileFormat", integer(0, "file format index (HDF5 only)"))
+        # Settings GDA's NDFileHDF5Impl reads and writes; accepted and echoed, not simulated.
+        for name in ("NumRowChunks", "NumColChunks", "ExtraDimSizeN", "ExtraDimSizeX", "ExtraDimSizeY",
+                     "NumDataBits", "DataBitsOffset", "SZipNumPixels", "BoundaryAlign", "DimAttDatasets",
+                     "StoreAttr", "StorePerform"):
+            rb(s, name, integer(0, f"{name} (accepted, not simulated)"))
         self.pvs.update(self.settings)
         self.pvs.update({
             "FilePathExists_RBV": self.path_exists,
@@ -95,9 +103,13 @@ class SimHDF5Plugin(PluginBase):
             "Capture": self.capture, "Capture_RBV": self.capture_rbv,
             "WriteStatus": self.write_status, "WriteMessage": self.write_message,
             "SWMRActive_RBV": self.swmr_active,
+            "SWMRSupported_RBV": enum("Supported", ("Not supported", "Supported"), "SWMR can be used"),
+            "SWMRCbCounter_RBV": self.swmr_flushes,
             "NumFramesFlush": self.flush_nth, "NumFramesFlush_RBV": self.settings["FlushNthFrame_RBV"],
-            "FlushNow": integer(0, "flush now (every write is flushed as configured)"),
+            "FlushNow": enum("Done", ("Done", "Flush"), "flush now (the file is flushed as NumFramesFlush says)"),
             "ArraySize0": self.sizes[0], "ArraySize1": self.sizes[1], "ArraySize2": self.sizes[2],
+            "Runtime": double(0.0, "seconds the last file took (not simulated)"),
+            "IOSpeed": double(0.0, "write speed, MB/s (not simulated)"),
         })
 
     # -- settings -------------------------------------------------------------------------------------
@@ -106,7 +118,7 @@ class SimHDF5Plugin(PluginBase):
         path = value if not value or value.endswith("/") else value + "/"
         self.file_path.value = path  # areaDetector adds the separator
         self.settings["FilePath_RBV"].set(path)
-        self.path_exists.set(int(bool(path) and os.path.isdir(path)))
+        self.path_exists.set("Yes" if path and os.path.isdir(path) else "No")
 
     def _fail(self, message: str) -> None:
         log.warning("HDF1: %s", message)
@@ -122,8 +134,8 @@ class SimHDF5Plugin(PluginBase):
             except OSError as ex:
                 self._fail(f"cannot create FilePath {path!r}: {ex}")
                 return None
-        self.path_exists.set(int(bool(path) and os.path.isdir(path)))
-        if not self.path_exists.value:
+        self.path_exists.set("Yes" if path and os.path.isdir(path) else "No")
+        if self.path_exists.value != "Yes":
             self._fail(f"FilePath {path!r} does not exist (FilePathExists_RBV=0)")
             return None
         if self.compression.value not in SERVED_COMPRESSIONS:
@@ -158,6 +170,7 @@ class SimHDF5Plugin(PluginBase):
             return None
         if self._capture is not None:
             return self._capture.done
+        self.num_captured.set(0)  # also when the capture cannot start: this one captured nothing
         mode = self.write_mode.value
         target = 1 if mode == "Single" else max(0, self.num_capture.value)
         if mode == "Capture" and target == 0:
@@ -170,7 +183,6 @@ class SimHDF5Plugin(PluginBase):
             return None
         self.write_status.set("Write OK")
         self.write_message.set("")
-        self.num_captured.set(0)
         self._capture = _Capture(mode, name, target)
         if mode != "Capture":
             self._writer.open(self._spec(name, target))
@@ -205,7 +217,7 @@ class SimHDF5Plugin(PluginBase):
         if capture.mode == "Capture":
             self._writer.open(self._spec(capture.name, len(capture.buffer)))
             for frame in capture.buffer:
-                self._writer.offer(frame, limit=len(capture.buffer) + 1)
+                self._writer.hand_over(frame)
             capture.buffer = []
         self._writer.close()
         self._poll_soon()
@@ -246,9 +258,12 @@ class SimHDF5Plugin(PluginBase):
         capture = self._capture
         if event.kind == "opened":
             if self.swmr.value == "On":
+                self.swmr_flushes.set(0)
                 self.swmr_active.set("On")
         elif event.kind == "written":
             self.num_captured.set(event.count)
+            if self.swmr_active.value == "On":
+                self.swmr_flushes.set(self.swmr_flushes.value + 1)
         elif event.kind == "error":
             self.num_captured.set(event.count)
             self._fail(f"writing {self.full_name.value}: {event.message}")

@@ -41,7 +41,7 @@ class NDFrame:
 class PluginBase:
     """Counters and settings shared by every plugin; subclasses add theirs to ``self.pvs``."""
 
-    def __init__(self, plugin_type: str, queue_size: int = 100) -> None:
+    def __init__(self, plugin_type: str, queue_size: int = 2000) -> None:
         self.settings: dict[str, Field] = {}
         self.enabled = with_readback(self.settings, "EnableCallbacks",
                                      enum("Enable", ENABLE, "whether the plugin gets the camera's frames"))
@@ -54,6 +54,8 @@ class PluginBase:
         self.dropped = with_readback(self.settings, "DroppedArrays", integer(0, "frames dropped (queue full)"))
         with_readback(self.settings, "NDAttributesFile", text("", "attributes XML file (not used)"))
         with_readback(self.settings, "Acquire", enum("Done", ("Done", "Acquire"), "not used by a plugin"))
+        with_readback(self.settings, "BlockingCallbacks", enum("No", ("No", "Yes"), "accepted; frames are "
+                                                              "always handed over at once"))
         self.queue_free = integer(queue_size, "free places in the queue")
         self.unique_id = integer(0, "id of the last frame received")
         self.time_stamp = Field("float", 0.0, doc="time stamp of the last frame (EPICS epoch, s)", precision=6)

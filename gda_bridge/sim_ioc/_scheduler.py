@@ -2,7 +2,8 @@
 
 Everything in the IOC process runs on one thread: the CA server answers requests, then the loop
 runs whatever is due (a motor's next readback, the end of a count, the next frame) and asks the
-server to wait for requests until the next one is due. No locks, no thread hand-offs.
+server to wait for requests until the next one is due. No locks, no thread hand-offs (the one
+exception, the HDF5 file plugin's writer thread, reports back through a queue the loop polls).
 """
 
 from __future__ import annotations

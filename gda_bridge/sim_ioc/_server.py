@@ -112,6 +112,14 @@ def serve(fields: dict[str, Field], scheduler: Scheduler, port: int, on_ready: C
                     pending.then(complete)
             return True
 
+        def write_stop(self, reason: str, value: Any) -> None:
+            """A stop put (see Field.stop_value) while the PV's put-callback is pending."""
+            try:
+                fields[reason].client_put(value)
+            except Exception:
+                log.exception("stop put of %r to %s failed", value, reason)
+            self.updatePV(reason)
+
     server = SimpleServer()
     server.createPV("", {name: field.pcaspy_info() for name, field in fields.items()})
     driver = SimDriver()
@@ -124,6 +132,7 @@ def serve(fields: dict[str, Field], scheduler: Scheduler, port: int, on_ready: C
 
     for field in fields.values():
         field.bind(poster)
+    _accept_stops_while_busy(fields, driver)
 
     stopping = False
 
@@ -142,3 +151,34 @@ def serve(fields: dict[str, Field], scheduler: Scheduler, port: int, on_ready: C
     finally:
         beacon_sink.close()
     log.info("signal received, shutting down")
+
+
+def _is_stop(field: Field | None, wire_value: Any) -> bool:
+    if field is None or field.stop_value is None:
+        return False
+    try:
+        return bool(field.from_wire(wire_value) == field.stop_value)
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
+def _accept_stops_while_busy(fields: dict[str, Field], driver: Any) -> None:
+    """Let a put-callback of a stop value through while the PV's previous put-callback is pending.
+
+    pcaspy keeps one pending put-callback per PV and postpones the next one until it completes;
+    the Channel Access server then holds every later request of that client behind it. A stop
+    (``Capture=0`` while ``Capture=1`` waits for its file) would never arrive. Such a put runs at
+    once and its put-callback completes at once; the pending one completes as its field says.
+    """
+    from pcaspy import cas
+    from pcaspy import driver as pcaspy_driver
+
+    original = pcaspy_driver.SimplePV.writeNotify
+
+    def write_notify(pv: Any, context: Any, value: Any) -> Any:
+        if pv.hasAsyncWrite() and _is_stop(fields.get(pv.info.reason), value.get()):
+            driver.write_stop(pv.info.reason, value.get())
+            return cas.S_casApp_success
+        return original(pv, context, value)
+
+    pcaspy_driver.SimplePV.writeNotify = write_notify
