@@ -301,3 +301,23 @@ def test_a_full_disk_fails_the_scan_with_the_plugins_message(ctx, documents, own
         cam.close()
         m1.close()
         subprocess.run(["umount", "-l", str(small)], check=False)
+
+
+def test_an_aborted_scan_closes_the_file_and_links_the_points_frames(ctx, documents, devices, nexus_files) -> None:  # noqa: ANN001
+    m1, cam = devices(stats=None)
+
+    def abort(doc: object) -> None:
+        if isinstance(doc, ScanPoint) and doc.index == 1:
+            ctx.running.request_abort()
+
+    ctx.stream.subscribe(abort)
+    with pytest.raises(BaseException):  # noqa: B017, PT011 - the abort's own exception, whichever layer raises it
+        scan(m1, 0, 5, 1, cam, 0.005)
+    (stop,) = [d for d in documents if isinstance(d, ScanStop)]
+    assert stop.status.value == "COMPLETED_AFTER_STOP"
+    uids = [int(p.data["unique_id"]) for p in documents if isinstance(p, ScanPoint)]
+    with h5py.File(scan_file(nexus_files), "r") as f:
+        n = int(f["entry1/points_completed"][()])
+        assert n == len(uids) and int(f["entry1/instrument/cam/frames_written"][()]) == n
+        np.testing.assert_array_equal(f["entry1/instrument/cam/data"][()], expected_frames(uids, 1))
+        assert f["entry1/instrument/cam/frames_reason"][()].decode() == ""
