@@ -302,3 +302,24 @@ def test_200_frames_at_the_fastest_rate_are_all_captured(hdf: SimIOC, tmp_path: 
     with h5py.File(tmp_path / "scan_000007.h5", "r") as f:
         assert f["/entry/data/data"].shape == (200, NY, NX)
         assert f["/entry/instrument/NDAttributes/NDArrayUniqueId"].shape == (200,)
+
+
+def test_acquire_0_with_a_put_callback_stops_a_continuous_acquisition(hdf: SimIOC) -> None:
+    """The stop's put-callback is not held behind the pending Acquire=1 one (nor is the client)."""
+    put(hdf.pv("cam1:ImageMode"), "Continuous")
+    acquired = threading.Event()
+    epics.get_pv(hdf.pv("cam1:Acquire"), connect=True).put(1, wait=False, use_complete=True,
+                                                          callback=lambda **_: acquired.set())
+    assert wait_for(lambda: get(hdf.pv("cam1:Acquire_RBV")) == 1)
+    put(hdf.pv("cam1:Acquire"), 0, timeout=5)
+    assert acquired.wait(5)
+    assert get(hdf.pv("cam1:Acquire_RBV")) == 0
+
+
+def test_file_name_written_as_nul_terminated_bytes_as_gda_does(hdf: SimIOC, tmp_path: Path) -> None:
+    put(hdf.pv("HDF1:FileName"), np.frombuffer(b"gda_scan\0", dtype=np.uint8))
+    done = start_capture(hdf, 1)
+    assert text(hdf.pv("HDF1:FullFileName_RBV")) == f"{tmp_path}/gda_scan_000007.h5"
+    acquire(hdf, 1)
+    assert done.wait(10)
+    assert (tmp_path / "gda_scan_000007.h5").exists()
