@@ -9,6 +9,7 @@ capture of the same scan (after a point was retaken) ``-000001.h5``, and so on.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from gda_bridge.core import detector_files
@@ -55,6 +56,7 @@ class FileWritingScan:
         self.last_uid = -1  # UniqueId of the point's last frame
         self.points_done = 0
         self.reason: str | None = None
+        self._ending = threading.Lock()  # an abort calls stop() from another thread
 
     @property
     def field_names(self) -> list[str]:
@@ -135,15 +137,20 @@ class FileWritingScan:
         self.file_name = ""
 
     def end(self, reason: str | None = None) -> None:
-        """Stop the capture, wait for the file to close and report what was written."""
-        if self.target is None:
-            return
+        """Stop the capture, wait for the file to close and report what was written (once)."""
+        with self._ending:
+            if self.target is not None:
+                self._end(reason)
+
+    def _end(self, reason: str | None) -> None:
+        assert self.target is not None
         self._end_capture()
         frames = self.frames_before
         needed = self.points_done * self.frames_per_point
-        why = self.reason or reason
+        why = self.reason  # a fault of this detector; the scan's own end matters only if frames are missing
         if frames < needed and why is None:
-            why = f"{self.device}: {frames} frames written for {self.points_done} points"
+            why = f"{self.device}: {frames} frames written for {self.points_done} points" + (
+                f" ({reason})" if reason else "")
         detector_files.report(self.target.uid, FramesWritten(self.device, FRAMES_DATASET, self.frames_per_point,
                                                              tuple(self.files), why))
         self.target = None

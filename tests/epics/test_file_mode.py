@@ -250,3 +250,74 @@ frames_per_point = 2
         assert (path.parent / f"{path.stem}-cam-000000.h5").exists()
     finally:
         session.close()
+
+
+@pytest.fixture
+def own_ioc() -> Iterator[SimIOC]:
+    """A beamline for one test that may leave it unusable."""
+    ioc = ioc_pool().start(args=("--frame-size", f"{NX}x{NY}", "--seed", "1"))
+    for name, value in {"cam1:SimMode": "Ramp", "image1:EnableCallbacks": "Disable", "m1.VELO": 1e6}.items():
+        caput(ioc.pv(name), value)
+    yield ioc
+    ioc.stop()
+
+
+@pytest.mark.xfail(reason="the simulated IOC dies (SIGSEGV, in HDF5 after its writer's failed close) a few "
+                          "frames after an ENOSPC write error, so the WriteStatus error never reaches the "
+                          "driver; the scan still fails, on the frames-lost timeout", strict=False)
+def test_a_full_disk_fails_the_scan_with_the_plugins_message(ctx, documents, own_ioc, nexus_files, tmp_path) -> None:  # noqa: ANN001
+    """The detector files go to a small tmpfs, filled up after point 1: the plugin's next write fails."""
+    import subprocess
+
+    small = tmp_path / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(small)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("a small tmpfs cannot be mounted here (needs root)")
+    m1 = EpicsMotor("m1", own_ioc.pv("m1"))
+    cam = AreaDetector("cam", own_ioc.prefix, file_plugin="HDF1:", file_folder=str(small))
+    try:
+        def fill_disk(doc: object) -> None:
+            if isinstance(doc, ScanPoint) and doc.index == 1:
+                try:
+                    with open(small / "filler", "wb") as filler:
+                        while True:
+                            filler.write(b"\0" * 4096)
+                            filler.flush()
+                except OSError:  # ENOSPC: full
+                    pass
+
+        ctx.stream.subscribe(fill_disk)
+        message, f = failed_scan(ctx, documents, m1, cam, nexus_files, npoints=6)
+        assert "reports a write error" in message and "\n" not in message
+        with f:
+            link = f["entry1/instrument/cam"].get("data", getlink=True)
+            written = int(f["entry1/instrument/cam/frames_written"][()])
+            assert written == int(f["entry1/points_completed"][()]) == 2
+            assert "write error" in f["entry1/instrument/cam/frames_reason"][()].decode()
+            assert f["entry1/instrument/cam/data"].shape[0] >= written
+        assert isinstance(link, h5py.ExternalLink) and link.filename.startswith(str(small))
+    finally:
+        cam.close()
+        m1.close()
+        subprocess.run(["umount", "-l", str(small)], check=False)
+
+
+def test_an_aborted_scan_closes_the_file_and_links_the_points_frames(ctx, documents, devices, nexus_files) -> None:  # noqa: ANN001
+    m1, cam = devices(stats=None)
+
+    def abort(doc: object) -> None:
+        if isinstance(doc, ScanPoint) and doc.index == 1:
+            ctx.running.request_abort()
+
+    ctx.stream.subscribe(abort)
+    with pytest.raises(BaseException):  # noqa: B017, PT011 - the abort's own exception, whichever layer raises it
+        scan(m1, 0, 5, 1, cam, 0.005)
+    (stop,) = [d for d in documents if isinstance(d, ScanStop)]
+    assert stop.status.value == "COMPLETED_AFTER_STOP"
+    uids = [int(p.data["unique_id"]) for p in documents if isinstance(p, ScanPoint)]
+    with h5py.File(scan_file(nexus_files), "r") as f:
+        n = int(f["entry1/points_completed"][()])
+        assert n == len(uids) and int(f["entry1/instrument/cam/frames_written"][()]) == n
+        np.testing.assert_array_equal(f["entry1/instrument/cam/data"][()], expected_frames(uids, 1))
+        assert f["entry1/instrument/cam/frames_reason"][()].decode() == ""
