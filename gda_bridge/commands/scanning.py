@@ -21,7 +21,8 @@ from gda_bridge.devices.base import ScannableBase, as_list
 from gda_bridge.devices.timing import TimeScannable
 from gda_bridge.scans.context import context
 from gda_bridge.scans.result import ScanResult
-from gda_bridge.scans.runner import run_scan
+from gda_bridge.scans.runner import estimate_plan, run_scan
+from gda_bridge.scans.table import duration_text
 
 ARRAY_TEXT_ITEMS = 16
 """A longer numpy array shows as its first and last values in the command text (the table's
@@ -221,9 +222,16 @@ def testscan(*args: Any) -> str:
     scan = bridge.JavaScan(scan_arguments(args, "testscan"), command=command_text("scan", args))
     scan.validate()
     npoints = math.prod(scan.dimensions)
-    message = f"testscan: {scan.command} is valid: {npoints} points in dimensions {list(scan.dimensions)}"
+    about = duration_text(estimate_plan(scan).seconds)
+    message = f"testscan: {scan.command} is valid: {npoints} points in dimensions {list(scan.dimensions)}, about {about}"
     context().output(message)
     return message
+
+
+def estimate_scan(*args: Any) -> float:
+    """Seconds ``scan(*args)`` should take (gda_bridge.scans.estimate), without moving anything."""
+    args = unpacked(args)
+    return estimate_plan(bridge.JavaScan(scan_arguments(args, "scan"), command=command_text("scan", args))).seconds
 
 
 def _spec_tail(tail: Sequence[Any], command: str) -> list[Any]:

@@ -251,6 +251,14 @@ class _ScanDocuments:
                   self.ctx.timing)
 
 
+def estimate_plan(scan: JavaScan, ctx: ScanContext | None = None) -> ScanEstimate:
+    """How long ``scan`` would take, from its plan alone: nothing moves, nothing is set."""
+    ctx = ctx or context()
+    start = ScanStart(uid="estimate", scan_number=None, command=scan.command, shape=tuple(scan.dimensions),
+                      devices=describe(scan.devices, scan.planned_positions()), time=time.time())
+    return estimate(start, {d.name: d.device for d in scan.devices}, ctx.timing)
+
+
 def _run_on_worker(scan: JavaScan, docs: _ScanDocuments, on_ctrl_c: Any) -> None:
     """Run the engine on a worker thread while this one waits, so that Ctrl-C reaches Python here
     (and not the engine) and ``on_ctrl_c`` can ask the user what to do."""

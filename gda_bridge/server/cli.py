@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gda_bridge.scans.table import duration_text
+
 DEFAULT_URL = "http://127.0.0.1:8787"
 
 
@@ -86,7 +88,8 @@ def _item_line(item: dict[str, Any]) -> str:
     text = item["text"] if item["kind"] != "script" else "<script> " + item["text"].splitlines()[0][:60]
     if item["kind"] == "macro" and item.get("args"):
         text += " " + " ".join(item["args"])
-    return f"#{item['id']:<5} {item['status']:11} {item['owner']:12} {text}{scans}{error}"
+    about = f"  (about {duration_text(item['estimated_seconds'])})" if item.get("estimated_seconds") is not None else ""
+    return f"#{item['id']:<5} {item['status']:11} {item['owner']:12} {text}{scans}{error}{about}"
 
 
 def _watch(client: Any, item_id: int | None, as_json: bool) -> int:

@@ -121,6 +121,8 @@ class Item(BaseModel):
     scan_numbers: list[int] = Field(default_factory=list)
     error: str | None = None
     output: list[str] | None = None
+    estimated_seconds: float | None = None
+    """How long a queued scan command should take (its estimate at submission); None otherwise."""
 
     @field_validator("text", "owner", "error", mode="after")
     @classmethod
@@ -179,6 +181,8 @@ class Status(BaseModel):
     worker: Literal["idle", "running", "starting"]
     queue_held: bool
     queue_length: int
+    queue_estimated_seconds: float | None = None
+    """The sum of the queued items' estimates (items without one are not counted)."""
     current: Item | None = None
     scan: ScanState | None = None
     baton: Baton

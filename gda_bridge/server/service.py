@@ -63,6 +63,7 @@ class Service:
         self.tokens = tokens
         self.store = store
         self.hub = EventHub()
+        self._estimates: dict[int, float | None] = {}  # queued items' estimates, by id
         interrupted = store.mark_interrupted()
         if interrupted:
             log.warning(
@@ -98,8 +99,11 @@ class Service:
         current = self.worker.current()
         if current is not None:
             current.output = None
+        queued = self._with_estimates(self.store.queued())
+        known = [i.estimated_seconds for i in queued if i.estimated_seconds is not None]
         return Status(
-            worker=self.worker.state, queue_held=self.worker.held, queue_length=len(self.store.queued()),
+            worker=self.worker.state, queue_held=self.worker.held, queue_length=len(queued),
+            queue_estimated_seconds=round(sum(known), 3) if known else None,
             current=current, scan=self.worker.scan_state(), baton=self.baton(),
         )
 
@@ -108,7 +112,12 @@ class Service:
         running = [current] if current is not None else []
         for item in running:
             item.output = None
-        return running + self.store.queued()
+        return running + self._with_estimates(self.store.queued())
+
+    def _with_estimates(self, items: list[Item]) -> list[Item]:
+        for item in items:
+            item.estimated_seconds = self._estimates.get(item.id)
+        return items
 
     def history(self, limit: int) -> list[Item]:
         return self.store.history(limit)
@@ -179,10 +188,11 @@ class Service:
             raise Forbidden(f"item {item.id} belongs to {item.owner}; only its owner or an admin may change it")
 
     # --- the queue ----------------------------------------------------------------------------
-    def _check(self, kind: str, text: str) -> None:
-        """Refuse what cannot run (422), or say why it cannot be checked now (409)."""
+    def _check(self, kind: str, text: str) -> float | None:
+        """Refuse what cannot run (422), or say why it cannot be checked now (409); a scan
+        command's estimated seconds."""
         try:
-            self.worker.check(kind, text)
+            return self.worker.check(kind, text)
         except InvalidSubmission as exc:
             raise Invalid(str(exc)) from None
         except ControlError as exc:
@@ -196,8 +206,10 @@ class Service:
             kind, text, args = "script", submission.text, []
         else:
             kind, text, args = "macro", submission.name, list(submission.args)
-        self._check(kind, text)
+        estimate = self._check(kind, text)
         item = self.store.add(kind, text, args, who.name)
+        self._estimates[item.id] = estimate
+        item.estimated_seconds = estimate
         log.info("item %d queued by %s: %s", item.id, who.name, text if kind != "script" else "<script>")
         self.worker.notify()
         self._changed()
@@ -236,12 +248,12 @@ class Service:
         if args is not None and item.kind != "macro":
             raise Invalid(f"item {item_id} is a {item.kind}: only a macro has arguments")
         text = item.text if text is None else text
-        self._check(item.kind, text)
+        self._estimates[item_id] = self._check(item.kind, text)
         if not self.store.edit(item_id, text, item.args if args is None else list(args)):
             raise Conflict(f"item {item_id} started before it could be changed")
         log.info("item %d edited by %s", item_id, who.name)
         self._changed()
-        return self.store.get(item_id) or item
+        return self._with_estimates([self.store.get(item_id) or item])[0]
 
     def hold(self, who: Identity, held: bool) -> Status:
         self._control(who)

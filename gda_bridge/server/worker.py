@@ -283,8 +283,9 @@ class Worker:
             return "starting"
         return "running" if self._current is not None else "idle"
 
-    def check(self, kind: str, text: str) -> None:
-        """Refuse at submission what cannot run: a syntax error, an unknown macro."""
+    def check(self, kind: str, text: str) -> float | None:
+        """Refuse at submission what cannot run: a syntax error, an unknown macro. A single scan
+        command's estimated seconds come back (None for anything else)."""
         conn = self._conn
         if conn is None:
             raise ControlError("the worker process is not running")
@@ -293,6 +294,10 @@ class Worker:
             raise InvalidSubmission(str(answer["invalid"]))
         if answer.get("error"):
             raise ControlError(str(answer["error"]))
+        estimate = answer.get("estimate")
+        if isinstance(estimate, (int, float)) and not isinstance(estimate, bool) and 0 <= estimate < 1e9:
+            return float(estimate)
+        return None
 
     # --- control (any thread) -----------------------------------------------------------------
     def _control(self, op: str) -> dict[str, Any]:

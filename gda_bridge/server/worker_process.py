@@ -316,13 +316,18 @@ class Engine:
                 if request["kind"] == "macro":
                     self.script_path(request["text"])
                 elif request["kind"] == "command":
-                    source_of_command(self.translate(request["text"]), "<command>")
+                    translated = self.translate(request["text"])
+                    source_of_command(translated, "<command>")
                 else:
                     compile(self.translate(request["text"]), "<script>", "exec")
             except Refused as exc:
                 return {"invalid": str(exc)}
             except (RecursionError, MemoryError, ValueError) as exc:  # nested too deeply for the compiler
                 return {"invalid": f"{request['kind']} cannot be compiled: {type(exc).__name__}: {exc}"}
+            if request["kind"] == "command":
+                from gda_bridge.server.command_estimate import estimate_command
+
+                return {"estimate": estimate_command(translated, self.namespace)}
             return {}
         if op in ("pause", "resume", "finish_early"):
             scan = self.ctx.running

@@ -162,6 +162,27 @@ def test_reorder_and_remove_respect_ownership(clients):
     assert "completed, not queued" in _refused(lambda: admin.remove(c["id"]), 409)
 
 
+def test_queued_scans_say_how_long_they_should_take_and_the_queue_its_total(clients):
+    admin = clients["admin"]
+    admin.baton("take")
+    admin.hold(True)
+    try:
+        grid = admin.submit("scan sm 0 1 0.5 fast 0 1 0.5 sdet 0.2")  # 9 points of 0.2 s, sm at 2 mm/s
+        python_call = admin.submit("scan(sm, 0, 1, 0.1, sdet, 0.05)")
+        other = admin.submit("ran.append('x')")
+        queued = {i["id"]: i for i in admin.queue()}
+        assert queued[grid["id"]]["estimated_seconds"] >= 9 * 0.2 + 1 / 2.0  # collection, sm's path
+        assert queued[python_call["id"]]["estimated_seconds"] >= 11 * 0.05 + 1 / 2.0
+        assert queued[other["id"]]["estimated_seconds"] is None  # not a scan: no guess
+        total = queued[grid["id"]]["estimated_seconds"] + queued[python_call["id"]]["estimated_seconds"]
+        assert admin.status()["queue_estimated_seconds"] == pytest.approx(total, abs=0.002)
+        for item in (grid, python_call, other):
+            admin.remove(item["id"])
+    finally:
+        admin.hold(False)
+        admin.baton("release")
+
+
 def test_a_hundred_queued_items_run_in_order(clients):
     admin = clients["admin"]
     admin.baton("take")

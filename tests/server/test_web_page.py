@@ -121,8 +121,10 @@ def test_hold_edit_release_steal_times_and_a_past_items_output_and_file(server, 
     assert row.locator("td.time").inner_text().count(":") == 2  # submitted at HH:MM:SS
     row.locator('button[data-action="edit"]').click()
     page.fill("#queue .edit-text", "scan(fast, 0, 1, 0.25, fdet, 0.001)\nprint('edited')")
-    other = op1.submit("ran.append('queued while editing')")  # a live update re-renders the queue
+    other = op1.submit("scan fast 0 1 0.25 fdet 0.001")  # a live update re-renders the queue
     page.wait_for_selector(f'#queue tr[data-id="{other["id"]}"]')
+    assert "about " in page.locator(f'#queue tr[data-id="{other["id"]}"] td.time').inner_text()  # its estimate
+    page.wait_for_function("document.getElementById('queue-total').textContent.includes('about')")
     assert page.evaluate("document.activeElement.className") == "edit-text"  # still typing, nothing lost
     assert page.input_value("#queue .edit-text").endswith("print('edited')")
     page.click('#queue button[data-action="save"]')

@@ -158,6 +158,8 @@ function appendOutput(newLines) {
 // --- status ---------------------------------------------------------------------
 function renderStatus(s) {
   state.status = s;
+  const total = s.queue_estimated_seconds;
+  $("queue-total").textContent = total == null ? "" : "(its scans: about " + duration(total) + ")";
   $("baton-holder").textContent = s.baton.holder || "free";
   const mine = state.me && s.baton.holder === state.me.name;
   const canControl = state.me && state.me.role !== "observer";

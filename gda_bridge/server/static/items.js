@@ -21,7 +21,10 @@ function duration(seconds) {
 
 function timeCell(item) {
   // queued: when it was submitted; running: since when, and for how long (kept ticking)
-  if (item.status === "queued") return el("td", { class: "time", title: "submitted " + clock(item.submitted) }, clock(item.submitted));
+  if (item.status === "queued") {
+    const about = item.estimated_seconds == null ? "" : " \u00b7 about " + duration(item.estimated_seconds);
+    return el("td", { class: "time", title: "submitted " + clock(item.submitted) }, clock(item.submitted) + about);
+  }
   if (item.status === "running" && item.started) {
     return el("td", { class: "time", title: "started " + clock(item.started) }, clock(item.started) + " ",
       el("span", { class: "elapsed", "data-since": item.started }, "(" + duration(Date.now() / 1000 - item.started) + ")"));
@@ -66,6 +69,7 @@ function renderQueue() {
       el("td", {}, what), timeCell(item), actions));
   }
   if (!state.queue.length) body.append(el("tr", {}, el("td", { colspan: 6 }, "the queue is empty")));
+
   if (typing && typing.isConnected) {   // a live update re-rendered the queue under the editor's cursor
     typing.focus();
     if (caret) typing.setSelectionRange(...caret);
