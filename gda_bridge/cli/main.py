@@ -36,8 +36,11 @@ def _demo(args: argparse.Namespace) -> int:
             peak = ns["peak"]
             print(f"fitted peak at m1 = {peak.result.pos:.4f} (the IOC's peak is at 0.1), fwhm = {peak.result.fwhm:.3f}")
             session.go(peak)
-            frames = scan(m1, -1, 1, 0.5, cam, 0.01)
-            print(f"{frames.num_points} frames of {args.frame_size} written to {session.files.writer.path}")
+            frames = scan(m1, 0, 1, 0.1, cam, 0.01)
+            scan_file = Path(frames.path)
+            written = sorted(scan_file.parent.glob(f"{scan_file.stem}-cam-*.h5"))
+            print(f"{frames.num_points} frames of {args.frame_size} written by the IOC's HDF5 plugin to "
+                  f"{', '.join(p.name for p in written)}, linked from {scan_file}")
         finally:
             session.close()
     print("IOC stopped.")

@@ -35,6 +35,12 @@ def test_demo_scans_the_simulated_epics_beamline_and_leaves_nothing_running(data
     assert f"Moving m1 to {peak_at:.4f}" in out.stdout
     files = sorted(data_dir.glob("bl99-*.nxs"))
     assert len(files) == 2 and "IOC stopped." in out.stdout
+    camera_file = files[1].with_name(f"{files[1].stem}-cam-000000.h5")
+    assert f"11 frames of 64x48 written by the IOC's HDF5 plugin to {camera_file.name}" in out.stdout
+    import h5py
+
+    with h5py.File(files[1], "r") as f:  # the frames, through the scan file's link to the IOC's file
+        assert f["/entry1/instrument/cam/data"].shape == (11, 48, 64)
     assert "lost connection" not in out.stderr  # the devices let go of their channels first
     leftover = subprocess.run(["pgrep", "-f", "gda_bridge.sim_ioc --prefix DEMO:"], capture_output=True)
     assert leftover.returncode == 1, "the demo left its IOC running"
