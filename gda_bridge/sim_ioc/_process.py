@@ -173,9 +173,24 @@ def reserve_ports(count: int) -> list[int]:
     return chosen
 
 
+def _ioc_ports_of_clients() -> set[int]:
+    """The ports this environment's clients look for IOCs on (EPICS_CA_ADDR_LIST's host:port)."""
+    ports = set()
+    for entry in os.environ.get("EPICS_CA_ADDR_LIST", "").split():
+        _, sep, port = entry.rpartition(":")
+        if sep and port.isdigit():
+            ports.add(int(port))
+    return ports
+
+
 def bind_udp_in_range(sock: socket.socket) -> int:
-    """Bind the UDP socket to a free port of :func:`port_range` on 127.0.0.1; return the port."""
+    """Bind the UDP socket (a beacon's) to a free port of :func:`port_range` on 127.0.0.1 and
+    return the port; never to a port the clients look for an IOC on, which an IOC started or
+    restarted later on that port must be able to bind."""
+    taken = _ioc_ports_of_clients()
     for port in random.sample(port_range(), len(port_range())):
+        if port in taken:
+            continue
         try:
             sock.bind((LOOPBACK, port))
         except OSError:

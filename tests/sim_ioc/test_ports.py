@@ -25,6 +25,20 @@ def test_a_bad_range_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPa
         port_range()
 
 
+def test_beacon_sockets_leave_the_ports_clients_look_for_iocs_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An IOC's beacon socket took a port reserved for an IOC started (or restarted) later, which
+    then failed with 'port in use'."""
+    import socket
+
+    from gda_bridge.sim_ioc._process import bind_udp_in_range
+
+    monkeypatch.setenv("GDA_BRIDGE_PORT_RANGE", "35600-35609")
+    monkeypatch.setenv("EPICS_CA_ADDR_LIST", " ".join(f"127.0.0.1:{p}" for p in range(35600, 35609)))
+    for _ in range(5):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            assert bind_udp_in_range(sock) == 35609
+
+
 def test_sim_ioc_port_0_and_its_beacons_pick_from_the_range(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GDA_BRIDGE_PORT_RANGE", RANGE)
     with start_ioc(port=0, args=("--frame-size", "8x8")) as ioc:
