@@ -176,7 +176,8 @@ class FileCapture:
         return full
 
     def message(self) -> str:
-        return as_text(self._message.get()).strip()
+        """WriteMessage on one line (an IOC may pass on a library's multi-line message)."""
+        return " ".join(as_text(self._message.get()).split())
 
     def wait_frames(self, last_uid: int, timeout: float) -> int:
         """Wait until the plugin has received frame ``last_uid`` and written every frame it

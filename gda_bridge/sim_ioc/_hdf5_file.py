@@ -199,6 +199,11 @@ class _OpenFile:
             self.file.close()
         except Exception:
             log.warning("could not close %s after a write error", self.spec.path, exc_info=True)
+            _UNCLOSED.append(self)  # freeing the ids of a file whose close failed crashes HDF5
+
+
+#: Files whose close failed (a full disk): kept for the life of the process, never freed.
+_UNCLOSED: list[_OpenFile] = []
 
 
 class FrameFileWriter:
@@ -303,4 +308,4 @@ class FrameFileWriter:
 
     def _fail(self, ex: Exception, count: int) -> None:
         log.warning("HDF5 write failed after %d frames: %s", count, ex)
-        self._events.append(WriterEvent("error", count, f"{type(ex).__name__}: {ex}"))
+        self._events.append(WriterEvent("error", count, " ".join(f"{type(ex).__name__}: {ex}".split())))
