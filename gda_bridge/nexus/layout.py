@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -306,16 +307,8 @@ def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -
         group.attrs["NX_class"] = "NXdata"
         group[sig_name] = signal.dset
         group.attrs["signal"] = sig_name
-        aux = []
-        for col in others:
-            name = nx_name(col.key)
-            if name in group:
-                continue
-            group[name] = col.dset
-            if col.device.role == "detector" and col.is_numeric and col.dset.shape == signal.dset.shape:
-                aux.append(name)
-        if aux:
-            group.attrs["auxiliary_signals"] = aux
+        _add_columns(group, others, lambda col: col.device.role == "detector" and col.is_numeric
+                     and col.dset.shape == signal.dset.shape)
         axis_names = ["."] * (ndim + len(signal.point_shape))
         for dim in range(ndim):
             for k, (name, dset, indices) in enumerate(axes[dim]):
@@ -368,6 +361,20 @@ def _create_nxdata_groups(entry: h5py.Group, start: ScanStart, layout: Layout) -
         entry.attrs["default"] = default
 
 
+def _add_columns(group: h5py.Group, others: list[Column], auxiliary: Callable[[Column], bool]) -> None:
+    """Link the columns not in the NXdata group yet; those ``auxiliary`` says are its auxiliary signals."""
+    aux = []
+    for col in others:
+        name = nx_name(col.key)
+        if name in group:
+            continue
+        group[name] = col.dset
+        if auxiliary(col):
+            aux.append(name)
+    if aux:
+        group.attrs["auxiliary_signals"] = aux
+
+
 def _fill_frames_nxdata(entry: h5py.Group, group: h5py.Group, ddesc: DeviceDescription, layout: Layout,
                         others: list[Column], axes: list[list[tuple[str, h5py.Dataset, list[int]]]]) -> None:
     """The NXdata of a detector whose frames are in its own files: the frames (the same link as
@@ -379,16 +386,7 @@ def _fill_frames_nxdata(entry: h5py.Group, group: h5py.Group, ddesc: DeviceDescr
     group.attrs["NX_class"] = "NXdata"
     group["data"] = entry[layout.frame_groups[ddesc.name]].get("data", getlink=True)
     group.attrs["signal"] = "data"
-    aux = []
-    for col in others:
-        name = nx_name(col.key)
-        if name in group:
-            continue
-        group[name] = col.dset
-        if col.device.name == ddesc.name:
-            aux.append(name)
-    if aux:
-        group.attrs["auxiliary_signals"] = aux
+    _add_columns(group, others, lambda col: col.device.name == ddesc.name)
     if len(axes) == 1 and axes[0] and spec.frames_per_point == 1:
         name, dset, _indices = axes[0][0]
         if name not in group:
