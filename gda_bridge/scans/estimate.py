@@ -166,6 +166,27 @@ class TimingHistory:
 _warm = False  # a scan of this process has been learnt from already
 
 
+class SteadyPointClock:
+    """A point's time in the second half of a scan of ``points`` points, past any warming up."""
+
+    def __init__(self, points: int) -> None:
+        self._from = points // 2
+        self._count = 0
+        self._first: float | None = None
+        self._last = 0.0
+
+    def point(self, t: float) -> None:
+        self._count += 1
+        if self._count == self._from + 1:
+            self._first = t
+        self._last = t
+
+    def seconds_per_point(self) -> float | None:
+        if self._first is None or self._count - 1 <= self._from:
+            return None
+        return (self._last - self._first) / (self._count - 1 - self._from)
+
+
 def estimate(start: ScanStart, devices: dict[str, Any], history: TimingHistory) -> ScanEstimate:
     motion, collection = motion_seconds(start, devices), collection_seconds(start)
     overhead, earlier = history.overhead(scan_kind(start), start.num_points, _warm)

@@ -27,7 +27,7 @@ from gda_bridge.core.documents import (
 from gda_bridge.core.errors import ScanAbortedError
 from gda_bridge.devices.base import as_list
 from gda_bridge.scans.context import ScanContext, context
-from gda_bridge.scans.estimate import ScanEstimate, estimate, learn
+from gda_bridge.scans.estimate import ScanEstimate, SteadyPointClock, estimate, learn
 from gda_bridge.scans.result import ScanResult, SuspensionRecord
 from gda_bridge.scans.suspension import ScanSuspension
 
@@ -168,10 +168,7 @@ class _ScanDocuments:
         self.kept = {f.column for d in self.devices for f in d.fields if f.shape == ()}
         self.num_points = 0
         self.estimate: ScanEstimate | None = None
-        # The second half of the points times a point in the steady run, past any warming up.
-        self._steady_from = int(np.prod(result.shape)) // 2
-        self._steady_at: float | None = None
-        self._last_point_at = 0.0
+        self.clock = SteadyPointClock(int(np.prod(result.shape)))
 
     def started(self) -> None:
         self.result.scan_number = self.ctx.next_scan_number()
@@ -199,7 +196,7 @@ class _ScanDocuments:
 
     def _estimate(self, start: ScanStart) -> ScanEstimate | None:
         try:
-            return estimate(start, {d.name: d.device for d in self.scan.devices}, self.ctx.timing)
+            return estimate(start, _devices_by_name(self.scan), self.ctx.timing)
         except Exception:  # an estimate is never worth failing a scan for
             log.warning("scan %s: no time estimate", start.scan_number, exc_info=True)
             return None
@@ -211,9 +208,7 @@ class _ScanDocuments:
                 data.update(zip(cols, _split(value, len(cols)), strict=True))
         self.num_points += 1
         now = time.time()
-        if self.num_points == self._steady_from + 1:
-            self._steady_at = now
-        self._last_point_at = now
+        self.clock.point(now)
         columns = self.result.columns
         for c in self.kept:
             columns[c].append(data[c])
@@ -244,11 +239,8 @@ class _ScanDocuments:
                         detector_files.take_reports(self.result.uid))
         self.ctx.stream.emit(stop)
         if self.estimate is not None and stop.status is ScanStatus.COMPLETED_OKAY:
-            steady = None
-            if self._steady_at is not None and stop.num_points - 1 > self._steady_from:
-                steady = (self._last_point_at - self._steady_at) / (stop.num_points - 1 - self._steady_from)
-            learn(self.result.start, self.estimate, stop.time - self.result.start.time, steady, stop.num_points,
-                  self.ctx.timing)
+            learn(self.result.start, self.estimate, stop.time - self.result.start.time,
+                  self.clock.seconds_per_point(), stop.num_points, self.ctx.timing)
 
 
 def estimate_plan(scan: JavaScan, ctx: ScanContext | None = None) -> ScanEstimate:
@@ -256,7 +248,11 @@ def estimate_plan(scan: JavaScan, ctx: ScanContext | None = None) -> ScanEstimat
     ctx = ctx or context()
     start = ScanStart(uid="estimate", scan_number=None, command=scan.command, shape=tuple(scan.dimensions),
                       devices=describe(scan.devices, scan.planned_positions()), time=time.time())
-    return estimate(start, {d.name: d.device for d in scan.devices}, ctx.timing)
+    return estimate(start, _devices_by_name(scan), ctx.timing)
+
+
+def _devices_by_name(scan: JavaScan) -> dict[str, Any]:
+    return {d.name: d.device for d in scan.devices}
 
 
 def _run_on_worker(scan: JavaScan, docs: _ScanDocuments, on_ctrl_c: Any) -> None:

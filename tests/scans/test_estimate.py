@@ -13,6 +13,7 @@ from gda_bridge.devices.sim import GaussianCounter, SimMotor
 from gda_bridge.scans.estimate import (
     DEFAULT_FIXED_OVERHEAD,
     DEFAULT_OVERHEAD_PER_POINT,
+    SteadyPointClock,
     TimingHistory,
     motion_seconds,
 )
@@ -49,6 +50,16 @@ def test_overheads_are_learnt_per_kind_and_kept_in_the_data_folder(tmp_path):
     assert again.overhead("s:x d:det", 100, warm=False) == (pytest.approx(100 * 0.5 + 9.0), 4)
     # a kind never seen: the warm scans of the others, not the first scan of a process
     assert again.overhead("s:y d:det", 10, warm=True) == (pytest.approx(10 * 0.02 + 0.3), 0)
+
+
+def test_the_steady_point_time_is_taken_over_the_second_half_of_the_points():
+    clock = SteadyPointClock(10)
+    for t in (0.0, 5.0, 5.5, 6.0, 6.5, 7.0, 7.1, 7.2, 7.3, 7.4):  # a slow start, then 0.1 s a point
+        clock.point(t)
+    assert clock.seconds_per_point() == pytest.approx(0.1)
+    short = SteadyPointClock(10)
+    short.point(0.0)  # aborted after one point: nothing steady to say
+    assert short.seconds_per_point() is None
 
 
 def test_an_unreadable_history_starts_afresh(tmp_path):
