@@ -3,19 +3,12 @@ package gda.scan;
 import gda.device.Detector;
 import gda.device.DeviceException;
 import gda.device.Scannable;
-import gda.device.scannable.ScannableBase;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -69,62 +62,32 @@ import java.util.logging.Logger;
  * anywhere in a cause chain): stop on all, COMPLETED_AFTER_STOP, scanEnded, and
  * {@link ScanInterruptedException} "Scan aborted on request.".
  *
- * <p>Devices are identified by identity, not equals(). Hook calls honour {@link gda.device.HookAware}.
+ * <h2>Continuous lines</h2>
+ * When the innermost dimension is a {@link gda.device.ContinuousLine} ({@code cvscan sx 0 10 0.1
+ * mcs 0.01}; see {@link ScanPlan}), each line is one motion: the outer dimensions are stepped
+ * as above (atPointStart, the levels' moves, the outer scannables read), then atScanLineStart,
+ * the line and its {@link gda.device.BufferedDetector}s armed and started, every bin waited for
+ * and read back, one ScanDataPoint per bin, atPointEnd, atScanLineEnd. Pause takes effect
+ * between lines; finish-early stops the motion and keeps the bins taken; a failure or an abort
+ * stops the line, publishes the bins it captured, and then ends the scan as above. A suspension
+ * during a line retakes the whole line (its bins are published only once it is good).
+ *
+ * <p>The grammar (arguments to dimensions) is {@link ScanPlan}; this class executes a plan.
+ * Devices are identified by identity, not equals(). Hook calls honour {@link gda.device.HookAware}.
  */
 public class ConcurrentScan {
     static final Logger LOG = Logger.getLogger("gda.scan");
-    private static final double NPOINTS_TOLERANCE = 1e-10;
     private static final String ABORT_MESSAGE = "Scan aborted on request.";
-    private static final ExecutorService READOUT_POOL = Executors.newCachedThreadPool(new DaemonFactory());
-
-    private enum Kind { READ, DIMENSION, FIXED, DETECTOR }
-
-    /** What the scan does with one device; positions are precomputed at construction. */
-    private static final class Role {
-        final Scannable device;
-        final int slot;
-        Kind kind = Kind.READ;
-        int dimension = -1;
-        Object[] positions;
-        Double collectionTime;
-        int level;
-        int hooks;
-
-        Role(Scannable device, int slot) {
-            this.device = device;
-            this.slot = slot;
-        }
-
-        boolean movesAt(int changedDimension) {
-            return kind == Kind.FIXED || (kind == Kind.DIMENSION && dimension >= changedDimension);
-        }
-
-        Object positionAt(int[] indices) {
-            return kind == Kind.FIXED ? positions[0] : positions[indices[dimension]];
-        }
-    }
 
     /** The devices of one level, with their roles in command order. */
-    private static final class LevelGroup {
-        final int level;
-        final Role[] all;
-        final Role[] movers;
-        final Role[] detectors;
-
-        LevelGroup(int level, Role[] all, Role[] movers, Role[] detectors) {
-            this.level = level;
-            this.all = all;
-            this.movers = movers;
-            this.detectors = detectors;
-        }
+    private record LevelGroup(int level, ScanRole[] all, ScanRole[] movers, ScanRole[] detectors) {
     }
 
-    private final Object[] args;
-    private final Role[] roles;
-    private final Role[] scannableRoles;
-    private final Role[] detectorRoles;
-    private final Role[] hookOrder;
-    private final Map<Scannable, Role> roleOf = new IdentityHashMap<>();
+    private final ScanPlan plan;
+    private final ScanRole[] roles;
+    private final ScanRole[] scannableRoles;
+    private final ScanRole[] detectorRoles;
+    private final ScanRole[] hookOrder;
     private final int[] dimensions;
     private final int totalPoints;
     private final CopyOnWriteArrayList<ScanListener> listeners = new CopyOnWriteArrayList<>();
@@ -142,11 +105,14 @@ public class ConcurrentScan {
     private boolean runCalled;
 
     private LevelGroup[] levels;
-    private ReadoutTask[] readoutTasks;
-    private final ReentrantLock readoutLock = new ReentrantLock();
-    private final Condition readoutDone = readoutLock.newCondition();
-    private int readoutsPending;
+    private ParallelReadout readout;
+    /** the continuous line in motion, stopped by finish-early from another thread */
+    private volatile ContinuousLineRun lineInMotion;
     private final Suspension suspension = new Suspension();
+    private long epochStart;
+    /** the bins a failed or aborted line took, published unless the line is retaken */
+    private List<Object[]> salvaged = List.of();
+    private long nanoStart;
 
     public ConcurrentScan(Object[] args) {
         this(args, new Scannable[0]);
@@ -154,281 +120,14 @@ public class ConcurrentScan {
 
     /** @param defaults default scannables, appended as read-only unless already in {@code args} */
     public ConcurrentScan(Object[] args, Scannable[] defaults) {
-        if (args == null || args.length == 0) {
-            throw new IllegalArgumentException("scan: no arguments; usage: scan scannable start stop step "
-                    + "[scannable [start [[stop] step]]] ... [detector [time]] ...");
-        }
-        this.args = args.clone();
-        List<Role> all = new ArrayList<>();
-        List<List<Role>> dims = new ArrayList<>();
-        List<Integer> dimSizes = new ArrayList<>();
-        int i = 0;
-        while (i < args.length) {
-            Object first = args[i];
-            if (!(first instanceof Scannable device)) {
-                throw new IllegalArgumentException("scan: argument " + (i + 1) + " (" + CommandText.token(first)
-                        + ") should be a Scannable" + (i == 0 ? "; a scan starts with a Scannable" : ""));
-            }
-            int j = i + 1;
-            List<Object> values = new ArrayList<>();
-            while (j < args.length && !(args[j] instanceof Scannable)) {
-                values.add(args[j]);
-                j++;
-            }
-            if (roleOf.containsKey(device)) {
-                throw new IllegalArgumentException("scan: " + device.getName() + " appears more than once");
-            }
-            Role role = new Role(device, all.size());
-            interpret(role, values, dims, dimSizes);
-            all.add(role);
-            roleOf.put(device, role);
-            i = j;
-        }
-        if (defaults != null) {
-            for (Scannable device : defaults) {
-                if (device != null && !roleOf.containsKey(device)) {
-                    Role role = new Role(device, all.size());
-                    role.kind = device instanceof Detector ? Kind.DETECTOR : Kind.READ;
-                    all.add(role);
-                    roleOf.put(device, role);
-                }
-            }
-        }
-        for (int d = 0; d < dims.size(); d++) {
-            for (Role member : dims.get(d)) {
-                if (member.positions.length != dimSizes.get(d)) {
-                    throw new IllegalArgumentException("scan: objects must have the same number of scan points: "
-                            + describeDimension(dims.get(d)));
-                }
-            }
-        }
-        if (dimSizes.isEmpty()) {
-            dimSizes.add(1);
-        }
-        this.roles = all.toArray(new Role[0]);
-        this.dimensions = dimSizes.stream().mapToInt(Integer::intValue).toArray();
-        long total = 1;
-        for (int n : dimensions) {
-            total *= n;
-            if (total > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("scan: too many points (" + Arrays.toString(dimensions) + ")");
-            }
-        }
-        this.totalPoints = (int) total;
-        List<Role> scannables = new ArrayList<>();
-        List<Role> detectors = new ArrayList<>();
-        for (Role r : roles) {
-            (r.kind == Kind.DETECTOR ? detectors : scannables).add(r);
-        }
-        this.scannableRoles = scannables.toArray(new Role[0]);
-        this.detectorRoles = detectors.toArray(new Role[0]);
-        List<Role> ordered = new ArrayList<>(scannables);
-        ordered.addAll(detectors);
-        this.hookOrder = ordered.toArray(new Role[0]);
-        StringBuilder text = new StringBuilder("scan");
-        for (Object arg : args) {
-            text.append(' ').append(CommandText.token(arg));
-        }
-        this.command = text.toString();
-    }
-
-    private static String describeDimension(List<Role> members) {
-        StringBuilder out = new StringBuilder();
-        for (Role r : members) {
-            out.append(out.length() == 0 ? "" : ", ").append(r.device.getName()).append(" has ")
-                    .append(r.positions.length);
-        }
-        return out.toString();
-    }
-
-    // ---------------------------------------------------------------- grammar
-
-    private static void interpret(Role role, List<Object> values, List<List<Role>> dims, List<Integer> sizes) {
-        Scannable device = role.device;
-        String name = device.getName();
-        if (device instanceof Detector) {
-            role.kind = Kind.DETECTOR;
-            if (values.isEmpty()) {
-                return;
-            }
-            if (values.size() > 1 || !(values.get(0) instanceof Number)) {
-                throw new IllegalArgumentException("scan: detector " + name + " takes at most one number (its "
-                        + "collection time), got " + tokens(values));
-            }
-            double time = ((Number) values.get(0)).doubleValue();
-            if (Double.isNaN(time) || time < 0) {
-                throw new IllegalArgumentException("scan: detector " + name + ": collection time " + time
-                        + " must be >= 0");
-            }
-            role.collectionTime = time;
-            return;
-        }
-        for (Object v : values) {
-            if (v instanceof PositionList && values.size() > 1) {
-                throw new IllegalArgumentException("scan: " + name + ": a list of positions must be the only value "
-                        + "after the scannable, got " + tokens(values));
-            }
-        }
-        switch (values.size()) {
-            case 0 -> role.kind = Kind.READ;
-            case 1 -> {
-                Object v = values.get(0);
-                if (v instanceof PositionList list) {
-                    if (list.positions().isEmpty()) {
-                        throw new IllegalArgumentException("scan: " + name + ": the list of positions is empty");
-                    }
-                    Object[] positions = new Object[list.positions().size()];
-                    for (int k = 0; k < positions.length; k++) {
-                        positions[k] = value(name, list.positions().get(k), true);
-                    }
-                    openDimension(role, positions, dims, sizes);
-                } else {
-                    role.kind = Kind.FIXED;
-                    role.positions = new Object[] {value(name, v, true)};
-                }
-            }
-            case 2 -> {
-                if (dims.isEmpty()) {
-                    throw new IllegalArgumentException("scan: " + name + " " + tokens(values) + ": 'start step' "
-                            + "moves in step with an earlier 'scannable start stop step', and there is none");
-                }
-                double[] start = numbers(name, "start", values.get(0));
-                double[] step = numbers(name, "step", values.get(1));
-                sameLength(name, start, step, step);
-                int d = dims.size() - 1;
-                int n = sizes.get(d);
-                Object[] positions = new Object[n];
-                for (int k = 0; k < n; k++) {
-                    positions[k] = pointAt(start, step, k);
-                }
-                role.kind = Kind.DIMENSION;
-                role.dimension = d;
-                role.positions = positions;
-                dims.get(d).add(role);
-            }
-            case 3 -> {
-                double[] start = numbers(name, "start", values.get(0));
-                double[] stop = numbers(name, "stop", values.get(1));
-                double[] step = numbers(name, "step", values.get(2));
-                sameLength(name, start, stop, step);
-                int n = numberOfPoints(name, start, stop, step);
-                double[] signed = new double[step.length];
-                for (int f = 0; f < step.length; f++) {
-                    signed[f] = stop[f] >= start[f] ? Math.abs(step[f]) : -Math.abs(step[f]);
-                }
-                Object[] positions = new Object[n];
-                for (int k = 0; k < n; k++) {
-                    positions[k] = pointAt(start, signed, k);
-                }
-                openDimension(role, positions, dims, sizes);
-            }
-            default -> throw new IllegalArgumentException("scan: " + name + " is followed by " + values.size()
-                    + " values " + tokens(values) + "; expected at most 3 (start stop step)");
-        }
-    }
-
-    private static void openDimension(Role role, Object[] positions, List<List<Role>> dims, List<Integer> sizes) {
-        role.kind = Kind.DIMENSION;
-        role.dimension = dims.size();
-        role.positions = positions;
-        List<Role> members = new ArrayList<>();
-        members.add(role);
-        dims.add(members);
-        sizes.add(positions.length);
-    }
-
-    /** GDA's rule: floor((|stop-start| + |step|*1e-10)/|step|) + 1, equal for every moving field. */
-    static int numberOfPoints(String name, double[] start, double[] stop, double[] step) {
-        int n = -1;
-        for (int f = 0; f < step.length; f++) {
-            double span = Math.abs(stop[f] - start[f]);
-            double s = Math.abs(step[f]);
-            if (s == 0.0) {
-                if (span != 0.0 || step.length == 1) {
-                    throw new IllegalArgumentException("scan: " + name + ": step must not be zero");
-                }
-                continue;
-            }
-            double count = Math.floor((span + s * NPOINTS_TOLERANCE) / s) + 1;
-            if (count > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("scan: " + name + ": " + count + " points is too many");
-            }
-            int fieldPoints = (int) count;
-            if (n >= 0 && fieldPoints != n) {
-                throw new IllegalArgumentException("scan: " + name + ": objects must have the same number of scan "
-                        + "points; its fields give " + n + " and " + fieldPoints);
-            }
-            n = fieldPoints;
-        }
-        if (n < 0) {
-            throw new IllegalArgumentException("scan: " + name + ": step must not be zero");
-        }
-        return n;
-    }
-
-    private static Object pointAt(double[] start, double[] step, int k) {
-        if (start.length == 1) {
-            return start[0] + k * step[0];
-        }
-        double[] p = new double[start.length];
-        for (int f = 0; f < p.length; f++) {
-            p[f] = start[f] + k * step[f];
-        }
-        return p;
-    }
-
-    private static void sameLength(String name, double[] start, double[] stop, double[] step) {
-        if (start.length != stop.length || start.length != step.length || start.length == 0) {
-            throw new IllegalArgumentException("scan: " + name + ": start, stop and step must have the same "
-                    + "number of fields, got " + start.length + ", " + stop.length + " and " + step.length);
-        }
-    }
-
-    /** A numeric start/stop/step: a Number or a multi-field value. */
-    private static double[] numbers(String name, String what, Object v) {
-        if (v instanceof String || v instanceof PositionList) {
-            throw new IllegalArgumentException("scan: " + name + ": " + what + " " + CommandText.token(v)
-                    + " is not a number");
-        }
-        Object value = value(name, v, false);
-        if (value instanceof Double d) {
-            return new double[] {d};
-        }
-        if (value instanceof double[] d) {
-            return d;
-        }
-        throw new IllegalArgumentException("scan: " + name + ": " + what + " " + CommandText.token(v)
-                + " is not a number");
-    }
-
-    /** Normalises one position: Number to Double, numeric arrays/lists to double[], Strings kept. */
-    private static Object value(String name, Object v, boolean allowText) {
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (v instanceof String && allowText) {
-            return v;
-        }
-        if (v == null || v instanceof String || v instanceof PositionList) {
-            throw new IllegalArgumentException("scan: " + name + ": " + CommandText.token(v) + " is not a position");
-        }
-        if (v.getClass().isArray() || v instanceof List) {
-            if (!ScannableBase.isNumeric(v)) {
-                throw new IllegalArgumentException("scan: " + name + ": " + CommandText.token(v)
-                        + " is not a numeric position");
-            }
-            return ScannableBase.toDoubleArray(v);
-        }
-        throw new IllegalArgumentException("scan: " + name + ": " + CommandText.token(v) + " ("
-                + v.getClass().getSimpleName() + ") is not a position");
-    }
-
-    private static String tokens(List<Object> values) {
-        StringBuilder out = new StringBuilder();
-        for (Object v : values) {
-            out.append(out.length() == 0 ? "" : " ").append(CommandText.token(v));
-        }
-        return out.toString();
+        plan = new ScanPlan(args, defaults);
+        roles = plan.roles;
+        scannableRoles = plan.scannableRoles;
+        detectorRoles = plan.detectorRoles;
+        hookOrder = plan.hookOrder;
+        dimensions = plan.dimensions;
+        totalPoints = plan.totalPoints;
+        command = plan.command;
     }
 
     // ---------------------------------------------------------------- description
@@ -450,62 +149,60 @@ public class ConcurrentScan {
         return totalPoints;
     }
 
+    /** True if the innermost dimension is a continuous line (one motion per line). */
+    public boolean isContinuous() {
+        return plan.line != null;
+    }
+
     /** Every device, in command order (defaults last), each once. */
     public List<Scannable> getDevices() {
-        List<Scannable> out = new ArrayList<>(roles.length);
-        for (Role r : roles) {
-            out.add(r.device);
-        }
-        return Collections.unmodifiableList(out);
+        return plan.devices(roles);
     }
 
     /** The non-detector devices, command order. */
     public List<Scannable> getScannables() {
-        List<Scannable> out = new ArrayList<>(scannableRoles.length);
-        for (Role r : scannableRoles) {
-            out.add(r.device);
-        }
-        return Collections.unmodifiableList(out);
+        return plan.devices(scannableRoles);
     }
 
     /** The detectors, command order. */
     public List<Detector> getDetectors() {
         List<Detector> out = new ArrayList<>(detectorRoles.length);
-        for (Role r : detectorRoles) {
+        for (ScanRole r : detectorRoles) {
             out.add((Detector) r.device);
         }
-        return Collections.unmodifiableList(out);
+        return java.util.Collections.unmodifiableList(out);
     }
 
     /** Index of the dimension {@code s} moves in (0 = outermost); -1 if it is only read or held at one position. */
     public int getDimensionOf(Scannable s) {
-        Role r = roleOf.get(s);
+        ScanRole r = plan.roleOf(s);
         return r == null ? -1 : r.dimension;
     }
 
-    /** True if the scan moves {@code s} (along a dimension or to one fixed position). */
+    /** True if the scan moves {@code s} (along a dimension, continuously, or to one fixed position). */
     public boolean isMoved(Scannable s) {
-        Role r = roleOf.get(s);
-        return r != null && (r.kind == Kind.DIMENSION || r.kind == Kind.FIXED);
+        ScanRole r = plan.roleOf(s);
+        return r != null && r.isMoved();
     }
 
     public boolean isDetector(Scannable s) {
-        Role r = roleOf.get(s);
-        return r != null && r.kind == Kind.DETECTOR;
+        ScanRole r = plan.roleOf(s);
+        return r != null && r.kind == ScanRole.Kind.DETECTOR;
     }
 
     /** The collection time given after a detector, or null if none was given. */
     public Double getCollectionTime(Scannable s) {
-        Role r = roleOf.get(s);
+        ScanRole r = plan.roleOf(s);
         return r == null ? null : r.collectionTime;
     }
 
     /**
      * The positions a moved scannable is sent to: one per index of its dimension (a Double or a
-     * double[]), or a single element for a fixed position; null if it is not moved.
+     * double[]), or a single element for a fixed position; null if it is not moved. For a
+     * continuous line, the demands at which its triggers fire (each bin starts at one).
      */
     public Object[] getPlannedPositions(Scannable s) {
-        Role r = roleOf.get(s);
+        ScanRole r = plan.roleOf(s);
         if (r == null || r.positions == null) {
             return null;
         }
@@ -520,21 +217,7 @@ public class ConcurrentScan {
 
     /** Column names: each scannable's input+extra names, each detector's extra names (or its name). */
     public List<String> getColumnNames() {
-        List<String> out = new ArrayList<>();
-        for (Role r : roles) {
-            if (r.kind == Kind.DETECTOR) {
-                String[] extras = r.device.getExtraNames();
-                if (extras.length == 0) {
-                    out.add(r.device.getName());
-                } else {
-                    out.addAll(Arrays.asList(extras));
-                }
-            } else {
-                out.addAll(Arrays.asList(r.device.getInputNames()));
-                out.addAll(Arrays.asList(r.device.getExtraNames()));
-            }
-        }
-        return Collections.unmodifiableList(out);
+        return plan.columnNames();
     }
 
     /**
@@ -605,7 +288,10 @@ public class ConcurrentScan {
         }
     }
 
-    /** Ends the scan after the current point, with the normal end hooks (COMPLETED_EARLY). */
+    /**
+     * Ends the scan after the current point, with the normal end hooks (COMPLETED_EARLY); a
+     * continuous line in motion is stopped and keeps the bins it took.
+     */
     public void requestFinishEarly() {
         stateLock.lock();
         try {
@@ -615,6 +301,10 @@ public class ConcurrentScan {
             stateLock.unlock();
         }
         suspension.wake();
+        ContinuousLineRun line = lineInMotion;
+        if (line != null) {
+            line.stop();
+        }
     }
 
     /**
@@ -667,7 +357,7 @@ public class ConcurrentScan {
             stateLock.unlock();
         }
         if (running) {
-            for (Role r : hookOrder) {
+            for (ScanRole r : hookOrder) {
                 try {
                     r.device.stop();
                 } catch (Exception | LinkageError e) {
@@ -682,40 +372,11 @@ public class ConcurrentScan {
     /**
      * GDA's checks before a scan: every scannable has a name and as many output formats as
      * input+extra names (a single format is copied to every field, as GDA does); then
-     * checkPositionValid on every position of every moved scannable. Throws the first problem.
+     * checkPositionValid on every position of every moved scannable (and a continuous line's
+     * checkLineValid). Throws the first problem.
      */
     public void validate() throws DeviceException {
-        for (Role r : roles) {
-            String name = r.device.getName();
-            if (name == null || name.isBlank()) {
-                throw new DeviceException("scan: a " + r.device.getClass().getSimpleName() + " in the scan has no name");
-            }
-        }
-        for (Role r : scannableRoles) {
-            Scannable d = r.device;
-            int fields = d.getInputNames().length + d.getExtraNames().length;
-            String[] formats = d.getOutputFormat();
-            int count = formats == null ? 0 : formats.length;
-            if (count == 1 && fields > 1) {
-                String[] copied = new String[fields];
-                Arrays.fill(copied, formats[0]);
-                d.setOutputFormat(copied);
-            } else if (count != fields) {
-                throw new DeviceException(d.getName() + ": has " + fields + " input/extra name(s) but " + count
-                        + " output format(s)");
-            }
-        }
-        for (Role r : scannableRoles) {
-            if (r.positions == null) {
-                continue;
-            }
-            for (Object p : r.positions) {
-                String reason = r.device.checkPositionValid(p);
-                if (reason != null) {
-                    throw new DeviceException(reason);
-                }
-            }
-        }
+        plan.validate();
     }
 
     // ---------------------------------------------------------------- run
@@ -792,7 +453,7 @@ public class ConcurrentScan {
         LOG.log(Level.SEVERE, rule + "\n" + describe(failure) + (started
                 ? "\nCalling atCommandFailure and stop on every device of the scan.\n" : "\n") + rule, failure);
         if (started) {
-            for (Role r : hookOrder) {
+            for (ScanRole r : hookOrder) {
                 if ((r.hooks & Hooks.AT_COMMAND_FAILURE) != 0) {
                     try {
                         r.device.atCommandFailure();
@@ -819,7 +480,7 @@ public class ConcurrentScan {
     }
 
     private void stopAll(Throwable attachTo) {
-        for (Role r : hookOrder) {
+        for (ScanRole r : hookOrder) {
             try {
                 r.device.stop();
             } catch (Throwable t) {
@@ -894,37 +555,34 @@ public class ConcurrentScan {
 
     /** Asks HookAware devices once, reads levels once, and builds the level groups. */
     private void prepareRun() {
-        for (Role r : roles) {
+        for (ScanRole r : roles) {
             r.hooks = Hooks.maskOf(r.device);
             r.level = r.device.getLevel();
         }
-        TreeMap<Integer, List<Role>> byLevel = new TreeMap<>();
-        for (Role r : hookOrder) {
+        TreeMap<Integer, List<ScanRole>> byLevel = new TreeMap<>();
+        for (ScanRole r : hookOrder) {
             byLevel.computeIfAbsent(r.level, k -> new ArrayList<>()).add(r);
         }
         List<LevelGroup> groups = new ArrayList<>();
-        for (Map.Entry<Integer, List<Role>> e : byLevel.entrySet()) {
-            List<Role> movers = new ArrayList<>();
-            List<Role> dets = new ArrayList<>();
-            for (Role r : e.getValue()) {
-                if (r.kind == Kind.DETECTOR) {
+        for (Map.Entry<Integer, List<ScanRole>> e : byLevel.entrySet()) {
+            List<ScanRole> movers = new ArrayList<>();
+            List<ScanRole> dets = new ArrayList<>();
+            for (ScanRole r : e.getValue()) {
+                if (r.kind == ScanRole.Kind.DETECTOR) {
                     dets.add(r);
-                } else if (r.kind != Kind.READ) {
+                } else if (r.kind != ScanRole.Kind.READ) {
                     movers.add(r);
                 }
             }
-            groups.add(new LevelGroup(e.getKey(), e.getValue().toArray(new Role[0]), movers.toArray(new Role[0]),
-                    dets.toArray(new Role[0])));
+            groups.add(new LevelGroup(e.getKey(), e.getValue().toArray(new ScanRole[0]), movers.toArray(new ScanRole[0]),
+                    dets.toArray(new ScanRole[0])));
         }
         levels = groups.toArray(new LevelGroup[0]);
-        readoutTasks = new ReadoutTask[Math.max(0, detectorRoles.length - 1)];
-        for (int k = 0; k < readoutTasks.length; k++) {
-            readoutTasks[k] = new ReadoutTask(detectorRoles[k + 1]);
-        }
+        readout = new ParallelReadout(detectorRoles);
     }
 
     private void callHook(int hook) throws DeviceException {
-        for (Role r : hookOrder) {
+        for (ScanRole r : hookOrder) {
             if ((r.hooks & hook) != 0) {
                 invoke(r.device, hook);
             }
@@ -949,25 +607,51 @@ public class ConcurrentScan {
 
     /** Everything from setCollectionTime to endCollection; returns true if it finished early. */
     private boolean collect() throws Exception {
-        for (Role r : detectorRoles) {
-            if (r.collectionTime != null) {
-                ((Detector) r.device).setCollectionTime(r.collectionTime);
-            }
-        }
-        for (Role r : detectorRoles) {
+        setCollectionTimes();
+        for (ScanRole r : detectorRoles) {
             if ((r.hooks & Hooks.PREPARE_FOR_COLLECTION) != 0) {
                 ((Detector) r.device).prepareForCollection();
             }
         }
         callHook(Hooks.AT_SCAN_START);
-        long epochStart = System.currentTimeMillis() * 1_000_000L;
-        long nanoStart = System.nanoTime();
+        epochStart = System.currentTimeMillis() * 1_000_000L;
+        nanoStart = System.nanoTime();
+        boolean early = plan.line == null ? stepPoints() : continuousLines();
+        checkAbort();
+        callHook(Hooks.AT_SCAN_END);
+        for (ScanRole r : detectorRoles) {
+            if ((r.hooks & Hooks.END_COLLECTION) != 0) {
+                ((Detector) r.device).endCollection();
+            }
+        }
+        checkAbort();
+        return early;
+    }
+
+    private void setCollectionTimes() throws DeviceException {
+        for (ScanRole r : detectorRoles) {
+            if (r.collectionTime != null) {
+                ((Detector) r.device).setCollectionTime(r.collectionTime);
+            }
+        }
+    }
+
+    private void publish(int point, int[] indices, Object[] positions) throws Exception {
+        ScanDataPoint data = new ScanDataPoint(point, indices.clone(), positions,
+                epochStart + (System.nanoTime() - nanoStart));
+        for (ScanListener l : listeners) {
+            l.pointDone(data);
+        }
+    }
+
+    /** The step scan's points; returns true if it finished early. */
+    private boolean stepPoints() throws Exception {
         int inner = dimensions.length - 1;
         int[] indices = new int[dimensions.length];
         boolean lineOpen = false;
         boolean early = false;
         for (int point = 0; point < totalPoints; point++) {
-            int changed = point == 0 ? 0 : advance(indices);
+            int changed = point == 0 ? 0 : advance(indices, dimensions.length);
             if (awaitGo()) {
                 early = true;
                 break;
@@ -981,11 +665,7 @@ public class ConcurrentScan {
                 early = true;
                 break;
             }
-            ScanDataPoint data = new ScanDataPoint(point, indices.clone(), positions,
-                    epochStart + (System.nanoTime() - nanoStart));
-            for (ScanListener l : listeners) {
-                l.pointDone(data);
-            }
+            publish(point, indices, positions);
             callHook(Hooks.AT_POINT_END);
             pointsCompleted = point + 1;
             if (indices[inner] == dimensions[inner] - 1) {
@@ -997,19 +677,49 @@ public class ConcurrentScan {
         if (lineOpen) {
             callHook(Hooks.AT_SCAN_LINE_END);
         }
-        callHook(Hooks.AT_SCAN_END);
-        for (Role r : detectorRoles) {
-            if ((r.hooks & Hooks.END_COLLECTION) != 0) {
-                ((Detector) r.device).endCollection();
-            }
-        }
-        checkAbort();
         return early;
     }
 
-    /** Odometer step, inner dimension fastest; returns the outermost dimension whose index changed. */
-    private int advance(int[] indices) {
-        for (int d = indices.length - 1; d >= 0; d--) {
+    /** A continuous scan: outer points stepped, each line one motion; returns true if it finished early. */
+    private boolean continuousLines() throws Exception {
+        int inner = dimensions.length - 1;
+        int bins = dimensions[inner];
+        int lines = totalPoints / bins;
+        int[] indices = new int[dimensions.length];
+        ContinuousLineRun run = new ContinuousLineRun(plan);
+        for (int lineIndex = 0; lineIndex < lines; lineIndex++) {
+            int changed = lineIndex == 0 ? 0 : advance(indices, inner);
+            if (awaitGo()) {
+                return true;
+            }
+            int first = lineIndex * bins;
+            List<Object[]> taken = lineRetaking(run, first, changed, indices);
+            if (taken == null) {
+                return true;
+            }
+            publishLine(first, indices, taken);
+            callHook(Hooks.AT_POINT_END);
+            callHook(Hooks.AT_SCAN_LINE_END);
+            if (taken.size() < bins) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void publishLine(int first, int[] indices, List<Object[]> taken) throws Exception {
+        int inner = dimensions.length - 1;
+        for (int k = 0; k < taken.size(); k++) {
+            indices[inner] = k;
+            publish(first + k, indices, taken.get(k));
+            pointsCompleted = first + k + 1;
+        }
+        indices[inner] = 0;
+    }
+
+    /** Odometer step over the first {@code used} dimensions, the last fastest; returns the outermost that changed. */
+    private int advance(int[] indices, int used) {
+        for (int d = used - 1; d >= 0; d--) {
             if (++indices[d] < dimensions[d]) {
                 return d;
             }
@@ -1044,181 +754,142 @@ public class ConcurrentScan {
                 LOG.log(Level.WARNING, "scan: point " + point + " failed while suspended; retaking it", e);
             }
             move = 0;
-            for (Role r : detectorRoles) {
-                if (r.collectionTime != null) {
-                    ((Detector) r.device).setCollectionTime(r.collectionTime);
-                }
-            }
+            setCollectionTimes();
         }
     }
 
-    private Object[] acquirePoint(int changed, int[] indices) throws Exception {
+    /**
+     * One continuous line, retaken whole (outer scannables moved again) when a suspension began
+     * during it; null to finish early before it started. On a failure or abort during the line,
+     * the bins it captured are published before the scan ends.
+     */
+    private List<Object[]> lineRetaking(ContinuousLineRun run, int first, int changed, int[] indices)
+            throws Exception {
+        int move = changed;
+        while (true) {
+            int seen = suspension.hold(this, first, listeners, () -> finishEarlyRequested);
+            if (seen < 0) {
+                return null;
+            }
+            checkAbort();
+            callHook(Hooks.AT_SCAN_LINE_START);
+            List<Object[]> taken;
+            try {
+                taken = takeLine(run, move, indices);
+            } catch (Exception e) {
+                if (abortRequested || isInterruption(e) || !suspension.explains(seen)) {
+                    publishSalvaged(first, indices, e);
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "scan: the line from point " + first + " failed while suspended; retaking it", e);
+                taken = null;
+            }
+            if (taken != null && !suspension.spoiled(seen)) {
+                return taken;
+            }
+            if (taken != null) {
+                LOG.info("scan: the line from point " + first + " was taken while suspended; retaking it");
+            }
+            callHook(Hooks.AT_SCAN_LINE_END);
+            move = 0;
+            setCollectionTimes();
+        }
+    }
+
+    /** Publishes the bins read back after the line failed or was aborted (a listener's failure is attached to {@code e}). */
+    private void publishSalvaged(int first, int[] indices, Exception e) {
+        List<Object[]> bins = salvaged;
+        salvaged = List.of();
+        try {
+            publishLine(first, indices, bins);
+        } catch (Exception | Error publishing) {
+            e.addSuppressed(publishing);
+        }
+    }
+
+    private List<Object[]> takeLine(ContinuousLineRun run, int changed, int[] indices) throws Exception {
         callHook(Hooks.AT_POINT_START);
+        moveLevels(changed, indices, false);
+        Object[] template = new Object[roles.length];
+        for (ScanRole r : scannableRoles) {
+            if (r != plan.line) {
+                template[r.slot] = r.device.getPosition();
+            }
+        }
+        checkAbort();
+        lineInMotion = run;
+        try {
+            run.start();
+            if (finishEarlyRequested) {
+                run.stop();
+            }
+            return run.finish(template, () -> finishEarlyRequested || abortRequested);
+        } catch (Exception | Error e) {
+            // Read what the line took before the failure or abort with the interrupt cleared, so
+            // the devices (and then the listeners) can answer; the abort is kept in its flag.
+            if (Thread.interrupted()) {
+                abortRequested = true;
+            }
+            salvaged = run.salvage(template);
+            throw e;
+        } finally {
+            lineInMotion = null;
+        }
+    }
+
+    /** Every level's moves (and, for a step point, its detectors' collections) for one point. */
+    private void moveLevels(int changed, int[] indices, boolean collecting) throws Exception {
         for (LevelGroup level : levels) {
-            for (Role r : level.all) {
+            for (ScanRole r : level.all) {
                 if ((r.hooks & Hooks.AT_LEVEL_START) != 0) {
                     r.device.atLevelStart();
                 }
             }
-            for (Role r : level.movers) {
+            for (ScanRole r : level.movers) {
                 if (r.movesAt(changed) && (r.hooks & Hooks.AT_LEVEL_MOVE_START) != 0) {
                     r.device.atLevelMoveStart();
                 }
             }
-            for (Role r : level.detectors) {
+            ScanRole[] detectors = collecting ? level.detectors : new ScanRole[0];
+            for (ScanRole r : detectors) {
                 if ((r.hooks & Hooks.AT_LEVEL_MOVE_START) != 0) {
                     r.device.atLevelMoveStart();
                 }
             }
-            for (Role r : level.movers) {
+            for (ScanRole r : level.movers) {
                 if (r.movesAt(changed)) {
                     r.device.asynchronousMoveTo(r.positionAt(indices));
                 }
             }
-            for (Role r : level.detectors) {
+            for (ScanRole r : detectors) {
                 ((Detector) r.device).collectData();
             }
-            for (Role r : level.movers) {
+            for (ScanRole r : level.movers) {
                 if (r.movesAt(changed)) {
                     r.device.waitWhileBusy();
                 }
             }
-            for (Role r : level.detectors) {
+            for (ScanRole r : detectors) {
                 r.device.waitWhileBusy();
             }
-            for (Role r : level.all) {
+            for (ScanRole r : level.all) {
                 if ((r.hooks & Hooks.AT_LEVEL_END) != 0) {
                     r.device.atLevelEnd();
                 }
             }
             checkAbort();
         }
+    }
+
+    private Object[] acquirePoint(int changed, int[] indices) throws Exception {
+        callHook(Hooks.AT_POINT_START);
+        moveLevels(changed, indices, true);
         Object[] positions = new Object[roles.length];
-        for (Role r : scannableRoles) {
+        for (ScanRole r : scannableRoles) {
             positions[r.slot] = r.device.getPosition();
         }
-        readout(positions);
+        readout.read(positions, parallelReadout);
         checkAbort();
         return positions;
-    }
-
-    // ---------------------------------------------------------------- parallel readout
-
-    /** Reads every detector: the first on this thread, the others at the same time on the pool. */
-    private void readout(Object[] positions) throws Exception {
-        if (detectorRoles.length == 0) {
-            return;
-        }
-        if (!parallelReadout) {
-            for (Role r : detectorRoles) {
-                positions[r.slot] = ((Detector) r.device).readout();
-            }
-            return;
-        }
-        if (readoutTasks.length > 0) {
-            readoutLock.lock();
-            try {
-                readoutsPending = readoutTasks.length;
-            } finally {
-                readoutLock.unlock();
-            }
-            for (ReadoutTask task : readoutTasks) {
-                task.result = null;
-                task.error = null;
-                READOUT_POOL.execute(task);
-            }
-        }
-        Throwable first = null;
-        try {
-            positions[detectorRoles[0].slot] = ((Detector) detectorRoles[0].device).readout();
-        } catch (Throwable t) {
-            first = t;
-        }
-        if (readoutTasks.length > 0) {
-            readoutLock.lock();
-            try {
-                while (readoutsPending > 0) {
-                    readoutDone.await();
-                }
-            } catch (InterruptedException e) {
-                for (ReadoutTask task : readoutTasks) {
-                    Thread runner = task.runner;
-                    if (runner != null) {
-                        runner.interrupt();
-                    }
-                }
-                if (first != null) {
-                    e.addSuppressed(first);
-                }
-                throw e;
-            } finally {
-                readoutLock.unlock();
-            }
-            for (ReadoutTask task : readoutTasks) {
-                if (task.error != null) {
-                    if (first == null) {
-                        first = task.error;
-                    } else {
-                        first.addSuppressed(task.error);
-                    }
-                } else {
-                    positions[task.role.slot] = task.result;
-                }
-            }
-        }
-        if (first instanceof Exception e) {
-            throw e;
-        }
-        if (first instanceof Error e) {
-            throw e;
-        }
-    }
-
-    /** A reusable readout of one detector; results are published through readoutLock. */
-    private final class ReadoutTask implements Runnable {
-        final Role role;
-        volatile Thread runner;
-        Object result;
-        Throwable error;
-
-        ReadoutTask(Role role) {
-            this.role = role;
-        }
-
-        @Override
-        public void run() {
-            runner = Thread.currentThread();
-            Object value = null;
-            Throwable failed = null;
-            try {
-                value = ((Detector) role.device).readout();
-            } catch (Throwable t) {
-                failed = t;
-            } finally {
-                runner = null;
-            }
-            readoutLock.lock();
-            try {
-                result = value;
-                error = failed;
-                readoutsPending--;
-                if (readoutsPending == 0) {
-                    readoutDone.signalAll();
-                }
-            } finally {
-                readoutLock.unlock();
-            }
-        }
-    }
-
-    private static final class DaemonFactory implements java.util.concurrent.ThreadFactory {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "gda-scan-readout-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
     }
 }
