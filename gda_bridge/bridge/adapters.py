@@ -303,7 +303,73 @@ class DetectorAdapter(ScannableAdapter):
         return jpype.JArray(jpype.JInt)([int(d) for d in dims])
 
 
+def _interruptible(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except KeyboardInterrupt:
+        interrupted()
+        raise
+
+
+def _java_values(values: Any, what: str, wanted: int) -> Any:
+    values = list(values)
+    if len(values) != wanted:
+        raise ValueError(f"{what}: asked for {wanted} values, got {len(values)}")
+    return jpype.JArray(jpype.JObject)([to_java_position(v) for v in values])
+
+
+class ContinuousLineAdapter(ScannableAdapter):
+    """gda.device.ContinuousLine: its bins' positions cross to Java (``values_from_java``)."""
+
+    values_from_java = True
+
+    def checkLineValid(self, demands: Any, seconds_per_bin: float) -> Any:
+        return self.device.checkLineValid(list(demands), float(seconds_per_bin))
+
+    def prepareLine(self, demands: Any, seconds_per_bin: float) -> None:
+        _interruptible(lambda: self.device.prepareLine(list(demands), float(seconds_per_bin)))
+
+    def startLine(self) -> None:
+        _interruptible(self.device.startLine)
+
+    def waitForBins(self, wanted: int) -> int:
+        return int(_interruptible(lambda: self.device.waitForBins(int(wanted))))
+
+    def getBinsCaptured(self) -> int:
+        return int(self.device.getBinsCaptured())
+
+    def readBins(self, start: int, end: int) -> Any:
+        return _java_values(self.device.readBins(int(start), int(end)), f"{self.getName()}.readBins",
+                            int(end) - int(start))
+
+    def completeLine(self) -> None:
+        _interruptible(self.device.completeLine)
+
+
+class BufferedDetectorAdapter(DetectorAdapter):
+    """gda.device.BufferedDetector: one value per frame crosses to Java (``values_from_java``)."""
+
+    values_from_java = True
+
+    def prepareForLine(self, frames: int, seconds_per_bin: float) -> None:
+        _interruptible(lambda: self.device.prepareForLine(int(frames), float(seconds_per_bin)))
+
+    def waitForFrames(self, wanted: int) -> int:
+        return int(_interruptible(lambda: self.device.waitForFrames(int(wanted))))
+
+    def getFramesReadable(self) -> int:
+        return int(self.device.getFramesReadable())
+
+    def readFrames(self, start: int, end: int) -> Any:
+        return _java_values(self.device.readFrames(int(start), int(end)), f"{self.getName()}.readFrames",
+                            int(end) - int(start))
+
+
 def _interfaces_and_adapter(device: Any) -> tuple[list[str], ScannableAdapter]:
+    if hasattr(device, "prepareLine") and hasattr(device, "readBins"):
+        return ["gda.device.ContinuousLine"], ContinuousLineAdapter(device)
+    if hasattr(device, "prepareForLine") and hasattr(device, "readFrames"):
+        return ["gda.device.BufferedDetector"], BufferedDetectorAdapter(device)
     if hasattr(device, "collectData") and hasattr(device, "readout"):
         return ["gda.device.Detector"], DetectorAdapter(device)
     if hasattr(device, "getLowerGdaLimits"):

@@ -75,7 +75,10 @@ class JavaScan:
                 self.jscan.setCommand(command)
         self.aborted_by_request = False
         self.devices = self._describe()
-        self._adapters = [adapter_of(d.device) for d in self.devices]
+        # A continuous line's and a buffered detector's values are read in bulk and cross to Java
+        # (one point per bin), so they are taken from the Java point as a Java device's are.
+        self._adapters = [None if getattr(a, "values_from_java", False) else a
+                          for a in (adapter_of(d.device) for d in self.devices)]
         widths = [0 if a is not None else len(d.input_names) + len(d.extra_names) or 1 for a, d in zip(self._adapters, self.devices, strict=True)]
         self._widths = jpype.JArray(jpype.JInt)(widths)
         self._slices = []
@@ -112,6 +115,11 @@ class JavaScan:
     @property
     def command(self) -> str:
         return str(self.jscan.getCommand())
+
+    @property
+    def continuous(self) -> bool:
+        """True if the innermost dimension is a continuous line (one motion per line)."""
+        return bool(self.jscan.isContinuous())
 
     @property
     def dimensions(self) -> tuple[int, ...]:
