@@ -6,13 +6,15 @@ by sleeping; connection failures name every PV that did not connect.
 """
 
 from ._area_detector import AreaDetector
+from ._mcs import EpicsMcs
 from ._motor import EpicsMotor
+from ._position_compare import EpicsPositionCompare
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
 from ._pv_scannable import PVMonitor, PVScannable
 from ._scaler import EpicsScaler
 from ._suspenders import DisconnectSuspender, PVSuspender
 
 __all__ = [
-    "CONNECTION_TIMEOUT", "AreaDetector", "Channel", "Completion", "DisconnectSuspender", "EpicsMotor",
-    "EpicsScaler", "PVMonitor", "PVScannable", "PVSuspender", "connect_all", "done_completion", "get_many",
+    "CONNECTION_TIMEOUT", "AreaDetector", "Channel", "Completion", "DisconnectSuspender", "EpicsMcs",
+    "EpicsMotor", "EpicsPositionCompare", "EpicsScaler", "PVMonitor", "PVScannable", "PVSuspender", "connect_all", "done_completion", "get_many",
 ]

@@ -1,5 +1,6 @@
 """The simulated beamline: motors, a scaler, a camera with its stats and HDF5 file plugins, the ring,
-a shutter and a temperature controller, as one PV database."""
+a shutter, a temperature controller, and the fly-scan hardware: a position-compare box (ZEBRA:)
+whose pulses trigger the camera and advance a multi-channel scaler (MCS:), as one PV database."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from ._beam import SimBeam
 from ._camera import CameraConfig, SimCamera
 from ._fields import DBR_NAMES, Field
 from ._hdf5_plugin import SimHDF5Plugin
+from ._mcs import McsConfig, SimMcs
 from ._motor import MotorConfig, SimMotor
 from ._scaler import PeakConfig, SimScaler
 from ._scheduler import Scheduler
 from ._stats import SimStats
 from ._temperature import SimTemperatureController, TemperatureConfig
+from ._zebra import SimZebra, ZebraConfig
 
 
 def default_motors() -> list[MotorConfig]:
@@ -31,6 +34,8 @@ class BeamlineConfig:
     peak: PeakConfig = field(default_factory=PeakConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     temperature: TemperatureConfig = field(default_factory=TemperatureConfig)
+    zebra: ZebraConfig = field(default_factory=ZebraConfig)
+    mcs: McsConfig = field(default_factory=McsConfig)
     seed: int | None = None
 
 
@@ -57,6 +62,16 @@ class SimBeamline:
         self.stats = SimStats()
         self.hdf = SimHDF5Plugin(self.scheduler)
         self.camera.plugins = [self.stats, self.hdf]
+
+        def position_at(when: float) -> float:
+            motor = self.motors.get(config.peak.motor)
+            return motor.position_at(when) if motor is not None else 0.0
+
+        self.mcs = SimMcs(config.mcs, self.scaler.peak_rate, position_at, config.peak.monitor_rate,
+                          lambda: self.beam.intensity, rng, self.scheduler)
+        self.zebra = SimZebra(config.zebra, self.motors, self.scheduler)
+        self.zebra.connect(1, "camera trigger", lambda when: self.camera.hardware_trigger(), counts_missed=True)
+        self.zebra.connect(2, "MCS channel advance", self.mcs.external_pulse)
         prefix = config.prefix
         self.pvdb: dict[str, Field] = {}
         for motor in self.motors.values():
@@ -67,6 +82,8 @@ class SimBeamline:
         self.pvdb.update(self.hdf.fields(f"{prefix}HDF1:"))
         self.pvdb.update(self.beam.fields(prefix))
         self.pvdb.update(self.temperature.fields(prefix))
+        self.pvdb.update(self.zebra.fields(f"{prefix}ZEBRA:"))
+        self.pvdb.update(self.mcs.fields(f"{prefix}MCS:"))
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(PV name, DBR type, what it is) for every PV, sorted by name."""

@@ -231,6 +231,16 @@ class SimCamera:
         self._triggers += 1
         self._use_trigger()
 
+    def hardware_trigger(self) -> bool:
+        """A pulse on the external trigger input (from the trigger box): it starts the next frame
+        if the camera is waiting for one (External mode, acquiring, not exposing); otherwise it is
+        lost, as a real camera drops a trigger it cannot take. Returns whether it was taken."""
+        if self._acquiring is None or self.settings["TriggerMode"].value != "External" or self._expose is None:
+            return False
+        expose, self._expose = self._expose, None
+        expose()
+        return True
+
     def _use_trigger(self) -> None:
         """External mode: start the waiting exposure if a trigger has come (one frame per trigger)."""
         if self._triggers > 0 and self._expose is not None:

@@ -47,6 +47,17 @@ def _shortfall(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"shortfall {text!r} is not MOTOR=DISTANCE, e.g. m3=0.01") from None
 
 
+def _acceleration(text: str) -> tuple[str, float]:
+    try:
+        name, seconds = text.split("=", 1)
+        value = float(seconds)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"acceleration {text!r} is not MOTOR=SECONDS, e.g. m1=0.1") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"acceleration {text!r}: SECONDS must not be negative")
+    return name.strip(), value
+
+
 def _default_port() -> int:
     for var in ("EPICS_CAS_SERVER_PORT", "EPICS_CA_SERVER_PORT"):
         if os.environ.get(var, "").strip().isdigit():
@@ -72,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "default: 1 beyond its soft limits)")
     p.add_argument("--shortfall", type=_shortfall, action="append", default=[], metavar="MOTOR=DISTANCE",
                    help="every move of this motor ends DISTANCE short of its target (MISS=1 if RTRY > 0)")
+    p.add_argument("--acceleration", type=_acceleration, action="append", default=[], metavar="MOTOR=SECONDS",
+                   help="initial ACCL of a motor (repeatable; default 0: instant start and stop)")
     p.add_argument("--frame-size", type=_frame_size, default=(1024, 1024), metavar="XxY",
                    help="camera frame size (default: 1024x1024)")
     p.add_argument("--data-type", choices=list(WAVEFORM_KINDS), default="UInt16",
@@ -99,6 +112,10 @@ def config_from_args(args: argparse.Namespace) -> BeamlineConfig:
         if name not in motors:
             raise SystemExit(f"sim-ioc: --shortfall names {name!r}, which is not one of the motors {names}")
         motors[name].shortfall = distance
+    for name, seconds in args.acceleration:
+        if name not in motors:
+            raise SystemExit(f"sim-ioc: --acceleration names {name!r}, which is not one of the motors {names}")
+        motors[name].acceleration = seconds
     return BeamlineConfig(
         prefix=args.prefix,
         motors=list(motors.values()),

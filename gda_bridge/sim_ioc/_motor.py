@@ -4,8 +4,10 @@ What it does follows the motor record's documentation (motorRecord.dbd, motorRec
 
 * user = DIR * dial + OFF; HLM/LLM are user limits derived from the dial limits DHLM/DLLM;
   DHLM == DLLM == 0 means no soft limits (equal non-zero limits allow that one position);
-* a put to VAL (or DVAL, RVAL, RLV, TWF/TWR) inside the limits sets DMOV=0 and moves at VELO;
-  its put-callback completes when DMOV is back at 1. Outside the limits: LVIO=1, VAL keeps its
+* a put to VAL (or DVAL, RVAL, RLV, TWF/TWR) inside the limits sets DMOV=0 and moves at VELO,
+  accelerating over ACCL seconds (a trapezoid; a triangle if the move is too short; BVEL, VBAS
+  ignored; ACCL 0 starts and stops at once); its put-callback completes when DMOV is back at 1.
+  A retarget halts and starts the new move from rest there; Outside the limits: LVIO=1, VAL keeps its
   old value and nothing moves. A plain put during a move retargets it;
 * STOP=1 (or SPMG set to Stop) halts the motion and cancels the move: VAL becomes RBV, DMOV=1;
 * SPMG Pause halts the motion but keeps the target (DMOV stays 0, the put-callback waits);
@@ -18,10 +20,13 @@ What it does follows the motor record's documentation (motorRecord.dbd, motorRec
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._fields import Field, Pending, double, enum, integer, short, string
 from ._scheduler import Scheduler, Timer
+from ._trajectory import Trajectory, UserMotion
 
 log = logging.getLogger("gda_bridge.sim_ioc.motor")
 
@@ -45,7 +50,8 @@ class MotorConfig:
     name: str
     position: float = 0.0
     velocity: float = 1.0
-    acceleration: float = 0.1
+    #: ACCL (s); 0 (the default) is an instant start and stop, which keeps moves short.
+    acceleration: float = 0.0
     low_limit: float = -10.0
     high_limit: float = 10.0
     #: Hardware limit switches sit this far beyond the soft limits (in dial coordinates) ...
@@ -82,10 +88,11 @@ class SimMotor:
         self._moving: Pending | None = None
         self._target = c.position  # dial target of the requested move
         self._tick: Timer | None = None
-        # The current segment of motion, in dial coordinates; lets STOP find the position.
-        self._seg_start = self._seg_target = c.position
-        self._seg_t0 = 0.0
-        self._seg_duration = 0.0
+        #: The current segment of motion, in dial coordinates; lets STOP find the position.
+        self._trajectory: Trajectory | None = None
+        #: Recent segments, for the position at a past time (a multi-channel scaler's bins).
+        self._history: deque[Trajectory] = deque(maxlen=256)
+        self._listeners: list[Callable[[], None]] = []
 
         fmt = {"precision": c.precision, "units": c.units}
         steps = round(c.position / c.resolution)
@@ -112,7 +119,7 @@ class SimMotor:
         self.velo = double(c.velocity, "velocity (EGU/s)", **fmt)
         self.vbas = double(0.0, "base velocity (served only)", **fmt)
         self.vmax = double(0.0, "maximum velocity (served only; 0 = none)", **fmt)
-        self.accl = double(c.acceleration, "acceleration time (s); served only", precision=3)
+        self.accl = double(c.acceleration, "acceleration time (s) from rest to VELO", precision=3)
         self.bdst = double(0.0, "backlash distance (served only)", **fmt)
         self.hvel = double(c.velocity, "home velocity (served only)", **fmt)
         self.jvel = double(c.velocity, "jog velocity (served only)", **fmt)
@@ -196,10 +203,36 @@ class SimMotor:
         return self._user(self._dial_now())
 
     def _dial_now(self) -> float:
-        if self._tick is None or self._seg_duration <= 0:
+        if self._tick is None or self._trajectory is None:
             return self._dial
-        frac = min(1.0, (self._scheduler.now() - self._seg_t0) / self._seg_duration)
-        return self._seg_start + (self._seg_target - self._seg_start) * frac
+        return self._trajectory.position(self._scheduler.now())
+
+    # -- the exact motion, for position-compare and multi-channel scalers ---------------------------
+
+    def add_motion_listener(self, listener: Callable[[], None]) -> None:
+        """``listener()`` is called whenever a segment of motion starts (a move, a retarget, a
+        resume) or is halted; :meth:`motion` then has the new segment."""
+        self._listeners.append(listener)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    def motion(self) -> UserMotion | None:
+        """The segment of motion under way in user coordinates (None when still). A halt cuts it in
+        place, so a holder sees no crossing after the halt."""
+        if self._trajectory is None or self._tick is None:
+            return None
+        return UserMotion(self._trajectory, self._sign, self._offset)
+
+    def position_at(self, when: float) -> float:
+        """The user position at ``when`` (a time at or before now, within the last segments)."""
+        for traj in reversed(self._history):
+            if traj.t0 <= when:
+                if when >= traj.end and traj is self._history[-1] and self._tick is None:
+                    return self._user(self._dial)
+                return self._user(traj.position(when))
+        return self._user(self._history[0].start if self._history else self._dial)
 
     # -- soft limits ------------------------------------------------------------------------------
 
@@ -288,6 +321,7 @@ class SimMotor:
         """Move from where the motor is towards the target, up to the limit switch on the way."""
         if self._tick is not None:  # retarget: halt the current segment without ending the move
             self._dial = self._dial_now()
+            self._cut_trajectory()
             self._cancel_tick()
         target = self._target
         if self.config.shortfall and target != self._dial:
@@ -298,37 +332,43 @@ class SimMotor:
             for f, value in ((self.cdir, raw_direction), (self.tdir, raw_direction if self._sign > 0 else 1 - raw_direction)):
                 if f.value != value:
                     f.set(value)
-        velocity = self.velo.value
-        distance = abs(clamped - self._dial)
-        duration = distance / velocity if velocity > 0 else 0.0
-        self._seg_start, self._seg_target = self._dial, clamped
-        self._seg_t0 = self._scheduler.now()
-        if duration < INSTANT_MOVE_S:
+        traj = Trajectory(self._dial, clamped, self._scheduler.now(), self.velo.value, self.accl.value)
+        if traj.duration < INSTANT_MOVE_S:
             # Ends on the next loop turn, as a record's move ends in a later processing: the
             # server sends DMOV=0 first (a monitor queue may otherwise merge 0 and 1 into 1).
-            self._seg_duration = 0.0
+            traj = Trajectory(self._dial, clamped, traj.t0, 0.0)
+            self._trajectory = traj
+            self._history.append(traj)
             self._tick = self._scheduler.call_soon(self._on_tick)
+            self._notify()
             return
-        self._seg_duration = duration
+        self._trajectory = traj
+        self._history.append(traj)
         self.movn.set(1)
         self._schedule_tick()
+        self._notify()
 
     def _schedule_tick(self) -> None:
-        end = self._seg_t0 + self._seg_duration
-        when = min(end, self._scheduler.now() + 1.0 / UPDATE_RATE_HZ)
+        assert self._trajectory is not None
+        when = min(self._trajectory.end, self._scheduler.now() + 1.0 / UPDATE_RATE_HZ)
         self._tick = self._scheduler.call_at(when, self._on_tick)
 
     def _on_tick(self) -> None:
-        if self._scheduler.now() < self._seg_t0 + self._seg_duration:
+        assert self._trajectory is not None
+        if self._scheduler.now() < self._trajectory.end:
             self._post_position(self._dial_now())
             self._schedule_tick()
             return
         self._tick = None
-        self._dial = self._seg_target
+        self._dial = self._trajectory.target
         missed = abs(self._target - self._dial) > self.rdbd.value and self.rtry.value > 0
         if missed and self._switch_low < self._dial < self._switch_high:
             self.miss.set(1)
         self._finish()
+
+    def _cut_trajectory(self) -> None:
+        if self._trajectory is not None:
+            self._trajectory.cut(self._scheduler.now())
 
     def _cancel_tick(self) -> None:
         tick, self._tick = self._tick, None
@@ -340,7 +380,9 @@ class SimMotor:
         if self._tick is None:
             return
         self._dial = self._dial_now()
+        self._cut_trajectory()
         self._cancel_tick()
+        self._notify()
         self._post_position(self._dial)
         if self.movn.value:
             self.movn.set(0)
