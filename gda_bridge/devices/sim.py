@@ -15,7 +15,12 @@ from gda_bridge.devices.waiting import wait_for
 
 
 class SimMotor(ScannableMotionBase):
-    """A motor that moves at ``speed`` units/s (None or inf: instantly), stoppable mid-move."""
+    """A motor that moves at ``speed`` units/s (None or inf: instantly), stoppable mid-move.
+
+    For fly scans (:mod:`gda_bridge.devices.flying`): ``max_speed`` (None: no maximum) and
+    ``acceleration`` (seconds to reach speed, used for the run-up; the simulated motion itself is
+    at constant speed from the start).
+    """
 
     def __init__(
         self,
@@ -25,9 +30,13 @@ class SimMotor(ScannableMotionBase):
         position: float = 0.0,
         units: str | None = None,
         output_format: str = "%.4f",
+        max_speed: float | None = None,
+        acceleration: float = 0.0,
     ) -> None:
         super().__init__(name)
         self.inputNames = [name]
+        self.max_speed_value = max_speed
+        self.acceleration = float(acceleration)
         self.outputFormat = [output_format]
         self.units = units
         self.speed = speed
@@ -88,6 +97,42 @@ class SimMotor(ScannableMotionBase):
             self._start = self._target = here
             self._duration = 0.0
             self._done.set()
+
+    # -- the fly-scan protocol (gda_bridge.devices.flying.FlyMotor) ------------------------------
+
+    def fly_speed(self) -> float:
+        return math.inf if self.speed is None else float(self.speed)
+
+    def set_fly_speed(self, speed: float) -> None:
+        self.speed = None if math.isinf(speed) else float(speed)
+
+    def max_speed(self) -> float | None:
+        return None if self.max_speed_value is None else float(self.max_speed_value)
+
+    def acceleration_time(self) -> float:
+        return self.acceleration
+
+    def fly_readback(self) -> float:
+        return self.rawGetPosition()
+
+    def wait_until_past(self, position: float, increasing: bool, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                here = self._now_position()
+                if here >= position if increasing else here <= position:
+                    return True
+                moving = not self._done.is_set() and self._duration > 0
+                heading = (self._target > here) == increasing and self._target != here
+                if not moving or not heading:
+                    return False
+                fraction = (position - self._start) / (self._target - self._start)
+                due = self._t0 + self._duration * min(1.0, fraction)
+            now = time.monotonic()
+            if now >= deadline:
+                return False
+            # wakes at the time the motion passes the position, or at once when it is stopped
+            wait_for(self._done, max(0.0, min(due, deadline) - now) + 1e-4)
 
 
 class GaussianCounter(DetectorBase):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from gda_bridge.core.errors import DeviceError, LimitError
@@ -84,7 +87,8 @@ class EpicsMotor(ScannableMotionBase):
         self._miss, self._msta, self._velo = ch("MISS"), ch("MSTA"), ch("VELO")
         self._hlm, self._llm, self._rdbd, self._mres = ch("HLM"), ch("LLM"), ch("RDBD"), ch("MRES")
         self._egu, self._prec = ch("EGU", False), ch("PREC", False)
-        self._channels = [self._val, self._rbv, self._dmov, self._stop, self._spmg, self._hls, self._lls,
+        self._vmax, self._accl = ch("VMAX"), ch("ACCL")
+        self._channels = [self._vmax, self._accl, self._val, self._rbv, self._dmov, self._stop, self._spmg, self._hls, self._lls,
                           self._lvio, self._miss, self._msta, self._velo, self._hlm, self._llm, self._rdbd,
                           self._mres, self._egu, self._prec]
         connect_all(self._channels, connection_timeout, f"EpicsMotor {name}")
@@ -93,6 +97,7 @@ class EpicsMotor(ScannableMotionBase):
         self._hlm.on_value = self._llm.on_value = lambda _: self._refresh_limits()
         self._rdbd.on_value = self._mres.on_value = lambda _: self._refresh_tolerance()
         self._watch: MoveWatch | None = None
+        self._rbv_waiters: list[Callable[[float], None]] = []
         self._dmov.on_value = self._on_dmov
         self._spmg.on_value = self._on_spmg
         self._val.on_value = self._on_val
@@ -110,6 +115,8 @@ class EpicsMotor(ScannableMotionBase):
             watch.dmov_changed(int(value))
 
     def _on_rbv(self, value: Any) -> None:
+        for waiter in list(self._rbv_waiters):
+            waiter(float(value))
         watch = self._watch
         if watch is not None and watch.waiting_for_start and abs(float(value) - watch.target) <= self.tolerance:
             watch.arrived()
@@ -203,6 +210,56 @@ class EpicsMotor(ScannableMotionBase):
         """VELO as last monitored, for scan-time estimates (gda_bridge.scans.estimate)."""
         velocity = self._velo.cached
         return float(velocity) if velocity else None
+
+    # -- the fly-scan protocol (gda_bridge.devices.flying.FlyMotor) ------------------------------
+
+    def fly_speed(self) -> float:
+        """VELO, read now."""
+        return float(self._velo.get())
+
+    def set_fly_speed(self, speed: float) -> None:
+        """Write VELO and wait for the put-callback."""
+        self._velo.put_complete(float(speed), f"{self.name}: set VELO to {speed:g}").wait(self.settle_timeout)
+
+    def max_speed(self) -> float | None:
+        """VMAX, None when 0 (the record's "no maximum")."""
+        vmax = float(self._vmax.get())
+        return vmax if vmax > 0 else None
+
+    def acceleration_time(self) -> float:
+        """ACCL: seconds to reach VELO."""
+        return float(self._accl.get())
+
+    def fly_readback(self) -> float:
+        """RBV as last monitored."""
+        cached = self._rbv.cached
+        return self._position_now() if cached is None else float(cached)
+
+    def wait_until_past(self, position: float, increasing: bool, timeout: float) -> bool:
+        """True as soon as an RBV update is at or beyond ``position``; False if the move is over
+        (DMOV and put-callback) or ``timeout`` passed first."""
+        passed = threading.Event()
+
+        def check(rbv: float) -> None:
+            if rbv >= position if increasing else rbv <= position:
+                passed.set()
+
+        self._rbv_waiters.append(check)
+        try:
+            check(self.fly_readback())
+            deadline = time.monotonic() + timeout
+            while not passed.is_set():
+                watch = self._watch
+                if watch is None or watch.finished.is_set():
+                    check(self._position_now())  # the last update may still be on its way
+                    return passed.is_set()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                wait_for(passed, min(remaining, 0.05))
+            return True
+        finally:
+            self._rbv_waiters.remove(check)
 
     def move_timeout(self) -> float:
         """Seconds a move to the current target may take before it counts as failed."""

@@ -26,7 +26,8 @@ RETURN_FLAG = "scansReturnToOriginalPositions"
 # Scans that do not return by themselves; with the flag set they do.
 _PLAIN_SCANS = ("scan", "pscan", "gscan", "ascan", "a2scan", "a3scan", "mesh")
 _MOVES = ("pos", "upos", "inc", "uinc")
-_OTHER_SCANS = ("rscan", "cscan", "dscan", "d2scan", "d3scan", "lup", "staticscan", "timescan", "tscan")
+_OTHER_SCANS = ("rscan", "cscan", "dscan", "d2scan", "d3scan", "lup", "staticscan", "timescan", "tscan",
+                "flyscan", "flyscancn", "fscan")
 
 
 def is_position_provider(obj: Any) -> bool:
