@@ -31,6 +31,7 @@ SUMMARIES: dict[str, str] = {
     "flyscan": "flyscan scn start stop [step] det [exposure_time] [dead_time]: scn moves non-stop, det collected as it passes each step",
     "flyscancn": "flyscancn scn step npoints det [exposure_time] [dead_time]: a fly scan centred on where scn is",
     "fscan": "fscan scn start stop step ... flyscan fscn fstart fstop [fstep] det [time]: a fly scan nested in a step scan",
+    "cvscan": "cvscan [outer start stop step] motor start stop step det exposure: one motion, det triggered by the motor's position-compare box",
     "timescan": "timescan [det...] npoints pause [time]: read the devices at fixed times",
     "tscan": "tscan npoints pause [time] scannable...: as timescan",
     "staticscan": "staticscan det...: one point, nothing moved",

@@ -1,5 +1,6 @@
 """GDA's commands for scripts and the console: moves, scans and session utilities."""
 
+from gda_bridge.commands.cvscan import cvscan
 from gda_bridge.commands.flyscan import flyscan, flyscancn, fscan, getflyscandeadtime, setflyscandeadtime
 from gda_bridge.commands.motion import inc, pos, uinc, upos
 from gda_bridge.commands.scanning import (
@@ -41,7 +42,7 @@ from gda_bridge.commands.session import (
 )
 
 __all__ = [
-    "a2scan", "a3scan", "abort", "add_default", "ascan", "clear_defaults", "cscan", "d2scan",
+    "a2scan", "a3scan", "abort", "add_default", "ascan", "clear_defaults", "cscan", "cvscan", "d2scan",
     "d3scan", "dscan", "finish_early", "flyscan", "flyscancn", "fscan", "getflyscandeadtime", "go", "gscan", "inc", "lastScanDataPoint", "level",
     "list_defaults", "ls", "ls_names", "lup", "mesh", "meta_add", "meta_rm", "pause", "pos",
     "pscan", "remove_default", "resume", "rscan", "scan", "set_spec_counters", "setflyscandeadtime", "staticscan",

@@ -6,7 +6,9 @@ by sleeping; connection failures name every PV that did not connect.
 """
 
 from ._area_detector import AreaDetector
+from ._fly_line import PositionCompareBox, PositionCompareLine
 from ._mcs import EpicsMcs
+from ._mcs_detector import McsDetector
 from ._motor import EpicsMotor
 from ._position_compare import EpicsPositionCompare
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
@@ -16,5 +18,6 @@ from ._suspenders import DisconnectSuspender, PVSuspender
 
 __all__ = [
     "CONNECTION_TIMEOUT", "AreaDetector", "Channel", "Completion", "DisconnectSuspender", "EpicsMcs",
-    "EpicsMotor", "EpicsPositionCompare", "EpicsScaler", "PVMonitor", "PVScannable", "PVSuspender", "connect_all", "done_completion", "get_many",
+    "EpicsMotor", "EpicsPositionCompare", "EpicsScaler", "McsDetector", "PVMonitor", "PVScannable", "PVSuspender",
+    "PositionCompareBox", "PositionCompareLine", "connect_all", "done_completion", "get_many",
 ]

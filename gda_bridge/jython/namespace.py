@@ -27,7 +27,7 @@ RETURN_FLAG = "scansReturnToOriginalPositions"
 _PLAIN_SCANS = ("scan", "pscan", "gscan", "ascan", "a2scan", "a3scan", "mesh")
 _MOVES = ("pos", "upos", "inc", "uinc")
 _OTHER_SCANS = ("rscan", "cscan", "dscan", "d2scan", "d3scan", "lup", "staticscan", "timescan", "tscan",
-                "flyscan", "flyscancn", "fscan")
+                "flyscan", "flyscancn", "fscan", "cvscan")
 
 
 def is_position_provider(obj: Any) -> bool:

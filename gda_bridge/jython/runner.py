@@ -36,7 +36,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Commands our namespace has beyond GDA's default aliases; GDA beamlines aliased them in
 # localStation.py (installStandardScansWithProcessing does), so scripts use them as commands.
 EXTRA_VARARG_ALIASES = ("rscan", "ascan", "a2scan", "a3scan", "mesh", "dscan", "d2scan", "d3scan", "lup",
-                        "flyscan", "flyscancn", "fscan")
+                        "flyscan", "flyscancn", "fscan", "cvscan")
 EXTRA_ALIASES = ("go",)
 
 

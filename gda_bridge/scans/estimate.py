@@ -7,7 +7,10 @@ at 1 s" took 18). Ours adds three parts:
   dimension to its start at each outer step, the first move from where it is) at its speed
   (``estimate_speed()`` if the device has it, else a numeric ``speed`` attribute); devices of one
   dimension move together, so a dimension costs its slowest device;
-* collection: points x the longest detector collection time (detectors count in parallel);
+* collection: points x the longest detector collection time (detectors count in parallel); in a
+  continuous scan the detectors count while the line moves, so the collection is inside the
+  line's motion (its ``estimate_speed()`` is the fly speed), plus each line's run-up and
+  run-down (``line_overhead_seconds()``);
 * overhead: what the last scans of the same devices on this beamline cost beyond the first two,
   per point and fixed (medians: one odd scan does not move them), kept in the data folder
   (:class:`TimingHistory`). A process's first scan also pays for imports and the JVM's warming
@@ -187,8 +190,21 @@ class SteadyPointClock:
         return (self._last - self._first) / (self._count - 1 - self._from)
 
 
+def _line_seconds(start: ScanStart, devices: dict[str, Any]) -> float | None:
+    """A continuous scan's run-ups and run-downs, or None for a step scan."""
+    lines = [d for d in devices.values() if callable(getattr(d, "prepareLine", None))]
+    if not lines:
+        return None
+    passes = int(np.prod(start.shape[:-1])) if len(start.shape) > 1 else 1
+    overhead = getattr(lines[0], "line_overhead_seconds", None)
+    return passes * float(overhead()) if callable(overhead) else 0.0
+
+
 def estimate(start: ScanStart, devices: dict[str, Any], history: TimingHistory) -> ScanEstimate:
     motion, collection = motion_seconds(start, devices), collection_seconds(start)
+    lines = _line_seconds(start, devices)
+    if lines is not None:
+        motion, collection = motion + lines, 0.0
     overhead, earlier = history.overhead(scan_kind(start), start.num_points, _warm)
     return ScanEstimate(motion + collection + overhead, motion, collection, overhead, earlier)
 
