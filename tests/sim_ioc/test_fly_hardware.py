@@ -10,6 +10,7 @@ import pytest
 
 from gda_bridge.sim_ioc._beamline import BeamlineConfig, SimBeamline
 from gda_bridge.sim_ioc._camera import CameraConfig
+from gda_bridge.sim_ioc._cli import build_parser, config_from_args
 from gda_bridge.sim_ioc._motor import MotorConfig
 from gda_bridge.sim_ioc._scheduler import Scheduler
 
@@ -59,12 +60,10 @@ def value(bl: SimBeamline, name: str) -> object:
 
 
 def arm_line(bl: SimBeamline, start: float, step: float, n: int, direction: str = "Positive") -> None:
-    sign = 1 if direction == "Positive" else -1
     for name, v in (("PC_ENC", "Enc1"), ("PC_DIR", direction), ("PC_GATE_START", start),
                     ("PC_GATE_WID", abs(step) * (n - 1) + abs(step) / 2), ("PC_PULSE_START", 0.0),
                     ("PC_PULSE_STEP", abs(step)), ("PC_PULSE_MAX", n)):
         put(bl, f"ZEBRA:{name}", v)
-    assert sign in (1, -1)
     put(bl, "ZEBRA:PC_ARM", 1)
     assert value(bl, "ZEBRA:PC_ARM_OUT") == 1
 
@@ -104,8 +103,7 @@ def test_n_pulses_capture_the_crossings_within_one_count(bl: SimBeamline, clock:
     put(bl, "m1", begin)
     clock.advance(1.0)
     put(bl, "m1.VELO", VELO)
-    arm_line(bl, first, step, n, direction)
-    t_move = clock.now()
+    arm_line(bl, first, step, n, direction)  # PC_TIME counts from here; the move starts now too
     put(bl, "m1", begin + sign * 2.0)
     clock.advance(3.0)
     positions, times = captured(bl)
@@ -115,7 +113,7 @@ def test_n_pulses_capture_the_crossings_within_one_count(bl: SimBeamline, clock:
     assert np.all(np.abs(positions - demands) <= mres)
     assert np.all(np.diff(positions) * sign > 0)
     expected = [trapezoid_time(begin, p) for p in positions]
-    assert np.allclose(times - (t_move - bl.zebra._armed_at), expected, atol=1e-9)
+    assert np.allclose(times, expected, atol=1e-9)
     assert value(bl, "ZEBRA:PC_ARM_OUT") == 0  # the box disarms after its last pulse
 
 
@@ -190,16 +188,47 @@ def test_mcs_bins_follow_the_pulses_and_show_the_peak(bl: SimBeamline, clock: Ma
     put(bl, "MCS:NuseAll", n)
     acquiring = put(bl, "MCS:EraseStart", 1)
     started = clock.now()
-    arm_line(bl, -1.0, 0.1, n)
+    arm_line(bl, -1.0, 0.1, n)  # at the same time (the clock moves only in advance())
     put(bl, "m1", 1.5)
     clock.advance(4.0)
     assert acquiring.fired and value(bl, "MCS:Acquiring") == "Done"  # type: ignore[union-attr]
     assert value(bl, "MCS:CurrentChannel") == n and value(bl, "MCS:mca1.NORD") == n
     clock_counts, det = (np.asarray(value(bl, f"MCS:mca{i}"))[:n] for i in (1, 2))
     _, times = captured(bl)
-    last = bl.zebra._armed_at + times[-1]
+    last = started + times[-1]
     assert clock_counts.sum() == pytest.approx(50e6 * (last - started), abs=n)
     assert np.allclose(clock_counts[1:], 50e6 * 0.1 / VELO, rtol=1e-6)  # cruising: 0.1 s per bin
     top = int(np.argmax(det[1:])) + 1  # bin k runs from pulse k-1 to pulse k
     assert -1.0 + 0.1 * (top - 1) <= 0.1 + 0.05 and -1.0 + 0.1 * top >= 0.1 - 0.05
     assert det[top] > 20 * det[1]
+
+
+def test_a_paused_line_resumes_its_pulses(bl: SimBeamline, clock: ManualClock) -> None:
+    arm_line(bl, 0.2, 0.1, 10)
+    put(bl, "m1", 2.0)
+    clock.advance(trapezoid_time(0.0, 0.45))
+    put(bl, "m1.SPMG", "Pause")
+    clock.advance(1.0)
+    assert value(bl, "ZEBRA:PC_NUM_CAP") == 3 and value(bl, "ZEBRA:PC_ARM_OUT") == 1
+    put(bl, "m1.SPMG", "Go")
+    clock.advance(3.0)
+    positions, _ = captured(bl)
+    assert np.allclose(positions, 0.2 + 0.1 * np.arange(10), atol=1e-5)
+
+
+def test_mcs_internal_advance_closes_a_bin_every_dwell(bl: SimBeamline, clock: ManualClock) -> None:
+    put(bl, "MCS:NuseAll", 5)
+    put(bl, "MCS:Dwell", 0.05)
+    acquiring = put(bl, "MCS:EraseStart", 1)
+    clock.advance(0.2 + 0.01)
+    assert value(bl, "MCS:CurrentChannel") == 4 and not acquiring.fired  # type: ignore[union-attr]
+    clock.advance(0.05)
+    assert acquiring.fired and value(bl, "MCS:mca1.NORD") == 5  # type: ignore[union-attr]
+    assert list(np.asarray(value(bl, "MCS:mca1"))[:5]) == [round(50e6 * 0.05)] * 5
+
+
+def test_the_acceleration_option_sets_one_motors_accl() -> None:
+    config = config_from_args(build_parser().parse_args(["--acceleration", "m1=0.2"]))
+    assert [m.acceleration for m in config.motors] == [0.2, 0.0, 0.0]
+    with pytest.raises(SystemExit, match="--acceleration names 'm9'"):
+        config_from_args(build_parser().parse_args(["--acceleration", "m9=0.2"]))
