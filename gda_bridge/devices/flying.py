@@ -101,6 +101,8 @@ class FlyScannable(ScannableMotionBase):
         self._late_gaps: list[float] = []
         self._reason: str | None = None
         self._checked = False
+        #: Log the late points' summary at the scan's end (the flyscan commands print it instead).
+        self.warn_late = True
 
     # -- the plan, checked before anything moves --------------------------------------------------
 
@@ -170,7 +172,7 @@ class FlyScannable(ScannableMotionBase):
         self._restore_speed()
         self._saved_speed = None
         summary = self.late_summary()
-        if summary:
+        if summary and self.warn_late:
             log.warning("%s", summary)
 
     def atCommandFailure(self) -> None:
