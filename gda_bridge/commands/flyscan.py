@@ -128,6 +128,7 @@ def _wrapper(motor: Any, demands: list[float], end: float, fly_range: float, tai
         log.warning("%s", message)
         context().output(message)
     wrapper = FlyScannable(motor, demands, speed, end=end)
+    wrapper.warn_late = False  # printed by _run, once
     context().output(f"{command}: {name} flies from {wrapper.run_up:g} to {wrapper.run_down:g} at {speed:.4g}/s: "
                      f"{npoints} point(s) from {demands[0]:g} to {demands[-1]:g}")
     return wrapper

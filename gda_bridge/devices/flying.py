@@ -71,6 +71,11 @@ class FlyScannable(ScannableMotionBase):
             raise DeviceError(f"{name}: cannot fly a scannable with {len(names)} inputs {names}; it needs one")
         if not demands:
             raise DeviceError(f"{name}: a fly scan needs at least one point")
+        offset = motor.getOffset() if hasattr(motor, "getOffset") else None
+        scaling = motor.getScalingFactor() if hasattr(motor, "getScalingFactor") else None
+        if any(v not in (None, 0, 0.0) for v in offset or []) or any(v not in (None, 1, 1.0) for v in scaling or []):
+            # the readback it watches and the speed it sets are the motor's own units
+            raise DeviceError(f"{name}: cannot fly with an offset ({offset}) or scaling factor ({scaling}) set")
         self.motor = motor
         self.inputNames = names
         self.extraNames = []
@@ -101,6 +106,8 @@ class FlyScannable(ScannableMotionBase):
         self._late_gaps: list[float] = []
         self._reason: str | None = None
         self._checked = False
+        #: Log the late points' summary at the scan's end (the flyscan commands print it instead).
+        self.warn_late = True
 
     # -- the plan, checked before anything moves --------------------------------------------------
 
@@ -153,7 +160,7 @@ class FlyScannable(ScannableMotionBase):
         self._flying = False
         self._previous_trigger = None
         self.motor.moveTo(self.run_up)
-        if self.speed != self._saved_speed:
+        if not math.isclose(self.speed, self._saved_speed, rel_tol=1e-9):
             log.info("%s: speed %s -> %s for the fly", self.getName(), self._saved_speed, self.speed)
             self.motor.set_fly_speed(self.speed)
 
@@ -170,7 +177,7 @@ class FlyScannable(ScannableMotionBase):
         self._restore_speed()
         self._saved_speed = None
         summary = self.late_summary()
-        if summary:
+        if summary and self.warn_late:
             log.warning("%s", summary)
 
     def atCommandFailure(self) -> None:
@@ -208,9 +215,10 @@ class FlyScannable(ScannableMotionBase):
         demand = float(as_list(position)[0])
         self._demand, self._captured = demand, None
         if not self._flying:
-            if self.speed != float(self.motor.fly_speed()):
+            now = float(self.motor.fly_speed())
+            if not math.isclose(now, self.speed, rel_tol=1e-6):  # e.g. the record clipped VELO
                 raise DeviceError(f"{self.getName()}: the fly speed {_text(self.speed)} is not set "
-                                  f"(the motor's speed is {_text(float(self.motor.fly_speed()))})")
+                                  f"(the motor's speed is {_text(now)})")
             self.motor.asynchronousMoveTo(self.run_down)
             self._flying = True
 
@@ -232,18 +240,15 @@ class FlyScannable(ScannableMotionBase):
         now = time.monotonic()
         here = float(self.motor.fly_readback())
         if self._beyond(here, demand):
-            self._late(now)
+            if self._previous_trigger is not None:  # the first point of a line (no run-up) is not late
+                self.late += 1
+                self._late_gaps.append(now - self._previous_trigger)
             self._capture(here, now)
             return
         timeout = abs(demand - here) / self.speed * 1.5 + float(self.motor.acceleration_time()) + POINT_MARGIN
         if not self.motor.wait_until_past(demand, self.increasing, timeout):
             self._not_reached(demand, timeout)
         self._capture(float(self.motor.fly_readback()), time.monotonic())
-
-    def _late(self, now: float) -> None:
-        self.late += 1
-        if self._previous_trigger is not None:
-            self._late_gaps.append(now - self._previous_trigger)
 
     def _capture(self, readback: float, now: float) -> None:
         self._captured = readback
@@ -257,8 +262,9 @@ class FlyScannable(ScannableMotionBase):
         self._flying = False
         if busy:
             self.motor.stop()
-            raise DeviceError(f"{name}: fly scan point {_text(demand)} not reached within {timeout:.3g} s "
-                              f"(at {_text(where)}, flying at {_text(self.speed)}/s); the motor was stopped")
+            raise DeviceError(f"{name}: fly scan point {_text(demand)} not reached: the motor is at {_text(where)}, "
+                              f"still moving but not towards it at {_text(self.speed)}/s within {timeout:.3g} s; "
+                              "it was stopped")
         why = "it stopped moving"
         try:
             self.motor.waitWhileBusy()

@@ -18,10 +18,9 @@ from gda_bridge.devices.sim import GaussianCounter, SimMotor
 from gda_bridge.nexus import NexusWriter
 
 #: How far behind its demand a captured readback may be: the motor passes the demand, the wait
-#: wakes (an Event's timeout, ~1 ms late at most on an idle machine) and reads the position; at
-#: the speeds below (<= 10 units/s) 5 ms of wake-up latency is 0.05. The readback is never before
-#: the demand.
-LATENCY = 0.005
+#: wakes (an Event's timeout, ~1 ms late on an idle machine; 10 ms allowed, the machine is shared)
+#: and reads the position: speed x 10 ms (0.02 at 2/s). The readback is never before the demand.
+LATENCY = 0.01
 
 
 @pytest.fixture
@@ -44,8 +43,8 @@ def _datasets(f: h5py.File) -> set[str]:
 def test_flyscan_records_a_point_per_step_at_the_readback_the_motor_had(files, ctx):
     x = SimMotor("x", speed=5.0, limits=(-10, 10))
     det = GaussianCounter("det", x, centre=1.0)
-    s = flyscan(x, 0, 2, 0.2, det, 0.02, 0.03)
-    speed = 0.2 / 0.05
+    s = flyscan(x, 0, 2, 0.2, det, 0.02, 0.08)
+    speed = 0.2 / 0.1
     assert s.status is ScanStatus.COMPLETED_OKAY and s.num_points == 10
     demands = np.arange(10) * 0.2
     with files() as f:
@@ -54,8 +53,9 @@ def test_flyscan_records_a_point_per_step_at_the_readback_the_motor_had(files, c
         fly_layout = _datasets(f)
     error = readback - demands
     assert error.min() >= 0 and error.max() <= speed * LATENCY, error
+    assert not [line for line in ctx.lines if "late" in line]
     assert x.speed == 5.0 and x() == pytest.approx(2.0)  # speed restored; it flew to the end
-    assert any("x flies from 0 to 2 at 4/s: 10 point(s) from 0 to 1.8" in line for line in ctx.lines)
+    assert any("x flies from 0 to 2 at 2/s: 10 point(s) from 0 to 1.8" in line for line in ctx.lines)
     scan(x, 0, 1.8, 0.2, det, 0.02)
     with files() as f:
         assert _datasets(f) == fly_layout  # the same layout as a step scan's
@@ -139,6 +139,10 @@ def test_a_motor_that_cannot_fly_is_refused(ctx):
         flyscan(NoSpeed(), 0, 1, 0.1, SimMotor("d"), 0.1)
     with pytest.raises(ScanSyntaxError, match="give the detector an exposure time"):
         flyscan(SimMotor("x", speed=1.0), 0, 1, 0.1, GaussianCounter("det", None))
+    shifted = SimMotor("x", speed=1.0)
+    shifted.setOffset(0.5)
+    with pytest.raises(DeviceError, match=r"x: cannot fly with an offset \(\[0.5\]\)"):
+        flyscan(shifted, 0, 1, 0.1, GaussianCounter("det", None), 0.1)
 
 
 def _at_point(ctx, index: int, action) -> threading.Thread:
@@ -175,6 +179,17 @@ def test_a_motor_stopped_mid_fly_fails_the_scan_naming_the_point_and_where_it_is
     taken = documents[-1].num_points
     assert all(p.data["x"] >= p.index * 0.2 - 1e-9 for p in documents if isinstance(p, ScanPoint))
     assert taken * 0.2 > where - 0.2  # no point recorded beyond where the motor stopped
+
+
+def test_a_motor_sent_elsewhere_mid_fly_fails_the_scan_and_is_stopped(ctx, documents):
+    x = SimMotor("x", speed=1.0)
+    thread = _at_point(ctx, 2, lambda: x.asynchronousMoveTo(-5))  # someone else moves it away
+    with pytest.raises(DeviceError) as e:
+        flyscan(x, 0, 4, 0.2, GaussianCounter("det", x), 0.05, 0.05)
+    thread.join()
+    assert documents[-1].status is ScanStatus.COMPLETED_AFTER_FAILURE
+    assert "x: fly scan point 0.6 not reached: the motor is at" in str(e.value)
+    assert not x.isBusy() and x() > 0 and x.speed == 1.0
 
 
 class SlowRead(ScannableMotionBase):

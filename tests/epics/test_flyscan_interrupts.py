@@ -1,0 +1,98 @@
+"""Ctrl-C in the middle of a fly scan of an EpicsMotor, in real processes: ``gda-bridge run`` getting
+SIGINT, and the console in a real pseudo-terminal; each leaves the motor stopped, VELO restored."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import epics
+import pexpect
+import pytest
+
+from gda_bridge.sim_ioc import SimIOC
+
+REPO = Path(__file__).resolve().parents[2]
+ANSI = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
+PROMPT = rf"In \[{ANSI}\d+{ANSI}\]: "
+VELO = 2.0
+FLY = "flyscan m1 0 4 0.1 det 0.05 0.05"  # 1/s: the fly takes 4 s; the Ctrl-C comes after ~0.3 s
+
+
+def caput(pvname: str, value: object) -> None:
+    assert epics.get_pv(pvname, connect=True).put(value, wait=True, timeout=10) is not None
+
+
+def caget(pvname: str) -> float:
+    return float(epics.caget(pvname, use_monitor=False, timeout=5))
+
+
+@pytest.fixture
+def beamline(tmp_path: Path, sim_ioc: SimIOC) -> Path:
+    caput(sim_ioc.pv("m1.VMAX"), 0.0)
+    caput(sim_ioc.pv("m1.VELO"), 1e6)
+    caput(sim_ioc.pv("m1.VAL"), 0.0)
+    caput(sim_ioc.pv("m1.VELO"), VELO)
+    config = tmp_path / "bl.toml"
+    config.write_text(f"""[beamline]
+name = "bl99"
+data_dir = "{tmp_path / 'data'}"
+
+[devices.m1]
+driver = "epics_motor"
+pv = "{sim_ioc.pv('m1')}"
+
+[devices.det]
+driver = "gaussian_counter"
+motor = "@m1"
+""")
+    return config
+
+
+def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "GDA_BRIDGE_HOME": str(tmp_path / "home"), "GDA_BRIDGE_JVM_HEAP": "128m",
+           "PYTHONPATH": str(REPO), "TERM": "xterm", "PYTHONUNBUFFERED": "1"}
+    return pexpect.spawn(sys.executable, ["-m", "gda_bridge.cli.main", *args], env=env, encoding="utf-8",
+                         timeout=60, dimensions=(40, 160))
+
+
+def _stopped_with_velo_restored(sim_ioc: SimIOC) -> None:
+    assert caget(sim_ioc.pv("m1.DMOV")) == 1
+    assert caget(sim_ioc.pv("m1.MOVN")) == 0
+    assert 0.0 < caget(sim_ioc.pv("m1.RBV")) < 2.0  # stopped mid-fly, not run to the end
+    assert caget(sim_ioc.pv("m1.VELO")) == VELO
+
+
+@pytest.mark.slow
+def test_sigint_to_gda_bridge_run_mid_fly_stops_the_motor_and_restores_velo(tmp_path, beamline, sim_ioc):
+    script = tmp_path / "fly.py"
+    script.write_text(FLY + "\n")
+    child = _spawn(tmp_path, "run", "--config", str(beamline), str(script))
+    child.expect(r"m1 flies from -0\.05 to 4\.05 at 1/s")
+    child.expect(r" 0\.[12]\d{3} ")  # a point near 0.1 or 0.2: flying
+    child.kill(signal.SIGINT)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus != 0 or child.signalstatus == signal.SIGINT
+    _stopped_with_velo_restored(sim_ioc)
+
+
+@pytest.mark.slow
+def test_ctrl_c_then_abort_in_the_console_mid_fly_stops_the_motor_and_restores_velo(tmp_path, beamline, sim_ioc):
+    child = _spawn(tmp_path, "console", "--config", str(beamline))
+    child.expect(PROMPT)
+    child.sendline(FLY)
+    child.expect(r" 0\.[12]\d{3} ")  # a point near 0.1 or 0.2: flying
+    child.sendintr()
+    child.expect("Scan paused: c = continue")
+    child.sendline("a")
+    child.expect("Scan aborted on request")
+    child.expect(PROMPT)
+    _stopped_with_velo_restored(sim_ioc)
+    child.sendline("m1.fly_speed()")
+    child.expect(rf"Out\[{ANSI}\d+{ANSI}\]: {ANSI}2\.0")
+    child.expect(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
