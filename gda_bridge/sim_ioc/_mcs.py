@@ -31,7 +31,8 @@ SAMPLES_PER_BIN = 32
 @dataclass
 class McsConfig:
     channels: int = 4
-    max_bins: int = 4000
+    #: MaxChannels: the most bins per acquisition (room for a 20,000-point line and its run-up bin).
+    max_bins: int = 20001
     #: Channel 1's internal reference clock (the SIS3820's is 50 MHz).
     clock_hz: float = 50e6
 

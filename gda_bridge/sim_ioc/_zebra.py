@@ -42,7 +42,7 @@ class ZebraConfig:
 
     encoders: tuple[str | None, ...] = ("m1", "m2", "m3", None)
     #: Length of the capture waveforms (PC_ENC1..4, PC_TIME): the most pulses one arm captures.
-    max_captures: int = 10000
+    max_captures: int = 20001
 
 
 @dataclass
