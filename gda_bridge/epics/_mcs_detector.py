@@ -23,13 +23,14 @@ END_TIMEOUT_S = 5.0
 
 
 class McsDetector(DetectorBase):
-    """``EpicsMcs`` at ``prefix`` reading ``channels`` ({name: mca input}), one frame per trigger."""
+    """``EpicsMcs`` at ``prefix`` reading ``channels`` ({name: mca input}, or names for inputs 1, 2, ...),
+    one frame per trigger; the columns are in the order given (post-scan analysis fits the last)."""
 
     def __init__(self, name: str, prefix: str, channels: dict[str, int] | Sequence[str] | None = None,
                  **options: Any) -> None:
         super().__init__(name)
         if channels is None:
-            channels = {"clock": 1, "det": 2, "mon": 3}
+            channels = {"clock": 1, "mon": 3, "det": 2}  # the last column is what the analysis fits
         elif not isinstance(channels, dict):
             channels = {str(n): i + 1 for i, n in enumerate(channels)}
         self.channel_numbers = {str(k): int(v) for k, v in channels.items()}

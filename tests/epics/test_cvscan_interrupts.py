@@ -56,7 +56,7 @@ motor = "@m1"
 [devices.mcs]
 driver = "epics_mcs"
 prefix = "{sim_ioc.pv('MCS:')}"
-channels = ["clock", "det", "mon"]
+channels = {{ clock = 1, mon = 3, det = 2 }}
 """)
     return config
 
