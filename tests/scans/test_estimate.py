@@ -83,3 +83,25 @@ def test_a_scan_says_its_estimate_and_teaches_the_next(ctx, tmp_path):
         scan(x, 0, 2, 0.2, det, 0.01)
     kept = json.loads((tmp_path / ".scan_timing.json").read_text())
     assert len(kept["s:x d:det"]) == aborted_before  # a scan that did not run says nothing
+
+
+class _Line(SimMotor):
+    """A continuous line: its fly speed, and a second of run-up and run-down per line."""
+
+    def prepareLine(self, demands, seconds):  # noqa: ANN001
+        raise AssertionError("not run")
+
+    def line_overhead_seconds(self) -> float:
+        return 1.0
+
+
+def test_a_continuous_scan_counts_its_collection_inside_the_lines_motion(tmp_path):
+    from gda_bridge.scans.estimate import estimate
+
+    start = grid_start([0.0, 1.0, 2.0], [0.0, 2.0, 4.0])
+    made = estimate(start, {"x": _Line("x", speed=2.0, position=0.0), "y": SimMotor("y", speed=0.5)},
+                    TimingHistory(tmp_path))
+    # x flies 4 per line at 2/s (and returns 4 between lines), y steps 2 at 0.5/s; each of the 3
+    # lines adds its run-up and run-down; the detectors count while x moves: no collection on top.
+    assert made.collection_s == 0.0
+    assert made.motion_s == pytest.approx((12 + 8) / 2.0 + 2 / 0.5 + 3 * 1.0)
