@@ -100,13 +100,13 @@ def test_fscan_with_flyscancn_and_in_gda_syntax(ctx):
     runner = ScriptRunner(names={"x": x, "y": y, "det": GaussianCounter("det", x)}, translate_imports=False)
     points: list[ScanPoint] = []
     ctx.stream.subscribe(lambda doc: points.append(doc) if isinstance(doc, ScanPoint) else None)
-    runner.run_source("fscan y 0 1 1 flyscancn x 0.5 3 det 0.01 0.01\n")
-    assert [(p.data["y"], round(p.data["x"], 1)) for p in points] == [(0, 1.5), (0, 2.0), (0, 2.5),
-                                                                     (1, 1.5), (1, 2.0), (1, 2.5)]
+    runner.run_source("fscan y 0 1 1 flyscancn x 0.5 3 det 0.01 0.09\n")  # 5/s
+    assert [p.data["y"] for p in points] == [0, 0, 0, 1, 1, 1]
+    assert [p.data["x"] for p in points] == pytest.approx([1.5, 2.0, 2.5] * 2, abs=5 * LATENCY)
     assert x() == pytest.approx(3.0)  # fscan does not return the motor (GDA's Fscan neither)
     points.clear()
     runner.run_source("flyscan x 0 1 0.25 det 0.01 0.04\n")
-    assert [p.data["x"] for p in points] == pytest.approx([0, 0.25, 0.5, 0.75], abs=0.05)
+    assert [p.data["x"] for p in points] == pytest.approx([0, 0.25, 0.5, 0.75], abs=5 * LATENCY)
 
 
 def test_the_speed_is_capped_at_the_motors_maximum_with_a_message(ctx):
