@@ -214,3 +214,13 @@ def test_points_collected_late_record_where_the_motor_was_and_are_counted(ctx):
     assert len(summary) == 1 and summary[0].startswith("x: ")
     assert "of 10 points collected late: the detector's readout (" in summary[0]
     assert "is longer than the point time (0.02 s)" in summary[0]
+
+
+def test_the_wrapper_takes_only_its_own_points(ctx):
+    from gda_bridge.devices.flying import FlyScannable
+
+    fly = FlyScannable(SimMotor("x", speed=1.0), [0.0, 0.5, 1.0], 1.0, end=1.5)
+    assert fly.checkPositionValid(0.5) is None and fly.checkPositionValid(1.0) is None
+    assert fly.checkPositionValid(0.25) == "x: 0.25 is not one of this fly scan's points"
+    assert fly.checkPositionValid(1.5) == "x: 1.5 is not one of this fly scan's points"
+    assert fly.checkPositionValid("a") == "x: fly scan point 'a' is not a number"
