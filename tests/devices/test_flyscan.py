@@ -107,6 +107,10 @@ def test_fscan_with_flyscancn_and_in_gda_syntax(ctx):
     points.clear()
     runner.run_source("flyscan x 0 1 0.25 det 0.01 0.04\n")
     assert [p.data["x"] for p in points] == pytest.approx([0, 0.25, 0.5, 0.75], abs=5 * LATENCY)
+    points.clear()  # GDA's module, as beamline scripts import it; fscan in its vararg form
+    runner.run_source("from gdascripts.scan.flyscan_script import flyscan, fscan\n"
+                      "fscan([y, 0, 1, 1, flyscan, x, 1, 0, 0.5, det, 0.01, 0.09])\n")
+    assert [p.data["x"] for p in points] == pytest.approx([1, 0.5] * 2, abs=5 * LATENCY)
 
 
 def test_the_speed_is_capped_at_the_motors_maximum_with_a_message(ctx):
