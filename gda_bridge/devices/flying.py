@@ -231,9 +231,6 @@ class FlyScannable(ScannableMotionBase):
             self.motor.asynchronousMoveTo(self.run_down)
             self._flying = True
 
-    def _past(self, readback: float, demand: float) -> bool:
-        return readback >= demand if self.increasing else readback <= demand
-
     def _beyond(self, readback: float, demand: float) -> bool:
         return readback > demand if self.increasing else readback < demand
 

@@ -170,6 +170,17 @@ def test_an_abort_stops_the_motor_restores_its_speed_and_keeps_the_points(files,
         assert 4 <= n <= 6 and np.all(np.isfinite(f["entry1/instrument/x/x"][:n]))
 
 
+def test_an_abort_during_the_run_up_move_never_starts_the_fly(ctx, documents):
+    from gda_bridge.core.documents import ScanStart
+
+    x = SimMotor("x", speed=1.0, position=3.0)  # 3 s back to the start at its own speed
+    ctx.stream.subscribe(lambda doc: threading.Timer(0.3, cmd.abort).start() if isinstance(doc, ScanStart) else None)
+    with pytest.raises(ScanAbortedError):
+        flyscan(x, 0, 1, 0.1, GaussianCounter("det", x), 0.01, 0.01)
+    assert documents[-1].status is ScanStatus.COMPLETED_AFTER_STOP and documents[-1].num_points == 0
+    assert not x.isBusy() and 2.0 < x() < 3.0 and x.speed == 1.0  # stopped on its way, not flown
+
+
 def test_a_motor_stopped_mid_fly_fails_the_scan_naming_the_point_and_where_it_is(ctx, documents):
     x = SimMotor("x", speed=1.0)
     thread = _at_point(ctx, 3, x.stop)  # someone else stops the motor
