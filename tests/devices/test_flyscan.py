@@ -100,13 +100,17 @@ def test_fscan_with_flyscancn_and_in_gda_syntax(ctx):
     runner = ScriptRunner(names={"x": x, "y": y, "det": GaussianCounter("det", x)}, translate_imports=False)
     points: list[ScanPoint] = []
     ctx.stream.subscribe(lambda doc: points.append(doc) if isinstance(doc, ScanPoint) else None)
-    runner.run_source("fscan y 0 1 1 flyscancn x 0.5 3 det 0.01 0.01\n")
-    assert [(p.data["y"], round(p.data["x"], 1)) for p in points] == [(0, 1.5), (0, 2.0), (0, 2.5),
-                                                                     (1, 1.5), (1, 2.0), (1, 2.5)]
+    runner.run_source("fscan y 0 1 1 flyscancn x 0.5 3 det 0.01 0.09\n")  # 5/s
+    assert [p.data["y"] for p in points] == [0, 0, 0, 1, 1, 1]
+    assert [p.data["x"] for p in points] == pytest.approx([1.5, 2.0, 2.5] * 2, abs=5 * LATENCY)
     assert x() == pytest.approx(3.0)  # fscan does not return the motor (GDA's Fscan neither)
     points.clear()
     runner.run_source("flyscan x 0 1 0.25 det 0.01 0.04\n")
-    assert [p.data["x"] for p in points] == pytest.approx([0, 0.25, 0.5, 0.75], abs=0.05)
+    assert [p.data["x"] for p in points] == pytest.approx([0, 0.25, 0.5, 0.75], abs=5 * LATENCY)
+    points.clear()  # GDA's module, as beamline scripts import it; fscan in its vararg form
+    runner.run_source("from gdascripts.scan.flyscan_script import flyscan, fscan\n"
+                      "fscan([y, 0, 1, 1, flyscan, x, 1, 0, 0.5, det, 0.01, 0.09])\n")
+    assert [p.data["x"] for p in points] == pytest.approx([1, 0.5] * 2, abs=5 * LATENCY)
 
 
 def test_the_speed_is_capped_at_the_motors_maximum_with_a_message(ctx):
@@ -166,6 +170,17 @@ def test_an_abort_stops_the_motor_restores_its_speed_and_keeps_the_points(files,
         assert 4 <= n <= 6 and np.all(np.isfinite(f["entry1/instrument/x/x"][:n]))
 
 
+def test_an_abort_during_the_run_up_move_never_starts_the_fly(ctx, documents):
+    from gda_bridge.core.documents import ScanStart
+
+    x = SimMotor("x", speed=1.0, position=3.0)  # 3 s back to the start at its own speed
+    ctx.stream.subscribe(lambda doc: threading.Timer(0.3, cmd.abort).start() if isinstance(doc, ScanStart) else None)
+    with pytest.raises(ScanAbortedError):
+        flyscan(x, 0, 1, 0.1, GaussianCounter("det", x), 0.01, 0.01)
+    assert documents[-1].status is ScanStatus.COMPLETED_AFTER_STOP and documents[-1].num_points == 0
+    assert not x.isBusy() and 2.0 < x() < 3.0 and x.speed == 1.0  # stopped on its way, not flown
+
+
 def test_a_motor_stopped_mid_fly_fails_the_scan_naming_the_point_and_where_it_is(ctx, documents):
     x = SimMotor("x", speed=1.0)
     thread = _at_point(ctx, 3, x.stop)  # someone else stops the motor
@@ -214,3 +229,13 @@ def test_points_collected_late_record_where_the_motor_was_and_are_counted(ctx):
     assert len(summary) == 1 and summary[0].startswith("x: ")
     assert "of 10 points collected late: the detector's readout (" in summary[0]
     assert "is longer than the point time (0.02 s)" in summary[0]
+
+
+def test_the_wrapper_takes_only_its_own_points(ctx):
+    from gda_bridge.devices.flying import FlyScannable
+
+    fly = FlyScannable(SimMotor("x", speed=1.0), [0.0, 0.5, 1.0], 1.0, end=1.5)
+    assert fly.checkPositionValid(0.5) is None and fly.checkPositionValid(1.0) is None
+    assert fly.checkPositionValid(0.25) == "x: 0.25 is not one of this fly scan's points"
+    assert fly.checkPositionValid(1.5) == "x: 1.5 is not one of this fly scan's points"
+    assert fly.checkPositionValid("a") == "x: fly scan point 'a' is not a number"

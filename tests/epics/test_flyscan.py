@@ -39,6 +39,7 @@ def caget(pvname: str) -> float:
 @pytest.fixture
 def m1(sim_ioc: SimIOC):  # noqa: ANN201
     motor = EpicsMotor("m1", sim_ioc.pv("m1"))
+    velo = caget(sim_ioc.pv("m1.VELO"))
     caput(sim_ioc.pv("m1.VMAX"), 0.0)
     caput(sim_ioc.pv("m1.VELO"), 1e6)
     pos(motor, 0.0)
@@ -46,6 +47,9 @@ def m1(sim_ioc: SimIOC):  # noqa: ANN201
     yield motor
     motor.stop()
     caput(sim_ioc.pv("m1.VMAX"), 0.0)
+    caput(sim_ioc.pv("m1.VELO"), 1e6)  # the session's IOC as other tests expect it: m1 at 0
+    pos(motor, 0.0)
+    caput(sim_ioc.pv("m1.VELO"), velo)
     motor.close()
 
 

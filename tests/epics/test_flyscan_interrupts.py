@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import epics
@@ -30,7 +31,8 @@ def caget(pvname: str) -> float:
 
 
 @pytest.fixture
-def beamline(tmp_path: Path, sim_ioc: SimIOC) -> Path:
+def beamline(tmp_path: Path, sim_ioc: SimIOC) -> Iterator[Path]:
+    velo = caget(sim_ioc.pv("m1.VELO"))
     caput(sim_ioc.pv("m1.VMAX"), 0.0)
     caput(sim_ioc.pv("m1.VELO"), 1e6)
     caput(sim_ioc.pv("m1.VAL"), 0.0)
@@ -48,7 +50,11 @@ pv = "{sim_ioc.pv('m1')}"
 driver = "gaussian_counter"
 motor = "@m1"
 """)
-    return config
+    yield config
+    caput(sim_ioc.pv("m1.STOP"), 1)
+    caput(sim_ioc.pv("m1.VELO"), 1e6)  # the session's IOC as other tests expect it: m1 at 0
+    caput(sim_ioc.pv("m1.VAL"), 0.0)
+    caput(sim_ioc.pv("m1.VELO"), velo)
 
 
 def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
