@@ -63,15 +63,15 @@ class SimBeamline:
         self.hdf = SimHDF5Plugin(self.scheduler)
         self.camera.plugins = [self.stats, self.hdf]
 
-        def position_at(when: float) -> float:
+        def positions_at(when: np.ndarray) -> np.ndarray:
             motor = self.motors.get(config.peak.motor)
-            return motor.position_at(when) if motor is not None else 0.0
+            return motor.positions_at(when) if motor is not None else np.zeros(np.shape(when))
 
-        self.mcs = SimMcs(config.mcs, self.scaler.peak_rate, position_at, config.peak.monitor_rate,
+        self.mcs = SimMcs(config.mcs, self.scaler.peak_rates, positions_at, config.peak.monitor_rate,
                           lambda: self.beam.intensity, rng, self.scheduler)
         self.zebra = SimZebra(config.zebra, self.motors, self.scheduler)
         self.zebra.connect(1, "camera trigger", lambda when: self.camera.hardware_trigger(), counts_missed=True)
-        self.zebra.connect(2, "MCS channel advance", self.mcs.external_pulse)
+        self.zebra.connect(2, "MCS channel advance", self.mcs.external_pulse, batch=self.mcs.external_pulses)
         prefix = config.prefix
         self.pvdb: dict[str, Field] = {}
         for motor in self.motors.values():

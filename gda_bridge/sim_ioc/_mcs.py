@@ -40,12 +40,13 @@ class McsConfig:
 class SimMcs:
     """An SIS3820 in MCS mode, served as ``{prefix}EraseStart`` ... and ``{prefix}mca1`` ..."""
 
-    def __init__(self, config: McsConfig, rate: Callable[[float], float], position_at: Callable[[float], float],
+    def __init__(self, config: McsConfig, rate: Callable[[np.ndarray], np.ndarray],
+                 positions_at: Callable[[np.ndarray], np.ndarray],
                  monitor_rate: float, beam: Callable[[], float], rng: np.random.Generator,
                  scheduler: Scheduler) -> None:
         self.config = c = config
         self._rate = rate
-        self._position_at = position_at
+        self._positions_at = positions_at
         self._monitor_rate = monitor_rate
         self._beam = beam
         self._rng = rng
@@ -151,12 +152,25 @@ class SimMcs:
 
     def external_pulse(self, when: float) -> bool:
         """A pulse of time ``when`` on the channel advance input; True if it was counted."""
-        if self._acquiring is None or self.settings["ChannelAdvance"].value != "External":
-            return False
-        self._pulses += 1
-        if self._pulses % self.settings["Prescale"].value == 0:
-            self._advance(when)
-        return True
+        return self.external_pulses(np.array([when])) == 1
+
+    def external_pulses(self, when: np.ndarray) -> int:
+        """Pulses at times ``when`` (in order) on the channel advance input, in one batch: the bins
+        they close are integrated together. Returns how many were counted (none once the last
+        bin has closed)."""
+        if self._acquiring is None or self.settings["ChannelAdvance"].value != "External" or not len(when):
+            return 0
+        numbers = self._pulses + 1 + np.arange(len(when))
+        closing = np.flatnonzero(numbers % self.settings["Prescale"].value == 0)
+        left = max(0, self.settings["NuseAll"].value - self.current.value)
+        counted = len(when)
+        if len(closing) >= left:  # the last bin closes in this batch: later pulses are not counted
+            closing = closing[:left]
+            counted = int(closing[-1]) + 1 if left else 0
+        self._pulses += counted
+        if len(closing):
+            self._close_bins(np.asarray(when, dtype=float)[closing])
+        return counted
 
     def _on_soft_advance(self, value: int) -> None:
         if value and self._acquiring is not None:
@@ -164,19 +178,30 @@ class SimMcs:
 
     def _advance(self, when: float) -> None:
         """Close the current bin at ``when`` and open the next; the last one ends the acquisition."""
-        start, self._opened = self._opened, when
-        bin_ = self.current.value
-        dt = max(0.0, when - start)
+        self._close_bins(np.array([when]))
+
+    def _close_bins(self, ends: np.ndarray) -> None:
+        """Close the current bin at ``ends[0]``, the next ones at the following ends (no more than
+        the bins left); the last bin ends the acquisition. CurrentChannel is posted once."""
+        first = self.current.value
+        ends = ends[: max(0, self.settings["NuseAll"].value - first)]
+        if not len(ends):
+            return
+        starts = np.concatenate(([self._opened], ends[:-1]))
+        self._opened = float(ends[-1])
+        dt = np.maximum(0.0, ends - starts)
+        bins = slice(first, first + len(ends))
         beam = self._beam()
-        self._counts[0, bin_] = round(self.config.clock_hz * dt)
+        self._counts[0, bins] = np.round(self.config.clock_hz * dt)
         if self.config.channels > 1:
-            times = start + (np.arange(SAMPLES_PER_BIN) + 0.5) * dt / SAMPLES_PER_BIN
-            mean = float(np.mean([self._rate(self._position_at(t)) for t in times])) * dt * beam
-            self._counts[1, bin_] = self._rng.poisson(mean)
+            # the mean rate over the bin from SAMPLES_PER_BIN midpoints of the motor's exact motion
+            times = starts[:, None] + (np.arange(SAMPLES_PER_BIN) + 0.5)[None, :] * (dt / SAMPLES_PER_BIN)[:, None]
+            rates = self._rate(self._positions_at(times.ravel())).reshape(times.shape)
+            self._counts[1, bins] = self._rng.poisson(rates.mean(axis=1) * dt * beam)
         if self.config.channels > 2:
-            self._counts[2, bin_] = self._rng.poisson(self._monitor_rate * dt * beam)
-        self.current.set(bin_ + 1)
-        if bin_ + 1 >= self.settings["NuseAll"].value:
+            self._counts[2, bins] = self._rng.poisson(self._monitor_rate * dt * beam)
+        self.current.set(first + len(ends))
+        if self.current.value >= self.settings["NuseAll"].value:
             self._finish()
 
     def _on_stop(self, value: int) -> None:

@@ -24,6 +24,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from ._fields import Field, Pending, double, enum, integer, short, string
 from ._scheduler import Scheduler, Timer
 from ._trajectory import Trajectory, UserMotion
@@ -233,6 +235,22 @@ class SimMotor:
                     return self._user(self._dial)
                 return self._user(traj.position(when))
         return self._user(self._history[0].start if self._history else self._dial)
+
+    def positions_at(self, when: np.ndarray) -> np.ndarray:
+        """:meth:`position_at` of each of ``when`` (vectorised, segment by segment)."""
+        when = np.asarray(when, dtype=float)
+        out = np.full(when.shape, self._user(self._history[0].start if self._history else self._dial))
+        todo = np.ones(when.shape, dtype=bool)
+        for traj in reversed(self._history):
+            mask = todo & (when >= traj.t0)
+            dial = traj.positions(when[mask])
+            if traj is self._history[-1] and self._tick is None:
+                dial = np.where(when[mask] >= traj.end, self._dial, dial)
+            out[mask] = self._sign * dial + self._offset
+            todo &= ~mask
+            if not todo.any():
+                break
+        return out
 
     # -- soft limits ------------------------------------------------------------------------------
 

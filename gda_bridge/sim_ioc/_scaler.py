@@ -90,6 +90,11 @@ class SimScaler:
         p = self.peak
         return p.background + p.rate * math.exp(-4 * math.log(2) * ((position - p.centre) / p.fwhm) ** 2)
 
+    def peak_rates(self, positions: np.ndarray) -> np.ndarray:
+        """:meth:`peak_rate` at each of ``positions``."""
+        p = self.peak
+        return p.background + p.rate * np.exp(-4 * math.log(2) * ((np.asarray(positions) - p.centre) / p.fwhm) ** 2)
+
     def _on_cnt(self, value: str) -> Pending | None:
         if value == "Count":
             if self._counting is None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass
 class Trajectory:
@@ -102,6 +104,52 @@ class Trajectory:
         return t
 
 
+    def positions(self, when: np.ndarray) -> np.ndarray:
+        """:meth:`position` at each of ``when`` (the same arithmetic, vectorised)."""
+        when = np.asarray(when, dtype=float)
+        if self.cut_at is not None:
+            when = np.minimum(when, self.cut_at)
+        dt = when - self.t0
+        if self.duration == 0:
+            distance = np.where(dt >= 0, abs(self.target - self.start), 0.0)
+        else:
+            ta, v = self._ta, self._vpeak
+            dt = np.minimum(np.maximum(dt, 0.0), self.duration)
+            if ta == 0:
+                distance = v * dt
+            else:
+                half = 0.5 * v * ta
+                rest = self.duration - dt
+                distance = np.where(dt <= ta, 0.5 * v / ta * dt * dt,
+                                    np.where(dt <= ta + self._cruise, half + v * (dt - ta),
+                                             2 * half + v * self._cruise - 0.5 * v / ta * rest * rest))
+        return self.start + self.direction * distance
+
+    def times_at(self, positions: np.ndarray) -> np.ndarray:
+        """:meth:`time_at` of each of ``positions`` (the same arithmetic, vectorised; NaN for None)."""
+        positions = np.asarray(positions, dtype=float)
+        sign = self.direction
+        if sign == 0:
+            return np.full(positions.shape, np.nan)
+        d = (positions - self.start) * sign
+        total = abs(self.target - self.start)
+        ok = (d >= 0) & (d <= total)
+        if self.duration == 0:
+            t = np.full(positions.shape, self.t0)
+        else:
+            ta, v = self._ta, self._vpeak
+            half = 0.5 * v * ta
+            with np.errstate(invalid="ignore"):
+                t_accel = self.t0 + np.sqrt(2 * d * ta / v)
+                t_decel = self.t0 + self.duration - np.sqrt(np.maximum(0.0, 2 * (total - d) * ta / v))
+            t = np.where(d <= half + v * self._cruise, self.t0 + ta + (d - half) / v, t_decel)
+            if ta > 0:
+                t = np.where(d <= half, t_accel, t)
+        if self.cut_at is not None:
+            ok &= ~(t > self.cut_at)
+        return np.where(ok, t, np.nan)
+
+
 @dataclass
 class UserMotion:
     """One segment of a motor's motion seen in user coordinates (user = sign * dial + offset)."""
@@ -120,3 +168,10 @@ class UserMotion:
         if direction != self.direction:
             return None
         return self.trajectory.time_at((position - self.offset) * self.sign)
+
+    def crossing_times(self, positions: np.ndarray, direction: int) -> np.ndarray:
+        """:meth:`crossing_time` of each of ``positions`` (NaN where it does not pass)."""
+        positions = np.asarray(positions, dtype=float)
+        if direction != self.direction:
+            return np.full(positions.shape, np.nan)
+        return self.trajectory.times_at((positions - self.offset) * self.sign)

@@ -7,9 +7,11 @@ position is rounded to a whole count of the motor's MRES, and what it captures a
 count times MRES.
 
 The pulses are driven by the motors' exact motion: when a segment of motion starts, is retargeted
-or halts, the box computes when the motor passes its next compare position (in the PC_DIR
-direction) and puts that pulse on the scheduler at that time. The pulse's captured time (PC_TIME)
-and position (PC_ENCn) are the exact ones, not when the loop happened to run. A pulse goes to every
+or halts, the box computes (vectorised) when the motor passes each compare position left (in the
+PC_DIR direction) and puts a timer on the scheduler for the next one. When it runs, every pulse due
+by then fires in one batch (timers at most every BATCH_S, so a 10-20 kHz line costs the loop a few
+hundred turns a second, not one per pulse; PC_NUM_CAP is posted once a batch). The pulse's captured
+time (PC_TIME) and position (PC_ENCn) are the exact ones, not when the loop happened to run. A pulse goes to every
 output whose OUTn_TTL is 31 (PC_PULSE on the Zebra's system bus): OUT1_TTL is wired to the camera's
 trigger input, OUT2_TTL to the multi-channel scaler's channel advance. A pulse the camera cannot
 take (not waiting for a trigger) is counted in SIM_CAM_MISSED.
@@ -34,6 +36,8 @@ log = logging.getLogger("gda_bridge.sim_ioc.zebra")
 PC_PULSE = 31
 ENCODERS = ("Enc1", "Enc2", "Enc3", "Enc4", "Enc1-4Av")
 TIME_UNITS = {"ms": 1e-3, "s": 1.0, "10s": 10.0}
+#: The shortest time between two batches of pulses (s); slower pulses each fire at their own time.
+BATCH_S = 0.002
 
 
 @dataclass
@@ -47,11 +51,13 @@ class ZebraConfig:
 
 @dataclass
 class Output:
-    """One TTL output: ``trigger(t)`` delivers a pulse of time ``t``; it returns whether it was taken."""
+    """One TTL output: ``trigger(t)`` delivers a pulse of time ``t``; it returns whether it was taken.
+    ``batch(times)``, if given, delivers several in order at once and returns how many were taken."""
 
     name: str
     trigger: Callable[[float], bool]
     counts_missed: bool = False
+    batch: Callable[[np.ndarray], int] | None = None
     wired: Field = field(init=False)
 
 
@@ -65,8 +71,13 @@ class SimZebra:
         self.outputs: list[Output] = []
         self._timer: Timer | None = None
         self._motion: UserMotion | None = None
-        self._compare: list[float] = []  # compare positions (whole counts x MRES), in pulse order
+        self._compare = np.zeros(0)  # compare positions (whole counts x MRES), in pulse order
         self._next = 0
+        #: Crossing times on self._motion of compare positions self._base.. (NaN: not on it), and
+        #: the end (exclusive, an index into _compare) of the run of them that can fire.
+        self._crossings = np.zeros(0)
+        self._base = self._fireable = 0
+        self._last_batch = -np.inf
         self._armed_at = 0.0
         self._direction = 1
         self._captures: list[list[float]] = [[] for _ in range(4)]
@@ -131,9 +142,10 @@ class SimZebra:
             self.settings[f"{name}:RBV"] = readback
         return f
 
-    def connect(self, ttl: int, name: str, trigger: Callable[[float], bool], counts_missed: bool = False) -> None:
-        """Wire TTL output ``ttl`` (OUTn_TTL, set to PC_PULSE) to ``trigger``."""
-        out = Output(name, trigger, counts_missed)
+    def connect(self, ttl: int, name: str, trigger: Callable[[float], bool], counts_missed: bool = False,
+                batch: Callable[[np.ndarray], int] | None = None) -> None:
+        """Wire TTL output ``ttl`` (OUTn_TTL, set to PC_PULSE) to ``trigger`` (and ``batch``)."""
+        out = Output(name, trigger, counts_missed, batch)
         out.wired = integer(PC_PULSE, f"what drives TTL output {ttl} ({name}): 31 = PC_PULSE, "
                                       "anything else leaves it undriven")
         self.settings[f"OUT{ttl}_TTL"] = out.wired
@@ -170,12 +182,13 @@ class SimZebra:
         if step == 0:
             n = min(n, 1)
         mres = abs(motor.mres.value) if motor is not None and motor.mres.value else 1.0
-        self._compare = []
+        compare = []
         for k in range(n):
             offset = self.pulse_start.value + k * step
             if not 0 <= offset <= width + 1e-12 * max(1.0, width):
                 break  # outside the gate
-            self._compare.append(round((start + d * offset) / mres) * mres)
+            compare.append(round((start + d * offset) / mres) * mres)
+        self._compare = np.array(compare, dtype=float)
         self._next = 0
         self._captures = [[] for _ in range(4)]
         self._times = []
@@ -184,8 +197,8 @@ class SimZebra:
         self.cam_missed.set(0)
         self.arm_out.set(1)
         log.info("zebra: armed for %d pulses at %s..%s", len(self._compare),
-                 self._compare[0] if self._compare else None, self._compare[-1] if self._compare else None)
-        self._motion = motor.motion() if motor is not None else None
+                 compare[0] if compare else None, compare[-1] if compare else None)
+        self._follow(motor.motion() if motor is not None else None)
         self._schedule()
 
     def _on_disarm(self, value: int) -> None:
@@ -193,7 +206,8 @@ class SimZebra:
             self._stop()
 
     def _stop(self) -> None:
-        """Disarm: cancel the next pulse and post what was captured."""
+        """Disarm: fire the pulses already due, cancel the next and post what was captured."""
+        self._fire_due(self._scheduler.now())
         timer, self._timer = self._timer, None
         if timer is not None:
             timer.cancel()
@@ -222,15 +236,22 @@ class SimZebra:
         motor = self._motor()
         if not self.armed or motor is None or motor is not self._motors.get(name):
             return
-        now = self._scheduler.now()
-        while self.armed and self._motion is not None and self._next < len(self._compare):
-            t = self._motion.crossing_time(self._compare[self._next], self._direction)
-            if t is None or t > now or t < self._armed_at:
-                break
-            self._pulse(t)
+        self._fire_due(self._scheduler.now())
         if self.armed:
-            self._motion = motor.motion()
+            self._follow(motor.motion())
             self._schedule()
+
+    def _follow(self, motion: UserMotion | None) -> None:
+        """Take ``motion`` as the one to pulse on: the crossing times of every compare position
+        left, and how many of them in a row can fire (on it, and not before the arm)."""
+        self._motion = motion
+        self._base = self._fireable = self._next
+        if motion is None:
+            self._crossings = np.zeros(0)
+            return
+        self._crossings = motion.crossing_times(self._compare[self._next:], self._direction)
+        blocked = np.flatnonzero(~(self._crossings >= self._armed_at))  # NaN or before the arm
+        self._fireable = self._next + (int(blocked[0]) if len(blocked) else len(self._crossings))
 
     def _schedule(self) -> None:
         timer, self._timer = self._timer, None
@@ -240,40 +261,54 @@ class SimZebra:
             if self.armed:
                 self._stop()
             return
-        if self._motion is None:
-            return
-        t = self._motion.crossing_time(self._compare[self._next], self._direction)
-        if t is None or t < self._armed_at:
+        if self._motion is None or self._next >= self._fireable:
             return  # not on this motion (a position passed before the arm never fires)
-        self._timer = self._scheduler.call_at(t, lambda: self._on_timer(t))
+        t = float(self._crossings[self._next - self._base])
+        self._timer = self._scheduler.call_at(max(t, self._last_batch + BATCH_S), self._on_timer)
 
-    def _on_timer(self, t: float) -> None:
+    def _on_timer(self) -> None:
         self._timer = None
-        self._pulse(t)
+        now = self._last_batch = self._scheduler.now()
+        self._fire_due(now)
         self._schedule()
 
-    def _pulse(self, t: float) -> None:
-        """Pulse ``self._next`` at time ``t``: capture, count, then the outputs."""
-        k = self._next
-        self._next += 1
+    def _fire_due(self, now: float) -> None:
+        """Fire, in one batch, every pulse on the current motion due by ``now``."""
+        if not self.armed or self._motion is None or self._next >= self._fireable:
+            return
+        crossings = self._crossings[self._next - self._base: self._fireable - self._base]
+        count = int(np.searchsorted(crossings, now, side="right"))
+        if count:
+            self._pulses(crossings[:count])
+
+    def _pulses(self, times: np.ndarray) -> None:
+        """Pulse ``self._next`` ... at ``times``: capture, count, then the outputs."""
+        k, self._next = self._next, self._next + len(times)
         selected = ENCODERS.index(self.pc_enc.value)
         for i, values in enumerate(self._captures):
             if i == selected:
-                values.append(self._compare[k])
+                values.extend(self._compare[k: self._next].tolist())
                 continue
             name = self.config.encoders[i] if i < len(self.config.encoders) else None
             motor = self._motors.get(name) if name is not None else None
             if motor is None:
-                values.append(0.0)
+                values.extend([0.0] * len(times))
                 continue
             mres = abs(motor.mres.value) or 1.0
-            values.append(round(motor.position_at(t) / mres) * mres)
-        self._times.append((t - self._armed_at) / TIME_UNITS[self.pc_tspre.value])
+            values.extend((np.round(motor.positions_at(times) / mres) * mres).tolist())
+        self._times.extend(((times - self._armed_at) / TIME_UNITS[self.pc_tspre.value]).tolist())
         if not self.gate_out.value:
             self.gate_out.set(1)
-        self.num_cap.set(k + 1)
+        self.num_cap.set(self._next)
+        missed = 0
         for out in self.outputs:
             if out.wired.value != PC_PULSE:
                 continue
-            if not out.trigger(t) and out.counts_missed:
-                self.cam_missed.set(self.cam_missed.value + 1)
+            if out.batch is not None:
+                taken = out.batch(times)
+            else:
+                taken = sum(bool(out.trigger(t)) for t in times.tolist())
+            if out.counts_missed:
+                missed += len(times) - taken
+        if missed:
+            self.cam_missed.set(self.cam_missed.value + missed)

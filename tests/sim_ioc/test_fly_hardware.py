@@ -13,6 +13,7 @@ from gda_bridge.sim_ioc._camera import CameraConfig
 from gda_bridge.sim_ioc._cli import build_parser, config_from_args
 from gda_bridge.sim_ioc._motor import MotorConfig
 from gda_bridge.sim_ioc._scheduler import Scheduler
+from gda_bridge.sim_ioc._trajectory import Trajectory
 
 VELO, ACCL = 1.0, 0.2
 
@@ -116,6 +117,40 @@ def test_n_pulses_capture_the_crossings_within_one_count(bl: SimBeamline, clock:
     assert np.allclose(times, expected, atol=1e-9)
     assert value(bl, "ZEBRA:PC_ARM_OUT") == 0  # the box disarms after its last pulse
 
+
+
+def test_a_10_khz_line_fires_in_batches_at_the_exact_crossings(bl: SimBeamline, clock: ManualClock) -> None:
+    n, step = 3000, 1e-4  # 10 kHz at VELO 1, through the acceleration ramp and the cruise
+    posts = {"PC_NUM_CAP": 0, "CurrentChannel": 0}
+    bl.pvdb["BL99:ZEBRA:PC_NUM_CAP"].bind(lambda f: posts.__setitem__("PC_NUM_CAP", posts["PC_NUM_CAP"] + 1))
+    bl.pvdb["BL99:MCS:CurrentChannel"].bind(lambda f: posts.__setitem__("CurrentChannel",
+                                                                          posts["CurrentChannel"] + 1))
+    put(bl, "MCS:ChannelAdvance", "External")
+    put(bl, "MCS:NuseAll", n)
+    acquiring = put(bl, "MCS:EraseStart", 1)
+    arm_line(bl, 0.0001, step, n)
+    put(bl, "m1", 1.0)
+    clock.advance(2.0)
+    positions, times = captured(bl)
+    assert len(positions) == n and acquiring.fired  # type: ignore[union-attr]
+    assert np.all(np.abs(positions - (0.0001 + step * np.arange(n))) <= value(bl, "m1.MRES"))
+    assert np.allclose(times, [trapezoid_time(0.0, p) for p in positions], atol=1e-9)
+    assert 0 < posts["PC_NUM_CAP"] < n / 10 and 0 < posts["CurrentChannel"] < n / 10
+    assert np.asarray(value(bl, "MCS:mca1"))[:n].sum() == pytest.approx(50e6 * times[-1], abs=n)
+
+
+def test_the_vectorised_trajectory_is_the_scalar_one_exactly() -> None:
+    rng = np.random.default_rng(1)
+    for accel in (0.0, 0.2, 5.0):
+        for cut in (None, 0.3):
+            traj = Trajectory(-0.4, 1.7, 1000.0, 1.3, accel)
+            if cut is not None:
+                traj.cut(traj.t0 + cut)
+            positions = np.concatenate([rng.uniform(-1, 2, 500), [-0.4, 1.7]])
+            scalar = [traj.time_at(float(p)) for p in positions]
+            assert [None if np.isnan(t) else float(t) for t in traj.times_at(positions)] == scalar
+            when = traj.t0 + rng.uniform(-0.5, 4, 500)
+            assert traj.positions(when).tolist() == [traj.position(float(t)) for t in when]
 
 def test_an_unarmed_box_fires_nothing(bl: SimBeamline, clock: ManualClock) -> None:
     put(bl, "ZEBRA:PC_PULSE_MAX", 5)
