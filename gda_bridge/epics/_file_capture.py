@@ -201,6 +201,26 @@ class FileCapture:
             raise DeviceError(f"{self.device}: {fault}")
         return captured
 
+    def wait_captured(self, count: int, timeout: float) -> int:
+        """Wait until ``count`` frames are in the file, the capture has ended or a fault shows;
+        returns the frames in the file (the caller judges whether that is enough)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._captured >= count or not self._capturing
+                                   or self._fault_locked() is not None, timeout)
+            return self._captured
+
+    def fault(self) -> str | None:
+        """What is wrong with the capture now (a write error, dropped frames), or None."""
+        with self._changed:
+            fault = self._fault_locked()
+        if fault is not None and fault.endswith("write error"):
+            fault = f"{fault}: {self.message() or 'no message'}"
+        return fault
+
+    @property
+    def num_captured_pv(self) -> str:
+        return self._num_captured.pvname
+
     def _settled(self, last_uid: int) -> bool:
         dropped = self._dropped - self._dropped_at_start
         return self._received_uid >= last_uid and self._captured + dropped >= self._received
@@ -225,6 +245,14 @@ class FileCapture:
             self._completion.wait(self.timeout)
         except DeviceError as exc:
             log.warning("%s: %s", self.device, exc)
+        # Capture_RBV goes to 0 once the file is closed; a Capture=1 put-callback may complete
+        # before that (the simulated IOC completes it on the plain Capture=0 put).
+        with self._changed:
+            closed = not self._capture_rbv.connected or self._changed.wait_for(lambda: not self._capturing,
+                                                                                self.timeout)
+        if not closed:
+            log.warning("%s: %sCapture_RBV still 1 %g s after the capture ended", self.device, self.prefix,
+                        self.timeout)
         return int(self._num_captured.get()) if self._num_captured.connected else self.captured
 
     @property
