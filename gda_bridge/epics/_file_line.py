@@ -25,6 +25,8 @@ log = logging.getLogger("gda_bridge.epics")
 #: longer than the bin less this is shortened, so no trigger comes while it exposes (a lost
 #: trigger would shift every later frame onto the wrong bin).
 DEAD_TIME = 1e-3
+#: Frames further apart than this many bins were not taken at consecutive triggers of the line.
+GAP_BINS = 1.5
 _EXTERNAL = 1
 _MULTIPLE = 1
 
@@ -55,6 +57,7 @@ class FileWritingLine:
         self.active = False
         self.frames = 0
         self._wait_timeout = 0.0
+        self._seconds_per_bin = 0.0
         self._base = 0  # frames in the capture's file before the line
         self._base_uid = 0  # the camera's UniqueId before the line: frame k is _base_uid + 1 + k
         self._offset = 0  # frames in the scan's files before the line (the 'frames' column)
@@ -103,6 +106,7 @@ class FileWritingLine:
             self._offset = self.scan.frames_before + self.scan.recorded
             self._file = self.scan.file_name
             self._wait_timeout = frames * max(seconds_per_bin, used, period) + self.timeout
+            self._seconds_per_bin = seconds_per_bin
         self._armed.clear()
         self._stopping.clear()
         self._stopped.clear()
@@ -136,10 +140,10 @@ class FileWritingLine:
         capture.wait_captured(self._base + wanted, timeout)
         if self._stopping.is_set():  # the stop closes the file; what is in it is what there is
             self._stopped.wait(self.timeout)
-            return self.readable()
+            return self._checked(self.readable())
         got = self.readable()
         if got >= wanted:
-            return got
+            return self._checked(got)
         fault = capture.fault()
         if fault is not None:
             raise DeviceError(f"{self.device}: {fault}")
@@ -152,6 +156,21 @@ class FileWritingLine:
         raise DeviceError(f"{self.device}: {got} of the line's {wanted} frames in {self._file} after {timeout:g} s "
                           f"({capture.num_captured_pv} is {capture.captured}, {self.scan.camera_uid.pvname} is "
                           f"{int(self.scan.camera_uid.get())}, the line's first frame would be {self._base_uid + 1})")
+
+    def _checked(self, got: int) -> int:
+        """``got``, unless the frames' time stamps show they were not taken at consecutive
+        triggers (a trigger lost, a frame taken by another trigger): each later frame would be
+        recorded on the wrong point, so that is an error."""
+        stamps = self.scan.capture.time_stamps(self._base_uid + 1, self._base_uid + got)
+        longest = GAP_BINS * self._seconds_per_bin
+        for k in range(1, len(stamps)):
+            before, after = stamps[k - 1], stamps[k]
+            if before is not None and after is not None and after - before > longest:
+                raise DeviceError(f"{self.device}: frames {k - 1} and {k} of the line are {after - before:.3g} s "
+                                  f"apart ({self.scan.capture.prefix}TimeStamp_RBV), the triggers "
+                                  f"{self._seconds_per_bin:g} s: a trigger was lost or a frame was not the "
+                                  "line's, so later frames would be on the wrong points")
+        return got
 
     def read(self, start: int, end: int) -> list[list[float]]:
         """Per frame start..end-1: what a step scan's point has (frames so far, UniqueId, stats)."""

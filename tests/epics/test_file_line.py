@@ -214,3 +214,18 @@ def test_no_time_to_expose_is_refused_before_arming(ioc: SimIOC, cam: AreaDetect
     with pytest.raises(DeviceError, match=r"cam: 0\.0005 s per bin leaves no time to expose"):
         cam.prepareForLine(5, 0.0005)
     assert get(ioc.pv("cam1:Acquire")) == 0
+
+
+def test_a_frame_not_taken_by_the_lines_triggers_is_an_error_not_a_shift(
+        ioc: SimIOC, m1: str, box: EpicsPositionCompare, cam: AreaDetector, scan_file) -> None:  # noqa: ANN001
+    """A trigger before the line's first makes frame 0 a stray; the line's last pulses then find
+    the camera done, and without the check every frame would be recorded one point early."""
+    n, step = 6, 0.05
+    end = arm_line(m1, box, cam, n, step)
+    put(ioc.pv("cam1:SoftTrigger"), 1)
+    put(m1, end)
+    box.wait_done(5)
+    with pytest.raises(DeviceError, match=r"^cam: frames 0 and 1 of the line are [0-9.]+ s apart \(.*HDF1:"
+                                          r"TimeStamp_RBV\), the triggers 0\.05 s: a trigger was lost or a frame "
+                                          r"was not the line's, so later frames would be on the wrong points$"):
+        cam.waitForFrames(n)
