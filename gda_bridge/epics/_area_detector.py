@@ -19,7 +19,7 @@ from gda_bridge.core.errors import DeviceError
 from gda_bridge.devices import DetectorBase
 
 from ._file_capture import FileCapture
-from ._file_line import FileWritingLine
+from ._file_line import DEAD_TIME, FileWritingLine
 from ._file_mode import FileWritingScan
 from ._nd_frames import FRAME_DTYPES, FrameFormat, check_carrier, decode, frame_format
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
@@ -46,7 +46,7 @@ class AreaDetector(DetectorBase):
     def __init__(self, name: str, prefix: str, *, cam: str = "cam1:", image: str = "image1:",
                  file_plugin: str | None = None, stats: str | None = None, frames_per_point: int = 1,
                  compression: str = "None", frames_per_chunk: int = 1, write_files: bool | None = None,
-                 file_folder: str | None = None,
+                 file_folder: str | None = None, line_dead_time: float = DEAD_TIME,
                  connection_timeout: float = CONNECTION_TIMEOUT, settle_timeout: float = SETTLE_TIMEOUT) -> None:
         super().__init__(name)
         if int(frames_per_point) < 1:
@@ -106,7 +106,8 @@ class AreaDetector(DetectorBase):
                                               self._cam_format[3], file_folder)
             self._line = FileWritingLine(name, c, self._file_scan, acquire=self._acquire,
                                          acquire_time=self._acquire_time, image_mode=self._image_mode,
-                                         num_images=self._num_images, timeout=settle_timeout)
+                                         num_images=self._num_images, timeout=settle_timeout,
+                                         dead_time=line_dead_time)
             connect_all(self._line.channels, connection_timeout, f"AreaDetector {name}")
             self._channels += self._line.channels
             self.extraNames = self._file_scan.field_names
@@ -208,7 +209,7 @@ class AreaDetector(DetectorBase):
     def prepareForLine(self, frames: int, seconds_per_bin: float) -> None:
         """Arm for ``frames`` external triggers: TriggerMode External, ImageMode Multiple,
         NumImages ``frames``, AcquireTime the collection time (shortened to leave the camera
-        ``DEAD_TIME`` between triggers), the file capture of the scan going on, Acquire=1."""
+        ``line_dead_time`` between triggers), the file capture of the scan going on, Acquire=1."""
         line = self._line_mode()
         self._exposure = line.prepare(int(frames), float(seconds_per_bin), float(self.getCollectionTime()))
 
