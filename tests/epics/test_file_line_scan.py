@@ -141,3 +141,56 @@ def test_a_fly_scan_file_links_exactly_the_lines_frames(ioc: SimIOC, ctx, docume
     assert data.shape == (10, NY, NX)
     np.testing.assert_array_equal(data, np.stack([ramp(NY, NX, "UInt16", u) for u in uids]))
     assert epics.caget(ioc.pv("cam1:TriggerMode"), use_monitor=False) == 0  # Internal again
+
+
+def test_lines_of_a_grid_go_to_one_file_in_point_order(ioc: SimIOC, ctx, documents, devices,  # noqa: ANN001
+                                                       nexus_files: Path) -> None:
+    from gda_bridge.devices.sim import SimMotor
+
+    line, cam = devices
+    result = scan(SimMotor("y"), 0, 1, 1, line, 0, 0.2, 0.05, cam, 0.03)
+    assert result.status == "COMPLETED_OKAY"
+    uids = [int(p.data["unique_id"]) for p in documents if isinstance(p, ScanPoint)]
+    assert len(uids) == 10
+    (path,) = sorted(nexus_files.glob("i99-*.nxs"))
+    assert not (nexus_files / f"{path.stem}-cam-000001.h5").exists()
+    with h5py.File(path, "r") as f:
+        group = f["entry1/instrument/cam"]
+        assert isinstance(group.get("data", getlink=True), h5py.ExternalLink)
+        data = group["data"][()].reshape(-1, NY, NX)
+        assert int(group["frames_written"][()]) == 10
+    np.testing.assert_array_equal(data, np.stack([ramp(NY, NX, "UInt16", u) for u in uids]))
+
+
+def test_a_line_finished_early_keeps_its_frames_in_the_scan_file(ioc: SimIOC, ctx, documents, devices,  # noqa: ANN001
+                                                                 nexus_files: Path) -> None:
+    line, cam = devices
+    seen = threading.Condition()
+    counts: list[int] = []
+
+    def on_count(value: object, **_: object) -> None:
+        with seen:
+            if int(value) == 0 or counts:  # type: ignore[call-overload]
+                counts.append(int(value))  # type: ignore[call-overload] # from this scan's arm on
+            seen.notify_all()
+
+    done: list = []
+    monitor = epics.PV(ioc.pv("ZEBRA:PC_NUM_CAP"), callback=on_count)
+    runner = threading.Thread(target=lambda: done.append(scan(line, 0, 0.95, 0.05, cam, 0.05)))
+    try:
+        runner.start()
+        with seen:
+            assert seen.wait_for(lambda: counts and counts[-1] >= 6, 20)
+        ctx.running.request_finish_early()
+        runner.join(20)
+    finally:
+        monitor.disconnect()
+    assert done and done[0].status == "COMPLETED_EARLY"
+    uids = [int(p.data["unique_id"]) for p in documents if isinstance(p, ScanPoint)]
+    assert 5 <= len(uids) < 20
+    (path,) = sorted(nexus_files.glob("i99-*.nxs"))
+    with h5py.File(path, "r") as f:
+        group = f["entry1/instrument/cam"]
+        data = group["data"][()]
+        assert int(group["frames_written"][()]) == len(uids)
+    np.testing.assert_array_equal(data, np.stack([ramp(NY, NX, "UInt16", u) for u in uids]))
