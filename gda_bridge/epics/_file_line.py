@@ -58,6 +58,7 @@ class FileWritingLine:
         self.frames = 0
         self._wait_timeout = 0.0
         self._seconds_per_bin = 0.0
+        self._broken: str | None = None  # why the line's frames cannot be trusted
         self._base = 0  # frames in the capture's file before the line
         self._base_uid = 0  # the camera's UniqueId before the line: frame k is _base_uid + 1 + k
         self._offset = 0  # frames in the scan's files before the line (the 'frames' column)
@@ -101,6 +102,7 @@ class FileWritingLine:
         period = float(self._period.get())
         with self._lock:
             self.active, self.frames, self._final, self._committed, self._values = True, frames, None, 0, {}
+            self._broken = None
             self._base = self.scan.capture.captured
             self._base_uid = int(self.scan.camera_uid.get())
             self._offset = self.scan.frames_before + self.scan.recorded
@@ -120,13 +122,16 @@ class FileWritingLine:
         return used
 
     def readable(self) -> int:
-        """Frames of the line in the file now."""
+        """Frames of the line in the file now; none once their time stamps showed that they were
+        not taken at consecutive triggers (which frames are the line's is then unknown)."""
         with self._lock:
             if not self.active:
                 return 0
-            if self._final is not None:
-                return self._final
-            return max(0, min(self.frames, self.scan.capture.captured - self._base))
+            got = self._final if self._final is not None else max(0, min(self.frames,
+                                                                          self.scan.capture.captured - self._base))
+        if self._broken is None:
+            self._broken = self._gap(got)
+        return 0 if self._broken is not None else got
 
     def wait(self, wanted: int) -> int:
         """Wait until ``wanted`` frames of the line are in the file, or a stop ended the line;
@@ -140,10 +145,11 @@ class FileWritingLine:
         capture.wait_captured(self._base + wanted, timeout)
         if self._stopping.is_set():  # the stop closes the file; what is in it is what there is
             self._stopped.wait(self.timeout)
-            return self._checked(self.readable())
         got = self.readable()
-        if got >= wanted:
-            return self._checked(got)
+        if self._broken is not None:
+            raise DeviceError(self._broken)
+        if got >= wanted or self._stopping.is_set():
+            return got
         fault = capture.fault()
         if fault is not None:
             raise DeviceError(f"{self.device}: {fault}")
@@ -157,24 +163,24 @@ class FileWritingLine:
                           f"({capture.num_captured_pv} is {capture.captured}, {self.scan.camera_uid.pvname} is "
                           f"{int(self.scan.camera_uid.get())}, the line's first frame would be {self._base_uid + 1})")
 
-    def _checked(self, got: int) -> int:
-        """``got``, unless the frames' time stamps show they were not taken at consecutive
-        triggers (a trigger lost, a frame taken by another trigger): each later frame would be
-        recorded on the wrong point, so that is an error."""
+    def _gap(self, got: int) -> str | None:
+        """Why the first ``got`` frames were not taken at consecutive triggers (a trigger lost, a
+        frame taken by another trigger: each later frame would be on the wrong point), or None."""
         stamps = self.scan.capture.time_stamps(self._base_uid + 1, self._base_uid + got)
         longest = GAP_BINS * self._seconds_per_bin
         for k in range(1, len(stamps)):
             before, after = stamps[k - 1], stamps[k]
             if before is not None and after is not None and after - before > longest:
-                raise DeviceError(f"{self.device}: frames {k - 1} and {k} of the line are {after - before:.3g} s "
-                                  f"apart ({self.scan.capture.prefix}TimeStamp_RBV), the triggers "
-                                  f"{self._seconds_per_bin:g} s: a trigger was lost or a frame was not the "
-                                  "line's, so later frames would be on the wrong points")
-        return got
+                return (f"{self.device}: frames {k - 1} and {k} of the line are {after - before:.3g} s apart "
+                        f"({self.scan.capture.prefix}TimeStamp_RBV), the triggers {self._seconds_per_bin:g} s: "
+                        "a trigger was lost or a frame was not the line's, so none of its frames is recorded")
+        return None
 
     def read(self, start: int, end: int) -> list[list[float]]:
         """Per frame start..end-1: what a step scan's point has (frames so far, UniqueId, stats)."""
         got = self.readable()
+        if self._broken is not None:
+            raise DeviceError(self._broken)
         if not 0 <= start <= end <= got:
             raise DeviceError(f"{self.device}: frames {start}..{end - 1} asked for; {got} of the line's "
                               f"{self.frames} are in {self._file}")
