@@ -75,9 +75,12 @@ class JavaScan:
                 self.jscan.setCommand(command)
         self.aborted_by_request = False
         self.devices = self._describe()
-        # A continuous line's and a buffered detector's values are read in bulk and cross to Java
-        # (one point per bin), so they are taken from the Java point as a Java device's are.
-        self._adapters = [None if getattr(a, "values_from_java", False) else a
+        # In a continuous scan a line's and a buffered detector's values are read in bulk and cross
+        # to Java (one point per bin), so they are taken from the Java point as a Java device's are.
+        # In a step scan a buffered detector is read out per point like any detector (a camera's
+        # preview frame stays in Python).
+        continuous = self.continuous
+        self._adapters = [None if continuous and getattr(a, "values_from_java", False) else a
                           for a in (adapter_of(d.device) for d in self.devices)]
         widths = [0 if a is not None else len(d.input_names) + len(d.extra_names) or 1 for a, d in zip(self._adapters, self.devices, strict=True)]
         self._widths = jpype.JArray(jpype.JInt)(widths)

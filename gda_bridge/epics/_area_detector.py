@@ -3,7 +3,8 @@
 Preview mode (no file plugin): ``readout`` returns the frame as a numpy array of the pixel type
 the image plugin reports (DataType_RBV), (ny, nx) in Mono and (ny, nx, 3) in RGB1/RGB2/RGB3.
 File-writing mode (``file_plugin`` given): the file plugin writes the frames, ``readout`` returns
-scalars and the scan file links the frames (gda_bridge.epics._file_mode).
+scalars and the scan file links the frames (gda_bridge.epics._file_mode). In this mode the camera
+is also the buffered detector of a hardware-triggered line (gda_bridge.epics._file_line).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from gda_bridge.core.errors import DeviceError
 from gda_bridge.devices import DetectorBase
 
 from ._file_capture import FileCapture
+from ._file_line import DEAD_TIME, FileWritingLine
 from ._file_mode import FileWritingScan
 from ._nd_frames import FRAME_DTYPES, FrameFormat, check_carrier, decode, frame_format
 from ._pv_backend import CONNECTION_TIMEOUT, Channel, Completion, connect_all, done_completion, get_many
@@ -44,7 +46,7 @@ class AreaDetector(DetectorBase):
     def __init__(self, name: str, prefix: str, *, cam: str = "cam1:", image: str = "image1:",
                  file_plugin: str | None = None, stats: str | None = None, frames_per_point: int = 1,
                  compression: str = "None", frames_per_chunk: int = 1, write_files: bool | None = None,
-                 file_folder: str | None = None,
+                 file_folder: str | None = None, line_dead_time: float = DEAD_TIME,
                  connection_timeout: float = CONNECTION_TIMEOUT, settle_timeout: float = SETTLE_TIMEOUT) -> None:
         super().__init__(name)
         if int(frames_per_point) < 1:
@@ -87,6 +89,7 @@ class AreaDetector(DetectorBase):
         self._acquisition: Completion = done_completion(f"{name}: acquire")
         #: File-writing mode: the default when a file plugin is configured.
         self._file_scan: FileWritingScan | None = None
+        self._line: FileWritingLine | None = None
         if file_plugin is not None and write_files is not False:
             self._cam_format = [Channel(f"{c}DataType_RBV", name, text=True),
                                 Channel(f"{c}ArraySizeX_RBV", name), Channel(f"{c}ArraySizeY_RBV", name),
@@ -101,6 +104,12 @@ class AreaDetector(DetectorBase):
             self._channels += [*self._cam_format, *capture.channels, *(stats_plugin.channels if stats_plugin else [])]
             self._file_scan = FileWritingScan(name, capture, stats_plugin, self.frames_per_point,
                                               self._cam_format[3], file_folder)
+            self._line = FileWritingLine(name, c, self._file_scan, acquire=self._acquire,
+                                         acquire_time=self._acquire_time, image_mode=self._image_mode,
+                                         num_images=self._num_images, timeout=settle_timeout,
+                                         dead_time=line_dead_time)
+            connect_all(self._line.channels, connection_timeout, f"AreaDetector {name}")
+            self._channels += self._line.channels
             self.extraNames = self._file_scan.field_names
             self.outputFormat = ["%d", "%d", *(["%.6g"] * (len(self.extraNames) - 2))]
 
@@ -190,15 +199,48 @@ class AreaDetector(DetectorBase):
             self._format = self._read_format()
         return self._format.shape
 
+    # -- a buffered detector of a continuous line (file-writing mode only) ---------------------
+
+    def _line_mode(self) -> FileWritingLine:
+        if self._line is None:
+            raise DeviceError(f"{self.name}: a continuous line needs file-writing mode (file_plugin)")
+        return self._line
+
+    def prepareForLine(self, frames: int, seconds_per_bin: float) -> None:
+        """Arm for ``frames`` external triggers: TriggerMode External, ImageMode Multiple,
+        NumImages ``frames``, AcquireTime the collection time (shortened to leave the camera
+        ``line_dead_time`` between triggers), the file capture of the scan going on, Acquire=1."""
+        line = self._line_mode()
+        self._exposure = line.prepare(int(frames), float(seconds_per_bin), float(self.getCollectionTime()))
+
+    def waitForFrames(self, wanted: int) -> int:
+        """Wait until ``wanted`` frames of the line are in the file (or a stop ended it); the
+        frames readable."""
+        return self._line_mode().wait(int(wanted))
+
+    def getFramesReadable(self) -> int:
+        """Frames of the line in the file now, without waiting."""
+        return self._line.readable() if self._line is not None else 0
+
+    def readFrames(self, start: int, end: int) -> list[list[float]]:
+        """Frames ``start``..``end``-1 of the line, each with a step scan's point columns."""
+        return self._line_mode().read(int(start), int(end))
+
     def atScanEnd(self) -> None:
+        if self._line is not None:
+            self._line.end()
         if self._file_scan is not None:
             self._file_scan.end()
 
     def atCommandFailure(self) -> None:
+        if self._line is not None:
+            self._line.end()
         if self._file_scan is not None:
             self._file_scan.end("the scan failed")
 
     def stop(self) -> None:
+        if self._line is not None:
+            self._line.stop()  # the line's frames in the file stay readable
         if self._acquire.connected:
             self._acquire.put(0)
         else:

@@ -60,6 +60,7 @@ class FileCapture:
         self._dropped = 0
         self._received = 0  # frames the plugin received since arm (ArrayCounter_RBV, reset there)
         self._received_uid = -1  # UniqueId of the last frame it received
+        self._stamps: dict[int, float] = {}  # TimeStamp_RBV of each frame received since arm, by UniqueId
 
         def ch(name: str, **kw: Any) -> Channel:
             return Channel(f"{p}{name}", device, **kw)
@@ -79,6 +80,7 @@ class FileCapture:
         self._message = ch("WriteMessage")
         self._capture = ch("Capture")
         self._array_counter = ch("ArrayCounter")
+        self._time_stamp = ch("TimeStamp_RBV", monitor=True)  # posted before the frame's UniqueId
         self._unique_id = ch("UniqueId_RBV", monitor=True, on_value=self._on_uid)
         self._counter_rbv = ch("ArrayCounter_RBV", monitor=True, on_value=self._on_received)
         self._num_captured = ch("NumCaptured_RBV", monitor=True, on_value=self._on_captured)
@@ -88,7 +90,7 @@ class FileCapture:
         self.channels = [self._enable, self._path, self._path_exists, self._name, self._number,
                          self._auto_increment, self._template, self._full_name, self._mode, self._num_capture,
                          self._compression, self._chunks, self._message, self._capture, self._array_counter,
-                         self._unique_id, self._counter_rbv,
+                         self._time_stamp, self._unique_id, self._counter_rbv,
                          self._num_captured, self._capture_rbv, self._status, self._dropped_pv]
         connect_all(self.channels, connection_timeout, f"AreaDetector {device} file plugin {p}")
         self._completion: Completion = done_completion(f"{device}: capture")
@@ -102,8 +104,11 @@ class FileCapture:
             self._changed.notify_all()
 
     def _on_uid(self, value: Any) -> None:
+        stamp = self._time_stamp.cached
         with self._changed:
             self._received_uid = int(value)
+            if stamp is not None:
+                self._stamps[int(value)] = float(stamp)
             self._changed.notify_all()
 
     def _on_received(self, value: Any) -> None:
@@ -157,6 +162,7 @@ class FileCapture:
         self._array_counter.put_complete(0, f"{what} ArrayCounter=0").wait(self.timeout)
         dropped = int(self._dropped_pv.get())  # never a CA read under the lock the CA callbacks take
         with self._changed:
+            self._stamps.clear()
             self._dropped_at_start = dropped
             self._dropped = max(self._dropped, dropped)
         self._completion = self._capture.put_complete(1, f"{what} capture into {folder}/")
@@ -201,6 +207,32 @@ class FileCapture:
             raise DeviceError(f"{self.device}: {fault}")
         return captured
 
+    def wait_captured(self, count: int, timeout: float) -> int:
+        """Wait until ``count`` frames are in the file, the capture has ended or a fault shows;
+        returns the frames in the file (the caller judges whether that is enough)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._captured >= count or not self._capturing
+                                   or self._fault_locked() is not None, timeout)
+            return self._captured
+
+    def fault(self) -> str | None:
+        """What is wrong with the capture now (a write error, dropped frames), or None."""
+        with self._changed:
+            fault = self._fault_locked()
+        if fault is not None and fault.endswith("write error"):
+            fault = f"{fault}: {self.message() or 'no message'}"
+        return fault
+
+    def time_stamps(self, first_uid: int, last_uid: int) -> list[float | None]:
+        """TimeStamp_RBV of frames ``first_uid..last_uid`` as they reached the plugin (None for a
+        frame whose update Channel Access folded into the next)."""
+        with self._changed:
+            return [self._stamps.get(u) for u in range(first_uid, last_uid + 1)]
+
+    @property
+    def num_captured_pv(self) -> str:
+        return self._num_captured.pvname
+
     def _settled(self, last_uid: int) -> bool:
         dropped = self._dropped - self._dropped_at_start
         return self._received_uid >= last_uid and self._captured + dropped >= self._received
@@ -225,6 +257,14 @@ class FileCapture:
             self._completion.wait(self.timeout)
         except DeviceError as exc:
             log.warning("%s: %s", self.device, exc)
+        # Capture_RBV goes to 0 once the file is closed; a Capture=1 put-callback may complete
+        # before that (the simulated IOC completes it on the plain Capture=0 put).
+        with self._changed:
+            closed = not self._capture_rbv.connected or self._changed.wait_for(lambda: not self._capturing,
+                                                                                self.timeout)
+        if not closed:
+            log.warning("%s: %sCapture_RBV still 1 %g s after the capture ended", self.device, self.prefix,
+                        self.timeout)
         return int(self._num_captured.get()) if self._num_captured.connected else self.captured
 
     @property

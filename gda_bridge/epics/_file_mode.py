@@ -50,6 +50,7 @@ class FileWritingScan:
         self.target: detector_files.ScanFileTarget | None = None
         self.files: list[tuple[str, int, int]] = []  # ended captures: (name, used, written)
         self.file_name = ""  # the current capture's file
+        self.capacity = 0  # frames the current capture was armed for
         self.used = 0  # frames in the current file when the last point was read out
         self.recorded = 0  # frames of recorded points in the current file
         self.restart = False  # the current file holds frames of no point: continue in a new one
@@ -89,7 +90,8 @@ class FileWritingScan:
         assert self.target is not None
         folder = self.file_folder or self.target.path.parent
         name = file_stem(self.device).replace("{scan}", self.target.path.stem)
-        full = self.capture.arm(folder, name, len(self.files), points * self.frames_per_point)
+        self.capacity = points * self.frames_per_point
+        full = self.capture.arm(folder, name, len(self.files), self.capacity)
         self.file_name = _relative(full, self.target.path.parent)
         self.used = self.recorded = 0
         self.restart = False
@@ -105,6 +107,30 @@ class FileWritingScan:
             assert self.target is not None
             self._arm(self.target.num_points - self.points_done)
         self.last_uid = int(self.camera_uid.get()) + self.frames_per_point
+
+    def start_line(self, frames: int) -> None:
+        """Before a continuous line of ``frames`` frames: the scan's capture goes on if it holds
+        only recorded frames and has room for the line; otherwise (frames of no recorded point, a
+        retaken line, a capture that ended) the line goes to the next file, armed for the rest of
+        the scan. The first line of a scan not prepared for collection starts it."""
+        if self.target is None:
+            self.start()
+            if self.capacity >= frames:
+                return
+        assert self.target is not None
+        room = self.capacity - self.capture.captured
+        if not self.capture.capturing or self.capture.captured != self.used or room < frames:
+            log.info("%s: %s holds %d frames of no recorded point, room for %d; the line goes to a new file",
+                     self.device, self.file_name, self.capture.captured - self.used, max(room, 0))
+            self._end_capture()
+            self._arm(max(frames, self.target.num_points - self.points_done))
+
+    def record_line_frames(self, new: int, used: int) -> None:
+        """``new`` more frames of a line were read (one point each); ``used`` frames of the
+        current file belong to recorded points now."""
+        self.recorded += new
+        self.points_done += new
+        self.used = max(self.used, used)
 
     def readout(self, timeout: float) -> list[float]:
         fpp = self.frames_per_point

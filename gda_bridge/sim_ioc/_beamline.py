@@ -70,7 +70,7 @@ class SimBeamline:
         self.mcs = SimMcs(config.mcs, self.scaler.peak_rates, positions_at, config.peak.monitor_rate,
                           lambda: self.beam.intensity, rng, self.scheduler)
         self.zebra = SimZebra(config.zebra, self.motors, self.scheduler)
-        self.zebra.connect(1, "camera trigger", lambda when: self.camera.hardware_trigger(), counts_missed=True)
+        self.zebra.connect(1, "camera trigger", self.camera.hardware_trigger, counts_missed=True)
         self.zebra.connect(2, "MCS channel advance", self.mcs.external_pulse, batch=self.mcs.external_pulses)
         prefix = config.prefix
         self.pvdb: dict[str, Field] = {}

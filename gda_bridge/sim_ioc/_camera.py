@@ -90,7 +90,7 @@ class SimCamera:
         self._scheduler = scheduler
         self._next: Timer | None = None
         self._acquiring: Pending | None = None
-        self._expose: Callable[[], None] | None = None  # External mode: what the next trigger starts
+        self._expose: Callable[..., None] | None = None  # External mode: what the next trigger starts
         self._triggers = 0  # External mode: triggers not yet used
         self._frames: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
         #: Plugins after the image plugin (the beamline adds stats and the file writer).
@@ -231,14 +231,16 @@ class SimCamera:
         self._triggers += 1
         self._use_trigger()
 
-    def hardware_trigger(self) -> bool:
+    def hardware_trigger(self, at: float | None = None) -> bool:
         """A pulse on the external trigger input (from the trigger box): it starts the next frame
         if the camera is waiting for one (External mode, acquiring, not exposing); otherwise it is
-        lost, as a real camera drops a trigger it cannot take. Returns whether it was taken."""
+        lost, as a real camera drops a trigger it cannot take. The exposure starts at ``at`` (the
+        pulse's scheduler time; now by default), not when a busy loop got to it. Returns whether
+        it was taken."""
         if self._acquiring is None or self.settings["TriggerMode"].value != "External" or self._expose is None:
             return False
         expose, self._expose = self._expose, None
-        expose()
+        expose(at)
         return True
 
     def _use_trigger(self) -> None:
@@ -271,16 +273,16 @@ class SimCamera:
 
         due = self._scheduler.now() + exposure  # frame ends on a fixed grid: no drift at high rates
 
-        def expose() -> None:
+        def expose(at: float | None = None) -> None:
             nonlocal due
             self.state.set("Acquire")
-            due = self._scheduler.now() + exposure
+            due = (self._scheduler.now() if at is None else at) + exposure
             self._next = self._scheduler.call_at(due, expose_end)
 
         def expose_end() -> None:
             nonlocal due
             unique_id = self.frame_id.value + 1
-            self._deliver(self.frame(exposure, unique_id), unique_id)
+            self._deliver(self.frame(exposure, unique_id), unique_id, late=self._scheduler.now() - due)
             taken = self.images_counter.value + 1
             self.images_counter.set(taken)
             if count is not None and taken >= count:
@@ -310,14 +312,16 @@ class SimCamera:
         if acquiring is not None:
             acquiring.fire()
 
-    def _deliver(self, data: np.ndarray, unique_id: int) -> None:
-        """Pass a new frame to the image plugin (if enabled) and every enabled plugin."""
+    def _deliver(self, data: np.ndarray, unique_id: int, late: float = 0.0) -> None:
+        """Pass a new frame to the image plugin (if enabled) and every enabled plugin. Its time
+        stamp is the end of its exposure, as a camera stamps it, not when a busy loop got to it
+        (``late`` seconds after)."""
         self.frame_id.set(unique_id)
         self.cam_counter.set(self.cam_counter.value + 1)
         if self.image_enabled.value == "Enable":
             self._publish(data, unique_id)
         if self.plugins:
-            frame = NDFrame(data, unique_id, time.time() - EPICS_EPOCH)
+            frame = NDFrame(data, unique_id, time.time() - max(0.0, late) - EPICS_EPOCH)
             for plugin in self.plugins:
                 if plugin.is_enabled:
                     plugin.on_frame(frame)
