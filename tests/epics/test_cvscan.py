@@ -33,18 +33,28 @@ def get(pvname: str) -> float:
 @pytest.fixture
 def devices(sim_ioc: SimIOC) -> Iterator[tuple[EpicsMotor, EpicsMotor, McsDetector]]:
     base = sim_ioc.pv("m1")
+    velo = get(base + ".VELO")
     put(base + ".VELO", VELO)
     put(base + ".ACCL", ACCL)
     m1, m2 = EpicsMotor("m1", base), EpicsMotor("m2", sim_ioc.pv("m2"))
     box = PositionCompareBox("zebra", sim_ioc.pv("ZEBRA:"), motor=m1, encoder=1)
     mcs = McsDetector("mcs", sim_ioc.pv("MCS:"))
     yield m1, m2, mcs
+    for device in (m1, m2, box, mcs):
+        device.close()
+    home(sim_ioc, "m1", velo)
+    home(sim_ioc, "m2", get(sim_ioc.pv("m2.VELO")))
+
+
+def home(sim_ioc: SimIOC, motor: str, velo: float) -> None:
+    """Leave the motor as the other tests expect it: at 0, no VMAX or ACCL, its VELO as it was."""
+    base = sim_ioc.pv(motor)
     put(base + ".STOP", 1)
     put(base + ".ACCL", 0.0)
     put(base + ".VMAX", 0.0)
-    put(base + ".VELO", VELO)
-    for device in (m1, m2, box, mcs):
-        device.close()
+    put(base + ".VELO", 1e6)
+    put(base + ".VAL", 0.0)
+    put(base + ".VELO", velo)
 
 
 @pytest.fixture

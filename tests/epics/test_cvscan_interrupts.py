@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import epics
@@ -33,7 +34,8 @@ def caget(pvname: str) -> float:
 
 
 @pytest.fixture
-def beamline(tmp_path: Path, sim_ioc: SimIOC) -> Path:
+def beamline(tmp_path: Path, sim_ioc: SimIOC) -> Iterator[Path]:
+    velo = caget(sim_ioc.pv("m1.VELO"))
     caput(sim_ioc.pv("m1.VMAX"), 0.0)
     caput(sim_ioc.pv("m1.ACCL"), 0.0)
     caput(sim_ioc.pv("m1.VELO"), 1e6)
@@ -58,7 +60,11 @@ driver = "epics_mcs"
 prefix = "{sim_ioc.pv('MCS:')}"
 channels = {{ clock = 1, mon = 3, det = 2 }}
 """)
-    return config
+    yield config
+    caput(sim_ioc.pv("m1.STOP"), 1)
+    caput(sim_ioc.pv("m1.VELO"), 1e6)
+    caput(sim_ioc.pv("m1.VAL"), 0.0)
+    caput(sim_ioc.pv("m1.VELO"), velo)
 
 
 def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:

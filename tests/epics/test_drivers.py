@@ -91,8 +91,8 @@ def test_connection_failure_names_every_pv(sim_ioc: SimIOC) -> None:
         EpicsMotor("ghost", sim_ioc.pv("ghost"), connection_timeout=0.5)
     assert time.monotonic() - start < 3
     message = str(err.value)
-    assert message.startswith("EpicsMotor ghost: 17 of 17 PVs did not connect within 0.5 s: ")
-    for field in ("VAL", "RBV", "STOP", "VELO", "HLM", "LLM", "RDBD", "EGU", "PREC"):
+    assert message.startswith("EpicsMotor ghost: 19 of 19 PVs did not connect within 0.5 s: ")
+    for field in ("VAL", "RBV", "STOP", "VELO", "VMAX", "ACCL", "HLM", "LLM", "RDBD", "EGU", "PREC"):
         assert sim_ioc.pv(f"ghost.{field}") in message
 
 

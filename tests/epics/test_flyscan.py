@@ -26,6 +26,7 @@ from gda_bridge.sim_ioc._motor import UPDATE_RATE_HZ
 #: (at 1/s, 0.04). Each point has 80 ms of dead time, so none is collected late.
 LATENCY = 1.0 / UPDATE_RATE_HZ + 0.02
 VELO = 2.0
+ACCL = 0.1  # s: a run-up and run-down of ACCL x v / 2 = 0.05 at 1/s
 
 
 def caput(pvname: str, value: object) -> None:
@@ -41,12 +42,15 @@ def m1(sim_ioc: SimIOC):  # noqa: ANN201
     motor = EpicsMotor("m1", sim_ioc.pv("m1"))
     velo = caget(sim_ioc.pv("m1.VELO"))
     caput(sim_ioc.pv("m1.VMAX"), 0.0)
+    caput(sim_ioc.pv("m1.ACCL"), 0.0)
     caput(sim_ioc.pv("m1.VELO"), 1e6)
     pos(motor, 0.0)
     caput(sim_ioc.pv("m1.VELO"), VELO)
+    caput(sim_ioc.pv("m1.ACCL"), ACCL)  # the simulated motor really accelerates over it
     yield motor
     motor.stop()
     caput(sim_ioc.pv("m1.VMAX"), 0.0)
+    caput(sim_ioc.pv("m1.ACCL"), 0.0)
     caput(sim_ioc.pv("m1.VELO"), 1e6)  # the session's IOC as other tests expect it: m1 at 0
     pos(motor, 0.0)
     caput(sim_ioc.pv("m1.VELO"), velo)

@@ -35,8 +35,10 @@ def beamline(tmp_path: Path, sim_ioc: SimIOC) -> Iterator[Path]:
     velo = caget(sim_ioc.pv("m1.VELO"))
     caput(sim_ioc.pv("m1.VMAX"), 0.0)
     caput(sim_ioc.pv("m1.VELO"), 1e6)
+    caput(sim_ioc.pv("m1.ACCL"), 0.0)
     caput(sim_ioc.pv("m1.VAL"), 0.0)
     caput(sim_ioc.pv("m1.VELO"), VELO)
+    caput(sim_ioc.pv("m1.ACCL"), 0.1)  # a run-up of 0.05 at 1/s
     config = tmp_path / "bl.toml"
     config.write_text(f"""[beamline]
 name = "bl99"
@@ -51,6 +53,7 @@ driver = "gaussian_counter"
 motor = "@m1"
 """)
     yield config
+    caput(sim_ioc.pv("m1.ACCL"), 0.0)
     caput(sim_ioc.pv("m1.STOP"), 1)
     caput(sim_ioc.pv("m1.VELO"), 1e6)  # the session's IOC as other tests expect it: m1 at 0
     caput(sim_ioc.pv("m1.VAL"), 0.0)
