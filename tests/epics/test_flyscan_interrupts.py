@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,8 +68,21 @@ def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
                          timeout=60, dimensions=(40, 160))
 
 
+def _wait_done_moving(sim_ioc: SimIOC, timeout: float = 5.0) -> None:
+    """A stopped motor decelerates over ACCL before DMOV says done: wait for it (monitor event)."""
+    done = threading.Event()
+    pv = epics.get_pv(sim_ioc.pv("m1.DMOV"), auto_monitor=True,
+                      callback=lambda value=0, **_: value == 1 and done.set())
+    try:
+        assert pv.wait_for_connection(5)
+        if caget(sim_ioc.pv("m1.DMOV")) != 1:
+            assert done.wait(timeout), f"m1 still moving {timeout} s after the scan ended"
+    finally:
+        pv.clear_callbacks()
+
+
 def _stopped_with_velo_restored(sim_ioc: SimIOC) -> None:
-    assert caget(sim_ioc.pv("m1.DMOV")) == 1
+    _wait_done_moving(sim_ioc)
     assert caget(sim_ioc.pv("m1.MOVN")) == 0
     assert 0.0 < caget(sim_ioc.pv("m1.RBV")) < 2.0  # stopped mid-fly, not run to the end
     assert caget(sim_ioc.pv("m1.VELO")) == VELO
