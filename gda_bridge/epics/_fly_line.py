@@ -24,8 +24,6 @@ from ._position_compare import EpicsPositionCompare
 
 log = logging.getLogger("gda_bridge.epics")
 
-#: Extra seconds a line may take beyond its planned motion before it counts as failed.
-LINE_MARGIN_S = 5.0
 #: Seconds the box has, once the motion ended, to report its last pulse.
 LAST_PULSE_S = 2.0
 
@@ -39,9 +37,6 @@ class LinePlan:
     run_up_start: float
     run_down_end: float
     step: float
-
-    def seconds(self, points: int) -> float:
-        return abs(self.run_down_end - self.run_up_start) / self.speed
 
 
 def plan_line(name: str, demands: Sequence[float], seconds_per_bin: float, max_speed: float | None,
