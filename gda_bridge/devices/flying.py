@@ -98,6 +98,9 @@ class FlyScannable(ScannableMotionBase):
         self.run_down = self.stop_at + sign * run
         self._saved_speed: float | None = None
         self._flying = False
+        #: set by stop() (an abort, Ctrl-C or a failure, possibly from another thread): no point
+        #: may start the fly again until the next line begins
+        self._halted = False
         self._demand: float | None = None
         self._captured: float | None = None
         self._previous_trigger: float | None = None
@@ -167,6 +170,7 @@ class FlyScannable(ScannableMotionBase):
         if self._saved_speed is None:
             self._saved_speed = float(self.motor.fly_speed())
         self._flying = False
+        self._halted = False
         self._previous_trigger = None
         self.motor.moveTo(self.run_up)
         if not math.isclose(self.speed, self._saved_speed, rel_tol=1e-9):
@@ -194,7 +198,9 @@ class FlyScannable(ScannableMotionBase):
         self._restore_speed()
 
     def stop(self) -> None:
-        """Stop the motor and put its speed back (abort, Ctrl-C, a failure)."""
+        """Stop the motor and put its speed back (abort, Ctrl-C, a failure); the points still to
+        come in this line then fail instead of sending the motor off again."""
+        self._halted = True
         self._stop_motor()
         self._restore_speed()
 
@@ -222,6 +228,8 @@ class FlyScannable(ScannableMotionBase):
 
     def rawAsynchronousMoveTo(self, position: Any) -> None:
         demand = float(as_list(position)[0])
+        if self._halted:
+            raise DeviceError(f"{self.getName()}: the fly was stopped; point {_text(demand)} is not taken")
         self._demand, self._captured = demand, None
         if not self._flying:
             now = float(self.motor.fly_speed())

@@ -128,6 +128,8 @@ class PositionCompareLine(ScannableBase):
 
     def startLine(self) -> None:
         assert self._plan is not None
+        if self._stopped.is_set():  # an abort's stop (another thread) came during the preparation
+            raise DeviceError(f"{self.name}: the line was stopped before it started")
         self.motor.asynchronousMoveTo(self._plan.run_down_end)
 
     def _bins(self) -> int:

@@ -231,6 +231,25 @@ def test_points_collected_late_record_where_the_motor_was_and_are_counted(ctx):
     assert "is longer than the point time (0.02 s)" in summary[0]
 
 
+def test_a_stop_from_another_thread_is_never_undone_by_the_next_point(ctx):
+    """An abort stops the wrapper from its own thread while the scan thread may be about to start
+    the next point: that point must fail, not send the motor off to the run-down end again."""
+    from gda_bridge.devices.flying import FlyScannable
+
+    x = SimMotor("x", speed=1.0)
+    fly = FlyScannable(x, [0.0, 0.5, 1.0], 1.0, end=1.5)
+    fly.atScanStart()
+    fly.atScanLineStart()
+    fly.stop()
+    with pytest.raises(DeviceError, match="x: the fly was stopped; point 0.5 is not taken"):
+        fly.asynchronousMoveTo(0.5)
+    assert not x.isBusy() and x.getPosition() == 0.0
+    fly.atScanLineStart()  # a new line (a new scan) flies again
+    fly.asynchronousMoveTo(0.0)
+    assert x.isBusy()
+    x.stop()
+
+
 def test_the_wrapper_takes_only_its_own_points(ctx):
     from gda_bridge.devices.flying import FlyScannable
 
