@@ -1,6 +1,6 @@
 """A motor and the position-compare box that follows its encoder, as one continuous line.
 
-``cvscan`` makes one per motor (``EpicsPositionCompare.line(motor)``): the Java engine's
+``cvscan`` makes one per motor (``PositionCompareBox.line(motor)``): the Java engine's
 continuous-line mode arms it, starts it and reads its bins back (gda.device.ContinuousLine).
 A line of n points at ``d_k = start + k * step`` fires n + 1 pulses, at d_0 .. d_n: bin k runs
 from pulse k to pulse k + 1, so the detectors' frame k is the step that starts at d_k, and the
