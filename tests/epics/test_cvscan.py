@@ -11,6 +11,8 @@ import epics
 import h5py
 import numpy as np
 import pytest
+from cli_processes import home_motor
+from motor_scan_helpers import caget, caput
 
 from gda_bridge.commands import cvscan
 from gda_bridge.core.errors import GdaBridgeError, ScanAbortedError
@@ -22,39 +24,21 @@ MRES = 1e-5  # the simulated motors' resolution: one encoder count
 VELO, ACCL = 1.0, 0.05
 
 
-def put(pvname: str, value: object) -> None:
-    assert epics.get_pv(pvname, connect=True).put(value, wait=True, timeout=10) is not None
-
-
-def get(pvname: str) -> float:
-    return float(epics.caget(pvname, use_monitor=False, timeout=5))
-
-
 @pytest.fixture
 def devices(sim_ioc: SimIOC) -> Iterator[tuple[EpicsMotor, EpicsMotor, McsDetector]]:
     base = sim_ioc.pv("m1")
-    velo = get(base + ".VELO")
-    put(base + ".VELO", VELO)
-    put(base + ".ACCL", ACCL)
+    velo = caget(base + ".VELO")
+    caput(base + ".VELO", VELO)
+    caput(base + ".ACCL", ACCL)
     m1, m2 = EpicsMotor("m1", base), EpicsMotor("m2", sim_ioc.pv("m2"))
     box = PositionCompareBox("zebra", sim_ioc.pv("ZEBRA:"), motor=m1, encoder=1)
     mcs = McsDetector("mcs", sim_ioc.pv("MCS:"))
     yield m1, m2, mcs
     for device in (m1, m2, box, mcs):
         device.close()
-    home(sim_ioc, "m1", velo)
-    home(sim_ioc, "m2", get(sim_ioc.pv("m2.VELO")))
+    home_motor(sim_ioc, "m1", velo)
+    home_motor(sim_ioc, "m2", caget(sim_ioc.pv("m2.VELO")))
 
-
-def home(sim_ioc: SimIOC, motor: str, velo: float) -> None:
-    """Leave the motor as the other tests expect it: at 0, no VMAX or ACCL, its VELO as it was."""
-    base = sim_ioc.pv(motor)
-    put(base + ".STOP", 1)
-    put(base + ".ACCL", 0.0)
-    put(base + ".VMAX", 0.0)
-    put(base + ".VELO", 1e6)
-    put(base + ".VAL", 0.0)
-    put(base + ".VELO", velo)
 
 
 @pytest.fixture
@@ -79,7 +63,7 @@ def test_one_motion_gives_every_bin_at_its_captured_position(devices, files, sim
     # each bin is one step at v = 0.025 / 0.01 = 2.5 mm/s: 10 ms of the 10 MHz-ish clock
     np.testing.assert_allclose(clock, np.median(clock), rtol=0.02)
     assert abs(demands[det.argmax()] + 0.0125 - 0.1) <= 0.05, "the peak of m1 at 0.1 is where it is"
-    assert get(sim_ioc.pv("m1.VELO")) == pytest.approx(VELO), "VELO restored"
+    assert caget(sim_ioc.pv("m1.VELO")) == pytest.approx(VELO), "VELO restored"
 
 
 def test_an_outer_stepped_motor_gives_a_grid_of_lines(devices, files):
@@ -95,18 +79,18 @@ def test_an_outer_stepped_motor_gives_a_grid_of_lines(devices, files):
 
 def test_a_run_down_beyond_the_limit_is_refused_and_nothing_moves(devices, sim_ioc):
     m1, _, mcs = devices
-    before = get(sim_ioc.pv("m1.RBV"))
+    before = caget(sim_ioc.pv("m1.RBV"))
     with pytest.raises(GdaBridgeError, match=r"m1: the run-down end 10.2 \(beyond the last trigger at 10.05, to reach 5/s in ACCL 0.05 s\) "
                        r"cannot be reached: m1: position 10.2 is outside the limits \(-10:10\)"):
         cvscan(m1, 9, 10, 0.05, mcs, 0.01)
-    assert get(sim_ioc.pv("m1.RBV")) == before
-    assert get(sim_ioc.pv("m1.VELO")) == pytest.approx(VELO)
-    assert get(sim_ioc.pv("ZEBRA:PC_ARM_OUT")) == 0
+    assert caget(sim_ioc.pv("m1.RBV")) == before
+    assert caget(sim_ioc.pv("m1.VELO")) == pytest.approx(VELO)
+    assert caget(sim_ioc.pv("ZEBRA:PC_ARM_OUT")) == 0
 
 
 def test_the_speed_is_capped_at_vmax_with_a_message(devices, files, sim_ioc, caplog):
     m1, _, mcs = devices
-    put(sim_ioc.pv("m1.VMAX"), 2.0)
+    caput(sim_ioc.pv("m1.VMAX"), 2.0)
     with caplog.at_level(logging.WARNING, logger="gda_bridge.epics"):
         s = cvscan(m1, 0, 0.5, 0.05, mcs, 0.01)
     assert s.status == "COMPLETED_OKAY"
@@ -114,7 +98,7 @@ def test_the_speed_is_capped_at_vmax_with_a_message(devices, files, sim_ioc, cap
     with files() as f:
         clock = f["entry1/instrument/mcs/clock"][()]
     assert clock.size == 11
-    assert get(sim_ioc.pv("m1.VELO")) == pytest.approx(VELO)
+    assert caget(sim_ioc.pv("m1.VELO")) == pytest.approx(VELO)
 
 
 def test_an_abort_mid_line_stops_the_motor_and_keeps_the_bins_taken(devices, files, ctx, sim_ioc):
@@ -140,10 +124,10 @@ def test_an_abort_mid_line_stops_the_motor_and_keeps_the_bins_taken(devices, fil
         scanning.join(30)
     assert ended, "the scan was not aborted"
     assert ctx.last_result.status == "COMPLETED_AFTER_STOP"
-    rbv = get(sim_ioc.pv("m1.RBV"))
+    rbv = caget(sim_ioc.pv("m1.RBV"))
     assert rbv < 3.5, "stopped well before the end of the line"
     assert epics.caget(sim_ioc.pv("m1.DMOV"), use_monitor=False) == 1
-    assert get(sim_ioc.pv("m1.VELO")) == pytest.approx(VELO)
+    assert caget(sim_ioc.pv("m1.VELO")) == pytest.approx(VELO)
     with files() as f:
         taken = f["entry1/instrument/m1/m1"][()]
         kept = taken[np.isfinite(taken)] if taken.dtype.kind == "f" else taken

@@ -5,9 +5,7 @@ disarmed. A limit refusal from the console moves nothing."""
 
 from __future__ import annotations
 
-import os
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,22 +13,13 @@ from pathlib import Path
 import epics
 import pexpect
 import pytest
+from cli_processes import PROMPT, home_motor, spawn_cli
+from motor_scan_helpers import caget, caput
 
 from gda_bridge.sim_ioc import SimIOC
 
-REPO = Path(__file__).resolve().parents[2]
-ANSI = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
-PROMPT = rf"In \[{ANSI}\d+{ANSI}\]: "
 VELO = 2.0
 FLY = "cvscan m1 0 6 0.01 mcs 0.002"  # 5/s, a 1.2 s line; the interrupt comes once it flies
-
-
-def caput(pvname: str, value: object) -> None:
-    assert epics.get_pv(pvname, connect=True).put(value, wait=True, timeout=10) is not None
-
-
-def caget(pvname: str) -> float:
-    return float(epics.caget(pvname, use_monitor=False, timeout=5))
 
 
 @pytest.fixture
@@ -61,17 +50,7 @@ prefix = "{sim_ioc.pv('MCS:')}"
 channels = {{ clock = 1, mon = 3, det = 2 }}
 """)
     yield config
-    caput(sim_ioc.pv("m1.STOP"), 1)
-    caput(sim_ioc.pv("m1.VELO"), 1e6)
-    caput(sim_ioc.pv("m1.VAL"), 0.0)
-    caput(sim_ioc.pv("m1.VELO"), velo)
-
-
-def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
-    env = {**os.environ, "GDA_BRIDGE_HOME": str(tmp_path / "home"), "GDA_BRIDGE_JVM_HEAP": "128m",
-           "PYTHONPATH": str(REPO), "TERM": "xterm", "PYTHONUNBUFFERED": "1"}
-    return pexpect.spawn(sys.executable, ["-m", "gda_bridge.cli.main", *args], env=env, encoding="utf-8",
-                         timeout=60, dimensions=(40, 160))
+    home_motor(sim_ioc, "m1", velo)
 
 
 class Flying:
@@ -111,7 +90,7 @@ def test_sigint_to_gda_bridge_run_mid_line_stops_the_motor_and_restores_velo(tmp
     script.write_text(FLY + "\n")
     flying = Flying(sim_ioc)
     flying.armed.clear()
-    child = _spawn(tmp_path, "run", "--config", str(beamline), str(script))
+    child = spawn_cli(tmp_path, "run", "--config", str(beamline), str(script))
     flying.wait()
     child.kill(signal.SIGINT)
     child.expect(pexpect.EOF)
@@ -122,7 +101,7 @@ def test_sigint_to_gda_bridge_run_mid_line_stops_the_motor_and_restores_velo(tmp
 
 @pytest.mark.slow
 def test_ctrl_c_then_abort_in_the_console_mid_line_and_a_refusal_that_moves_nothing(tmp_path, beamline, sim_ioc):
-    child = _spawn(tmp_path, "console", "--config", str(beamline))
+    child = spawn_cli(tmp_path, "console", "--config", str(beamline))
     child.expect(PROMPT)
     child.sendline("cvscan m1 9 10 0.05 mcs 0.01")
     child.expect(r"m1: the run-down end 10\.\d+ \(beyond the last trigger at 10\.05.*outside the limits")

@@ -12,6 +12,7 @@ import epics
 import h5py
 import numpy as np
 import pytest
+from cli_processes import home_motor
 
 from gda_bridge.commands import cvscan
 from gda_bridge.core.documents import ScanPoint
@@ -47,9 +48,7 @@ def devices(ioc: SimIOC) -> Iterator[tuple[EpicsMotor, AreaDetector]]:
     yield m1, cam
     for device in (cam, box, m1):
         device.close()
-    put(ioc.pv("m1.VELO"), 1e6)
-    put(ioc.pv("m1"), 0.0)
-    put(ioc.pv("m1.VELO"), 1.0)
+    home_motor(ioc, "m1", 1.0)
 
 
 @pytest.fixture

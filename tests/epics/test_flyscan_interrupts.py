@@ -3,32 +3,19 @@ SIGINT, and the console in a real pseudo-terminal; each leaves the motor stopped
 
 from __future__ import annotations
 
-import os
 import signal
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import epics
 import pexpect
 import pytest
+from cli_processes import ANSI, PROMPT, home_motor, spawn_cli, wait_done_moving
+from motor_scan_helpers import caget, caput
 
 from gda_bridge.sim_ioc import SimIOC
 
-REPO = Path(__file__).resolve().parents[2]
-ANSI = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
-PROMPT = rf"In \[{ANSI}\d+{ANSI}\]: "
 VELO = 2.0
 FLY = "flyscan m1 0 4 0.1 det 0.05 0.05"  # 1/s: the fly takes 4 s; the Ctrl-C comes after ~0.3 s
-
-
-def caput(pvname: str, value: object) -> None:
-    assert epics.get_pv(pvname, connect=True).put(value, wait=True, timeout=10) is not None
-
-
-def caget(pvname: str) -> float:
-    return float(epics.caget(pvname, use_monitor=False, timeout=5))
 
 
 @pytest.fixture
@@ -54,35 +41,11 @@ driver = "gaussian_counter"
 motor = "@m1"
 """)
     yield config
-    caput(sim_ioc.pv("m1.ACCL"), 0.0)
-    caput(sim_ioc.pv("m1.STOP"), 1)
-    caput(sim_ioc.pv("m1.VELO"), 1e6)  # the session's IOC as other tests expect it: m1 at 0
-    caput(sim_ioc.pv("m1.VAL"), 0.0)
-    caput(sim_ioc.pv("m1.VELO"), velo)
-
-
-def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
-    env = {**os.environ, "GDA_BRIDGE_HOME": str(tmp_path / "home"), "GDA_BRIDGE_JVM_HEAP": "128m",
-           "PYTHONPATH": str(REPO), "TERM": "xterm", "PYTHONUNBUFFERED": "1"}
-    return pexpect.spawn(sys.executable, ["-m", "gda_bridge.cli.main", *args], env=env, encoding="utf-8",
-                         timeout=60, dimensions=(40, 160))
-
-
-def _wait_done_moving(sim_ioc: SimIOC, timeout: float = 5.0) -> None:
-    """A stopped motor decelerates over ACCL before DMOV says done: wait for it (monitor event)."""
-    done = threading.Event()
-    pv = epics.get_pv(sim_ioc.pv("m1.DMOV"), auto_monitor=True,
-                      callback=lambda value=0, **_: value == 1 and done.set())
-    try:
-        assert pv.wait_for_connection(5)
-        if caget(sim_ioc.pv("m1.DMOV")) != 1:
-            assert done.wait(timeout), f"m1 still moving {timeout} s after the scan ended"
-    finally:
-        pv.clear_callbacks()
+    home_motor(sim_ioc, "m1", velo)
 
 
 def _stopped_with_velo_restored(sim_ioc: SimIOC) -> None:
-    _wait_done_moving(sim_ioc)
+    wait_done_moving(sim_ioc)
     assert caget(sim_ioc.pv("m1.MOVN")) == 0
     assert 0.0 < caget(sim_ioc.pv("m1.RBV")) < 2.0  # stopped mid-fly, not run to the end
     assert caget(sim_ioc.pv("m1.VELO")) == VELO
@@ -92,7 +55,7 @@ def _stopped_with_velo_restored(sim_ioc: SimIOC) -> None:
 def test_sigint_to_gda_bridge_run_mid_fly_stops_the_motor_and_restores_velo(tmp_path, beamline, sim_ioc):
     script = tmp_path / "fly.py"
     script.write_text(FLY + "\n")
-    child = _spawn(tmp_path, "run", "--config", str(beamline), str(script))
+    child = spawn_cli(tmp_path, "run", "--config", str(beamline), str(script))
     child.expect(r"m1 flies from -0\.05 to 4\.05 at 1/s")
     child.expect(r" 0\.[12]\d{3} ")  # a point near 0.1 or 0.2: flying
     child.kill(signal.SIGINT)
@@ -104,7 +67,7 @@ def test_sigint_to_gda_bridge_run_mid_fly_stops_the_motor_and_restores_velo(tmp_
 
 @pytest.mark.slow
 def test_ctrl_c_then_abort_in_the_console_mid_fly_stops_the_motor_and_restores_velo(tmp_path, beamline, sim_ioc):
-    child = _spawn(tmp_path, "console", "--config", str(beamline))
+    child = spawn_cli(tmp_path, "console", "--config", str(beamline))
     child.expect(PROMPT)
     child.sendline(FLY)
     child.expect(r" 0\.[12]\d{3} ")  # a point near 0.1 or 0.2: flying
