@@ -59,9 +59,17 @@ final class ContinuousLineRun {
         return read(template, got);
     }
 
-    /** After a failure or abort: stops the line and its detectors and reads what they captured. */
+    /**
+     * After a failure or abort: stops the line and its detectors, completes the line (disarmed,
+     * speed restored, as after a whole line) and reads what they captured.
+     */
     List<Object[]> salvage(Object[] template) {
         stop();
+        try {
+            line().completeLine();
+        } catch (Exception | LinkageError e) {
+            ConcurrentScan.LOG.log(Level.WARNING, "scan: completing " + line.device.getName() + " after it stopped failed", e);
+        }
         try {
             int got = line().getBinsCaptured();
             for (ScanRole r : detectors) {
