@@ -856,6 +856,9 @@ public class ConcurrentScan {
                     r.device.atLevelMoveStart();
                 }
             }
+            // An abort stops every device from its own thread: a move started after that stop
+            // would set a motor going again, so look once more just before starting them.
+            checkAbort();
             for (ScanRole r : level.movers) {
                 if (r.movesAt(changed)) {
                     r.device.asynchronousMoveTo(r.positionAt(indices));
