@@ -113,6 +113,11 @@ public class ConcurrentScan {
     /** the bins a failed or aborted line took, published unless the line is retaken */
     private List<Object[]> salvaged = List.of();
     private long nanoStart;
+    private volatile boolean timelineOn = true;
+    private ScanMarks marks;
+    /** The point the marks being taken belong to (the first of a line), and when it started. */
+    private int markPoint;
+    private long pointStart;
 
     public ConcurrentScan(Object[] args) {
         this(args, new Scannable[0]);
@@ -232,6 +237,36 @@ public class ConcurrentScan {
 
     public boolean isParallelReadout() {
         return parallelReadout;
+    }
+
+    /** Whether the scan records its timeline (on by default); set before {@link #run()}. */
+    public void setTimeline(boolean on) {
+        timelineOn = on;
+    }
+
+    /**
+     * The timeline recorded so far, flattened as (point, lane, phase, start, end) per interval:
+     * point -1 for the scan's own phases, lanes as {@link #getTimelineLanes()}, phases as
+     * {@link #getTimelinePhases()}, times from {@link System#nanoTime()}. Read it after run().
+     */
+    public long[] getTimeline() {
+        ScanMarks m = marks;
+        return m == null ? new long[0] : m.intervals();
+    }
+
+    /** Lane names: every device (as {@link #getDevices()}), then "points" and "scan thread". */
+    public String[] getTimelineLanes() {
+        String[] out = new String[roles.length + 2];
+        for (ScanRole r : roles) {
+            out[r.slot] = r.device.getName();
+        }
+        out[roles.length] = "points";
+        out[roles.length + 1] = "scan thread";
+        return out;
+    }
+
+    public static String[] getTimelinePhases() {
+        return ScanMarks.PHASES.clone();
     }
 
     public void addScanListener(ScanListener listener) {
@@ -579,6 +614,7 @@ public class ConcurrentScan {
         }
         levels = groups.toArray(new LevelGroup[0]);
         readout = new ParallelReadout(detectorRoles);
+        marks = new ScanMarks(roles.length, timelineOn);
     }
 
     private void callHook(int hook) throws DeviceException {
@@ -607,6 +643,7 @@ public class ConcurrentScan {
 
     /** Everything from setCollectionTime to endCollection; returns true if it finished early. */
     private boolean collect() throws Exception {
+        long started = marks.now();
         setCollectionTimes();
         for (ScanRole r : detectorRoles) {
             if ((r.hooks & Hooks.PREPARE_FOR_COLLECTION) != 0) {
@@ -616,14 +653,17 @@ public class ConcurrentScan {
         callHook(Hooks.AT_SCAN_START);
         epochStart = System.currentTimeMillis() * 1_000_000L;
         nanoStart = System.nanoTime();
+        marks.add(-1, marks.scanThreadLane(), ScanMarks.START, started, marks.now());
         boolean early = plan.line == null ? stepPoints() : continuousLines();
         checkAbort();
+        long ending = marks.now();
         callHook(Hooks.AT_SCAN_END);
         for (ScanRole r : detectorRoles) {
             if ((r.hooks & Hooks.END_COLLECTION) != 0) {
                 ((Detector) r.device).endCollection();
             }
         }
+        marks.add(-1, marks.scanThreadLane(), ScanMarks.END, ending, marks.now());
         checkAbort();
         return early;
     }
@@ -636,12 +676,16 @@ public class ConcurrentScan {
         }
     }
 
-    private void publish(int point, int[] indices, Object[] positions) throws Exception {
-        ScanDataPoint data = new ScanDataPoint(point, indices.clone(), positions,
-                epochStart + (System.nanoTime() - nanoStart));
+    /** The point to the listeners; {@code started} is when it began (0: a bin of a line, marked as the line). */
+    private void publish(int point, int[] indices, Object[] positions, long started) throws Exception {
+        long now = System.nanoTime();
+        ScanDataPoint data = new ScanDataPoint(point, indices.clone(), positions, epochStart + (now - nanoStart));
         for (ScanListener l : listeners) {
             l.pointDone(data);
         }
+        long sent = marks.now();
+        marks.add(point, marks.scanThreadLane(), ScanMarks.DOCUMENTS, now, sent);
+        marks.add(point, marks.pointsLane(), ScanMarks.POINT, started, sent);
     }
 
     /** The step scan's points; returns true if it finished early. */
@@ -665,7 +709,7 @@ public class ConcurrentScan {
                 early = true;
                 break;
             }
-            publish(point, indices, positions);
+            publish(point, indices, positions, pointStart);
             callHook(Hooks.AT_POINT_END);
             pointsCompleted = point + 1;
             if (indices[inner] == dimensions[inner] - 1) {
@@ -711,7 +755,7 @@ public class ConcurrentScan {
         int inner = dimensions.length - 1;
         for (int k = 0; k < taken.size(); k++) {
             indices[inner] = k;
-            publish(first + k, indices, taken.get(k));
+            publish(first + k, indices, taken.get(k), 0L);
             pointsCompleted = first + k + 1;
         }
         indices[inner] = 0;
@@ -741,6 +785,7 @@ public class ConcurrentScan {
                 return null;
             }
             checkAbort();
+            markPoint = point;
             try {
                 Object[] positions = acquirePoint(move, indices);
                 if (!suspension.spoiled(seen)) {
@@ -772,6 +817,7 @@ public class ConcurrentScan {
                 return null;
             }
             checkAbort();
+            markPoint = first;
             callHook(Hooks.AT_SCAN_LINE_START);
             List<Object[]> taken;
             try {
@@ -819,7 +865,7 @@ public class ConcurrentScan {
         checkAbort();
         lineInMotion = run;
         try {
-            run.start();
+            run.start(marks, markPoint);
             if (finishEarlyRequested) {
                 run.stop();
             }
@@ -859,21 +905,26 @@ public class ConcurrentScan {
             // An abort stops every device from its own thread: a move started after that stop
             // would set a motor going again, so look once more just before starting them.
             checkAbort();
+            ScanMarks m = marks;
             for (ScanRole r : level.movers) {
                 if (r.movesAt(changed)) {
+                    m.moveStart[r.slot] = m.now();
                     r.device.asynchronousMoveTo(r.positionAt(indices));
                 }
             }
             for (ScanRole r : detectors) {
+                m.collectStart[r.slot] = m.now();
                 ((Detector) r.device).collectData();
             }
             for (ScanRole r : level.movers) {
                 if (r.movesAt(changed)) {
                     r.device.waitWhileBusy();
+                    m.add(markPoint, r.slot, ScanMarks.MOVE, m.moveStart[r.slot], m.now());
                 }
             }
             for (ScanRole r : detectors) {
                 r.device.waitWhileBusy();
+                m.add(markPoint, r.slot, ScanMarks.COLLECT, m.collectStart[r.slot], m.now());
             }
             for (ScanRole r : level.all) {
                 if ((r.hooks & Hooks.AT_LEVEL_END) != 0) {
@@ -885,13 +936,22 @@ public class ConcurrentScan {
     }
 
     private Object[] acquirePoint(int changed, int[] indices) throws Exception {
+        ScanMarks m = marks;
+        pointStart = m.now();
         callHook(Hooks.AT_POINT_START);
         moveLevels(changed, indices, true);
         Object[] positions = new Object[roles.length];
+        long read = m.now();
         for (ScanRole r : scannableRoles) {
             positions[r.slot] = r.device.getPosition();
+            long done = m.now();
+            m.add(markPoint, r.slot, ScanMarks.READ, read, done);
+            read = done;
         }
-        readout.read(positions, parallelReadout);
+        readout.read(positions, parallelReadout, m);
+        for (ScanRole r : detectorRoles) {
+            m.add(markPoint, r.slot, ScanMarks.READOUT, m.readoutStart[r.slot], m.readoutEnd[r.slot]);
+        }
         checkAbort();
         return positions;
     }

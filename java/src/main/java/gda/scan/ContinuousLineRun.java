@@ -19,6 +19,9 @@ final class ContinuousLineRun {
     private final ScanRole[] detectors;
     private final double[] demands;
     private final double secondsPerBin;
+    private ScanMarks marks;
+    private int point;
+    private long motionStart;
 
     ContinuousLineRun(ScanPlan plan) {
         this.line = plan.line;
@@ -31,12 +34,17 @@ final class ContinuousLineRun {
         return (ContinuousLine) line.device;
     }
 
-    /** Arms and starts the line, from the run-up start. */
-    void start() throws DeviceException {
+    /** Arms and starts the line, from the run-up start; its phases are marked as those of {@code firstPoint}. */
+    void start(ScanMarks scanMarks, int firstPoint) throws DeviceException {
+        marks = scanMarks;
+        point = firstPoint;
+        long prepare = marks.now();
         line().prepareLine(demands, secondsPerBin);
         for (ScanRole r : detectors) {
             ((BufferedDetector) r.device).prepareForLine(demands.length, secondsPerBin);
         }
+        motionStart = marks.now();
+        marks.add(point, line.slot, ScanMarks.PREPARE, prepare, motionStart);
         line().startLine();
     }
 
@@ -48,8 +56,10 @@ final class ContinuousLineRun {
     List<Object[]> finish(Object[] template, BooleanSupplier stopped) throws Exception {
         int n = demands.length;
         int got = line().waitForBins(n);
+        marks.add(point, line.slot, ScanMarks.MOTION, motionStart, marks.now());
         for (ScanRole r : detectors) {
             got = Math.min(got, ((BufferedDetector) r.device).waitForFrames(got));
+            marks.add(point, r.slot, ScanMarks.COLLECT, motionStart, marks.now());
         }
         line().completeLine();
         if (got < n && !stopped.getAsBoolean()) {
@@ -101,7 +111,10 @@ final class ContinuousLineRun {
         if (got == 0) {
             return bins;
         }
+        long reading = marks.now();
         Object[] positions = line().readBins(0, got);
+        long read = marks.now();
+        marks.add(point, line.slot, ScanMarks.READBACK, reading, read);
         checkLength(line, positions, got);
         for (int k = 0; k < got; k++) {
             Object[] point = template.clone();
@@ -110,6 +123,9 @@ final class ContinuousLineRun {
         }
         for (ScanRole r : detectors) {
             Object[] frames = ((BufferedDetector) r.device).readFrames(0, got);
+            long done = marks.now();
+            marks.add(point, r.slot, ScanMarks.READOUT, read, done);
+            read = done;
             checkLength(r, frames, got);
             for (int k = 0; k < got; k++) {
                 bins.get(k)[r.slot] = frames[k];

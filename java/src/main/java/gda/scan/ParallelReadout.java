@@ -31,14 +31,19 @@ final class ParallelReadout {
         }
     }
 
-    /** Puts each detector's readout() into {@code positions[slot]}; throws the first failure. */
-    void read(Object[] positions, boolean parallel) throws Exception {
+    /**
+     * Puts each detector's readout() into {@code positions[slot]}, and when it started and ended
+     * into {@code marks}' readoutStart/readoutEnd; throws the first failure.
+     */
+    void read(Object[] positions, boolean parallel, ScanMarks marks) throws Exception {
         if (detectors.length == 0) {
             return;
         }
         if (!parallel) {
             for (ScanRole r : detectors) {
+                marks.readoutStart[r.slot] = marks.now();
                 positions[r.slot] = ((Detector) r.device).readout();
+                marks.readoutEnd[r.slot] = marks.now();
             }
             return;
         }
@@ -52,15 +57,19 @@ final class ParallelReadout {
             for (ReadoutTask task : tasks) {
                 task.result = null;
                 task.error = null;
+                task.marks = marks;
                 POOL.execute(task);
             }
         }
         Throwable first = null;
+        int slot = detectors[0].slot;
+        marks.readoutStart[slot] = marks.now();
         try {
-            positions[detectors[0].slot] = ((Detector) detectors[0].device).readout();
+            positions[slot] = ((Detector) detectors[0].device).readout();
         } catch (Throwable t) {
             first = t;
         }
+        marks.readoutEnd[slot] = marks.now();
         if (tasks.length > 0) {
             first = collectTasks(positions, first);
         }
@@ -112,6 +121,7 @@ final class ParallelReadout {
         volatile Thread runner;
         Object result;
         Throwable error;
+        ScanMarks marks;
 
         ReadoutTask(ScanRole role) {
             this.role = role;
@@ -122,6 +132,7 @@ final class ParallelReadout {
             runner = Thread.currentThread();
             Object value = null;
             Throwable failed = null;
+            long started = marks.now();
             try {
                 value = ((Detector) role.device).readout();
             } catch (Throwable t) {
@@ -129,10 +140,13 @@ final class ParallelReadout {
             } finally {
                 runner = null;
             }
+            long ended = marks.now();
             lock.lock();
             try {
                 result = value;
                 error = failed;
+                marks.readoutStart[role.slot] = started;
+                marks.readoutEnd[role.slot] = ended;
                 pending--;
                 if (pending == 0) {
                     done.signalAll();
