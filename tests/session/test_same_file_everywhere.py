@@ -102,6 +102,9 @@ def by_server(work: Path, config: Path) -> None:
 
 MOMENT = re.compile(r"(_time|_times|^duration|_dead_time_percent)$")
 """Names whose values say when the scan ran or how long it took: they differ from run to run."""
+TIMELINE = "entry1/timeline"
+"""Its intervals' times differ from run to run, and so does how often the writer flushed: what
+must match is which phases of which points of which lanes it marks."""
 
 PATHS = {"script": by_script, "notebook": by_notebook, "console": by_console, "server": by_server}
 
@@ -131,6 +134,13 @@ def contents(path: Path) -> dict[str, object]:
         for key, attr in f.attrs.items():
             out[f"@{key}"] = value(attr)
         f.visititems(visit)
+        t = f[TIMELINE]
+        phases = [p.decode() for p in t["phase_names"][()]]
+        out[f"{TIMELINE} rows"] = sorted((int(p), int(lane), phases[ph]) for p, lane, ph in
+                                         zip(t["point"][()], t["lane"][()], t["phase"][()], strict=True)
+                                         if phases[ph] != "flush")
+        for name in ("point", "lane", "phase", "start", "end", "origin"):
+            del out[f"{TIMELINE}/{name}"]
     out["@file_name"] = Path(str(out["@file_name"])).name  # each in its own folder
     return {k: v for k, v in out.items() if not MOMENT.search(k.rsplit("/", 1)[-1].lstrip("@"))}
 
