@@ -112,18 +112,52 @@ def ask_what_to_do(scan: Any, ask: Callable[[str], str] = input, say: Callable[[
         say("Please answer c, p, f or a.")
 
 
+class SerialConsole(Console):
+    """A rich Console on which one thread at a time prints or writes, each print or buffered
+    block (``with console:``) as a whole, under ``lock``.
+
+    While a progress bar is live, a print takes the bar's render hook (it moves the cursor back
+    over the bar and draws the bar again below the text) before it renders, and writes only when
+    its outermost buffered block ends. So a line printed on another thread while the scan's
+    thread stopped a transient bar could draw the bar again after stop() had erased it, and the
+    bar stayed on the screen: the analysis' "Cannot process multidimensional scans", printed
+    through rich's stdout redirect at the end of a 2-D scan. Holding ``lock`` while a bar is
+    started or stopped (LiveScanView does) puts every print wholly before or wholly after it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lock = threading.RLock()
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        with self.lock:  # from before the print takes the render hooks
+            super().print(*objects, **kwargs)
+
+    def __enter__(self) -> SerialConsole:
+        self.lock.acquire()
+        super().__enter__()
+        return self
+
+    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        try:
+            super().__exit__(exc_type, exc_value, traceback)  # writes the block
+        finally:
+            self.lock.release()
+
+
 class LiveScanView:
     """The scan table with a progress bar (points, time left) and the running peak estimate."""
 
-    def __init__(self, console: Console, estimate: Callable[[], Any] | None = None) -> None:
+    def __init__(self, console: SerialConsole, estimate: Callable[[], Any] | None = None) -> None:
         self.console = console
         self.estimate = estimate
         self.table = ScanTable(self._print)
         self._progress: Progress | None = None
         self._task: Any = None
-        # Documents arrive on the scan's thread while the Ctrl-C menu hides the bar on the main
-        # thread: without the lock a bar restarted just after its scan ended stays on screen.
-        self._lock = threading.RLock()
+        # Documents arrive on the scan's thread, the Ctrl-C menu hides the bar on the main thread
+        # and other threads print: the console's lock orders them all, so no bar is drawn again
+        # after its scan ended (see SerialConsole).
+        self._lock = console.lock
 
     def _print(self, line: str) -> None:
         target = self._progress.console if self._progress is not None else self.console
@@ -141,9 +175,11 @@ class LiveScanView:
     def _show(self, doc: Document) -> None:
         if isinstance(doc, ScanStart):
             self._stop_bar()
+            # No refresh thread of rich's: it would take the Live's lock before the console's, the
+            # other order from a print's. Redrawn at each point (time left changes only then).
             self._progress = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                console=self.console, transient=True,
+                console=self.console, transient=True, auto_refresh=False,
             )
             self._progress.start()
             self._task = self._progress.add_task(f"scan {doc.scan_number}", total=doc.num_points)
@@ -151,7 +187,7 @@ class LiveScanView:
         elif isinstance(doc, ScanPoint):
             self.table(doc)
             if self._progress is not None:
-                self._progress.update(self._task, advance=1, description=self._description(doc))
+                self._progress.update(self._task, advance=1, description=self._description(doc), refresh=True)
         elif isinstance(doc, ScanStop):
             self._stop_bar()
             self.table(doc)
@@ -183,7 +219,7 @@ def run_console(session: Any, verbose: bool = False, log_path: Path | None = Non
     """Start IPython on the session's namespace until the user leaves it."""
     from traitlets.config import Config
 
-    console = Console()
+    console = SerialConsole()
     ctx = session.ctx
     ctx.output = lambda line: console.print(line, markup=False, highlight=False, soft_wrap=True)
     ctx.show_table = False

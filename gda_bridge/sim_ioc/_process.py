@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,11 +183,12 @@ def _ioc_ports_of_clients() -> set[int]:
     return ports
 
 
-def bind_udp_in_range(sock: socket.socket) -> int:
+def bind_udp_in_range(sock: socket.socket, avoid: Collection[int] = ()) -> int:
     """Bind the UDP socket (a beacon's) to a free port of :func:`port_range` on 127.0.0.1 and
-    return the port; never to a port the clients look for an IOC on, which an IOC started or
+    return the port; never to one of ``avoid`` (the port of the IOC about to start, free until
+    its server binds it) or a port the clients look for an IOC on, which an IOC started or
     restarted later on that port must be able to bind."""
-    taken = _ioc_ports_of_clients()
+    taken = _ioc_ports_of_clients() | set(avoid)
     for port in random.sample(port_range(), len(port_range())):
         if port in taken:
             continue

@@ -79,7 +79,9 @@ def serve(fields: dict[str, Field], scheduler: Scheduler, port: int, on_ready: C
     """Serve ``fields`` until SIGTERM or SIGINT; ``on_ready(port)`` once the port accepts clients."""
     port = choose_port(port)
     beacon_sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    _pin_to_loopback(port, bind_udp_in_range(beacon_sink), _max_array_bytes(fields))
+    # Not on the server's own port: Channel Access would find its UDP port taken and abort the
+    # process ("terminate called after throwing an instance of 'int'").
+    _pin_to_loopback(port, bind_udp_in_range(beacon_sink, avoid=(port,)), _max_array_bytes(fields))
 
     from pcaspy import Driver, SimpleServer  # after the environment: the server reads it when made
 

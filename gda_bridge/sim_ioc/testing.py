@@ -122,7 +122,7 @@ def caproto_example(module: str, prefix: str, startup_timeout: float = 20.0) -> 
     group is ended on exit."""
     port = ioc_pool().next_port()
     beacons = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # its beacons go to a port of ours
-    beacon_port = bind_udp_in_range(beacons)
+    beacon_port = bind_udp_in_range(beacons, avoid=(port,))  # the server binds UDP on its port too
     env = os.environ | {
         "EPICS_CA_SERVER_PORT": str(port), "EPICS_CAS_SERVER_PORT": str(port),
         "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO",

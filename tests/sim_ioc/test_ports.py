@@ -57,3 +57,20 @@ def test_pyepics_client_of_the_sim_ioc_prints_no_carepeater_warning(monkeypatch:
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() not in ("", "None"), done.stderr
     assert "caRepeater" not in done.stderr and "Repeater" not in done.stderr, done.stderr
+
+
+def test_an_ioc_on_port_0_never_has_its_own_port_taken_by_its_beacon_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IOC's beacon socket took the UDP port just chosen for the IOC (free until the CA server
+    binds it), and the server aborted: "terminate called after throwing an instance of 'int'"."""
+    import socket
+
+    from gda_bridge.sim_ioc._process import bind_udp_in_range
+
+    monkeypatch.setenv("GDA_BRIDGE_PORT_RANGE", "35400-35401")
+    monkeypatch.delenv("EPICS_CA_ADDR_LIST", raising=False)
+    for _ in range(5):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            assert bind_udp_in_range(sock, avoid=(35401,)) == 35400
+    for _ in range(3):  # each start failed with one chance in two before
+        with start_ioc(args=("--frame-size", "8x8")) as ioc:
+            assert ioc.port in (35400, 35401)
