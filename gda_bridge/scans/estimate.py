@@ -184,56 +184,59 @@ class TimingHistory:
 
     def overhead(self, kind: str, points: int, warm: float) -> tuple[float, int]:
         """Seconds beyond motion and collection for ``points`` units (points, or a fly scan's
-        lines), and the scans of this kind it knows: from rows of this kind run as warm
-        (``warm``: COLD, FIRST_OF_KIND or WARM; True is WARM) as this scan, else such rows of the
-        kinds sharing most devices with it, else such rows of any kind (of fly scans for a fly
-        scan, if there are), each added to the last while fewer than ``POOLED_BELOW`` rows are
-        found; a first scan of its kind then looks at the warm ones the same way;
-        a process's first scan at last takes any rows; else the defaults."""
-        rows, known = self._rows(kind, warm)
-        if rows:
-            per_point = float(np.median([r[1] for r in rows]))
-            return per_point * points + float(np.median([r[2] for r in rows])), known
-        fixed = DEFAULT_COLD_FIXED_OVERHEAD if float(warm) == COLD else DEFAULT_FIXED_OVERHEAD
-        return DEFAULT_OVERHEAD_PER_POINT * points + fixed, 0
+        lines), and the scans of this kind it knows (``warm``: COLD, FIRST_OF_KIND or WARM; True
+        is WARM). Per unit: the median of this kind's rows that were not a process's first scan
+        (a steady point costs the same either way), else, for a first scan, of first scans. Fixed: the median of
+        this kind's rows run as warm as this scan (a first scan of its kind, lacking those, the
+        warm ones). Rows of one kind too few (``POOLED_BELOW``) are pooled with those of the kinds
+        sharing most devices with it, then of every kind (of fly scans for a fly scan, first);
+        else the defaults (a process's first scan pays for its warming up)."""
+        return self.per_point(kind, warm) * points + self.fixed(kind, warm), self._known(kind)
 
-    def per_point(self, kind: str, warm: float) -> float | None:
-        """The median cost of a unit beyond motion and collection that :meth:`overhead` uses."""
-        rows, _ = self._rows(kind, warm)
+    def per_point(self, kind: str, warm: float) -> float:
+        """The cost of a unit beyond motion and collection that :meth:`overhead` uses."""
+        # a first scan's points ran beside the process's warming up: only ever for another first
+        for states in ({WARM, FIRST_OF_KIND}, {COLD} if float(warm) == COLD else set()):
+            rows = self._pool(kind, states)
+            if rows:
+                return float(np.median([r[1] for r in rows]))
+        return DEFAULT_OVERHEAD_PER_POINT
+
+    def warm_per_point(self, kind: str) -> float | None:
+        """The per-unit cost learnt from scans that were not a process's first, if any."""
+        rows = self._pool(kind, {WARM, FIRST_OF_KIND})
         return float(np.median([r[1] for r in rows])) if rows else None
 
     def fixed(self, kind: str, warm: float) -> float:
-        """The median fixed cost :meth:`overhead` uses (the default if none is known)."""
-        rows, _ = self._rows(kind, warm)
-        if rows:
-            return float(np.median([r[2] for r in rows]))
+        """The fixed cost :meth:`overhead` uses."""
+        chain = {WARM: [WARM], FIRST_OF_KIND: [FIRST_OF_KIND, WARM]}.get(float(warm), [COLD])
+        for state in chain:  # a warm scan costs less than a first one: never estimated from one
+            rows = self._pool(kind, {state})
+            if rows:
+                return float(np.median([r[2] for r in rows]))
         return DEFAULT_COLD_FIXED_OVERHEAD if float(warm) == COLD else DEFAULT_FIXED_OVERHEAD
 
-    def _rows(self, kind: str, warm: float) -> tuple[list[list[float]], int]:
+    def _known(self, kind: str) -> int:
         with self._lock:
-            kinds = {k: list(v) for k, v in self._kinds.items()}
-        mine = kinds.get(kind, [])
+            return len(self._kinds.get(kind, []))
+
+    def _pool(self, kind: str, states: set[float]) -> list[list[float]]:
+        """Rows of ``kind`` in ``states``, with those of the kinds most like it while too few."""
+        with self._lock:
+            kinds = {k: [r for r in v if r[3] in states] for k, v in self._kinds.items()}
         fly = kind.split(" ", 1)[0] == FLY_KIND
-        same_sort = {k: v for k, v in kinds.items() if (k.split(" ", 1)[0] == FLY_KIND) == fly and k != kind}
+        same_sort = {k: v for k, v in kinds.items() if (k.split(" ", 1)[0] == FLY_KIND) == fly and k != kind and v}
         tokens = set(kind.split()) - {FLY_KIND}
         shared = {k: len(tokens & (set(k.split()) - {FLY_KIND})) for k in same_sort}
-        every = [r for v in kinds.values() for r in v]
-        # a warm scan costs less than a first one: never estimated from one
-        states = {WARM: [WARM], FIRST_OF_KIND: [FIRST_OF_KIND, WARM]}.get(float(warm), [COLD])
-        for state in states:
-            def alike(rows: list[list[float]], state: float = state) -> list[list[float]]:
-                return [r for r in rows if r[3] == state]
-
-            best = max((n for k, n in shared.items() if alike(same_sort[k])), default=0)
-            nearest = [r for k, n in shared.items() if n == best > 0 for r in alike(same_sort[k])]
-            pool: list[list[float]] = []
-            for rows in (alike(mine), nearest, [r for v in same_sort.values() for r in alike(v)], alike(every)):
-                pool += [r for r in rows if not any(r is q for q in pool)]
-                if len(pool) >= POOLED_BELOW:
-                    break
-            if pool:
-                return pool, len(mine)
-        return ([] if states != [COLD] else every), len(mine)
+        best = max(shared.values(), default=0)
+        nearest = [r for k, n in shared.items() if n == best > 0 for r in same_sort[k]]
+        pool: list[list[float]] = []
+        for rows in (kinds.get(kind, []), nearest, [r for v in same_sort.values() for r in v],
+                     [r for v in kinds.values() for r in v]):
+            pool += [r for r in rows if not any(r is q for q in pool)]
+            if len(pool) >= POOLED_BELOW:
+                break
+        return pool
 
     def record(self, kind: str, points: int, per_point_s: float, fixed_s: float, warm: float) -> None:
         with self._lock:
@@ -319,7 +322,7 @@ def learn(start: ScanStart, made: ScanEstimate, actual_s: float, steady_point_s:
     beyond = actual_s - made.motion_s - made.collection_s
     units = _units(start, made.fly)
     warmth = _warmth(kind)
-    known = None if warmth == WARM else history.per_point(kind, WARM)
+    known = None if warmth == WARM else history.warm_per_point(kind)
     if made.fly:
         per_unit = (beyond - history.fixed(kind, warmth)) / units
     elif known is not None:
