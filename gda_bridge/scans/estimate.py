@@ -68,6 +68,8 @@ class ScanEstimate:
     """Scans of the same kind the overhead was learnt from (0: a first of its kind)."""
     fly: bool = False
     """The detectors collect during the motion (a fly scan): overheads are per line."""
+    first_move_s: float = 0.0
+    """The part of ``motion_s`` before the first point: the moves from where the devices were."""
 
 
 FLY_KIND = "fly"
@@ -122,9 +124,11 @@ def _seconds_per_point(start: ScanStart) -> float:
                default=0.0)
 
 
-def _dimension_seconds(start: ScanStart, devices: dict[str, Any]) -> tuple[dict[int, float], bool]:
-    """Seconds of motion per dimension, and whether the detectors collect during the motion."""
+def _dimension_seconds(start: ScanStart, devices: dict[str, Any]) -> tuple[dict[int, float], float, bool]:
+    """Seconds of motion per dimension, the seconds of the first moves from where the devices are
+    (the slowest of each dimension), and whether the detectors collect during the motion."""
     by_dimension: dict[int, float] = {}
+    first: dict[int, float] = {}
     inside = False
     for d in start.devices:
         if d.role != "scannable" or d.dimension is None or d.name not in devices:
@@ -143,10 +147,13 @@ def _dimension_seconds(start: ScanStart, devices: dict[str, Any]) -> tuple[dict[
             move = _move_time(device)
             if move is None:
                 continue
+            here = _position(device)
             seconds = sum(count * float(move(distance)) for distance, count in
-                          _moves(demands, passes, _position(device)) if distance > 0)
+                          _moves(demands, passes, here) if distance > 0)
+            if here is not None and demands and demands[0] != here:
+                first[d.dimension] = max(first.get(d.dimension, 0.0), float(move(abs(demands[0] - here))))
         by_dimension[d.dimension] = max(by_dimension.get(d.dimension, 0.0), seconds)
-    return by_dimension, inside
+    return by_dimension, sum(first.values()), inside
 
 
 def motion_seconds(start: ScanStart, devices: dict[str, Any]) -> float:
@@ -298,13 +305,13 @@ def _units(start: ScanStart, fly: bool) -> int:
 
 
 def estimate(start: ScanStart, devices: dict[str, Any], history: TimingHistory) -> ScanEstimate:
-    by_dimension, fly = _dimension_seconds(start, devices)
+    by_dimension, first_move, fly = _dimension_seconds(start, devices)
     motion, collection = sum(by_dimension.values()), collection_seconds(start)
     if fly:  # the detectors collect while the line moves: only what takes longer adds
         collection = max(0.0, collection - motion)
     kind = scan_kind(start, fly)
     overhead, earlier = history.overhead(kind, _units(start, fly), _warmth(kind))
-    return ScanEstimate(motion + collection + overhead, motion, collection, overhead, earlier, fly)
+    return ScanEstimate(motion + collection + overhead, motion, collection, overhead, earlier, fly, first_move)
 
 
 def learn(start: ScanStart, made: ScanEstimate, actual_s: float, steady_point_s: float | None,
@@ -328,7 +335,10 @@ def learn(start: ScanStart, made: ScanEstimate, actual_s: float, steady_point_s:
     elif known is not None:
         per_unit = known
     elif steady_point_s is not None:
-        per_unit = steady_point_s - (made.motion_s + made.collection_s) / points
+        # the time from one point to the next has the moves between points (all but the first,
+        # from where the devices were, which comes before the first point) and one collection
+        between = (made.motion_s - made.first_move_s) / max(1, points - 1)
+        per_unit = steady_point_s - between - made.collection_s / points
     else:
         per_unit = beyond / points
     per_unit = max(0.0, per_unit)

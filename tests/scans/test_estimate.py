@@ -166,3 +166,18 @@ def test_points_slowed_by_a_process_warming_up_are_not_taken_for_a_warm_scans(tm
     assert history.overhead("s:x d:det", 10, warm=FIRST_OF_KIND)[0] == pytest.approx(
         10 * DEFAULT_OVERHEAD_PER_POINT + DEFAULT_FIXED_OVERHEAD)
     assert history.overhead("s:x d:det", 10, warm=COLD)[0] == pytest.approx(10 * 0.03 + 1.3)
+
+
+def test_the_first_move_is_not_taken_for_part_of_every_points_time(tmp_path):
+    from gda_bridge.scans.estimate import estimate, learn
+
+    start = grid_start([0.0], [round(0.1 * i, 1) for i in range(10)])
+    history = TimingHistory(tmp_path)
+    # x is 10 away at 1/s: a 10 s move before the first point, then 0.1 s moves between points
+    made = estimate(start, {"x": SimMotor("x", speed=1.0, position=10.0), "y": SimMotor("y", position=0.0)},
+                    history)
+    assert made.first_move_s == pytest.approx(10.0)
+    steady = 0.1 + 0.1 + 0.02  # a point: its move, its collection, 0.02 s of overhead
+    learn(start, made, made.motion_s + made.collection_s + 10 * 0.02 + 0.3, steady, 10, history)
+    (row,) = json.loads((tmp_path / ".scan_timing.json").read_text())["s:y s:x d:det"]
+    assert row[1] == pytest.approx(0.02) and row[2] == pytest.approx(0.3)
