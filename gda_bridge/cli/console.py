@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.text import Text
 
 from gda_bridge.cli.console_completion import device_matcher, is_device
 from gda_bridge.cli.console_help import make_help
@@ -21,7 +22,8 @@ from gda_bridge.commands.scanning import command_text
 from gda_bridge.commands.vararg import unpacked
 from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStop
 from gda_bridge.core.errors import GdaBridgeError
-from gda_bridge.scans.table import ScanTable
+from gda_bridge.scans.table import ScanTable, duration_text
+from gda_bridge.session.progress import seconds_left
 
 log = logging.getLogger("gda_bridge.console")
 
@@ -145,6 +147,18 @@ class SerialConsole(Console):
             self.lock.release()
 
 
+class TimeLeftColumn(ProgressColumn):
+    """``about 12 s left``: from the scan's estimate (the task's ``estimated`` field) before the
+    first point, more and more from the points' rate as they come (session.progress)."""
+
+    max_refresh = 0.5
+
+    def render(self, task: Task) -> Text:
+        left = seconds_left(int(task.completed), int(task.total) if task.total else None, task.elapsed or 0.0,
+                            task.fields.get("estimated"))
+        return Text("" if left is None else f"about {duration_text(left)} left", style="progress.remaining")
+
+
 class LiveScanView:
     """The scan table with a progress bar (points, time left) and the running peak estimate."""
 
@@ -178,11 +192,12 @@ class LiveScanView:
             # No refresh thread of rich's: it would take the Live's lock before the console's, the
             # other order from a print's. Redrawn at each point (time left changes only then).
             self._progress = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeLeftColumn(),
                 console=self.console, transient=True, auto_refresh=False,
             )
             self._progress.start()
-            self._task = self._progress.add_task(f"scan {doc.scan_number}", total=doc.num_points)
+            self._task = self._progress.add_task(f"scan {doc.scan_number}", total=doc.num_points,
+                                                 estimated=doc.estimated_seconds)
             self.table(doc)
         elif isinstance(doc, ScanPoint):
             self.table(doc)

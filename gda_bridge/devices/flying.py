@@ -22,6 +22,20 @@ log = logging.getLogger("gda_bridge.devices.flying")
 POINT_MARGIN = 2.0
 
 
+def move_seconds(distance: float, speed: float | None, acceleration_s: float = 0.0) -> float:
+    """How long a move of ``distance`` takes from rest to rest at ``speed`` with
+    ``acceleration_s`` seconds from rest to full speed, as a motor record moves: a trapezoid
+    (distance / speed + ACCL), or a triangle when the move is too short to reach the speed. No
+    speed (None, 0, inf): instant."""
+    distance = abs(float(distance))
+    if not speed or not math.isfinite(speed) or speed <= 0 or distance == 0:
+        return 0.0
+    accel = max(0.0, float(acceleration_s))
+    if accel > 0 and distance < speed * accel:  # never reaches the speed
+        return 2.0 * math.sqrt(distance * accel / speed)
+    return distance / speed + accel
+
+
 @runtime_checkable
 class FlyMotor(Protocol):
     """What a motor offers a software fly scan, beside its scannable methods."""
@@ -111,6 +125,25 @@ class FlyScannable(ScannableMotionBase):
         self._checked = False
         #: Log the late points' summary at the scan's end (the flyscan commands print it instead).
         self.warn_late = True
+
+    # -- the estimate (gda_bridge.scans.estimate) -------------------------------------------------
+
+    #: The detectors collect while the motor flies: their collection is inside the motion.
+    collects_while_moving = True
+
+    def estimate_motion_seconds(self, demands: Sequence[float], passes: int, seconds_per_point: float) -> float:
+        """Every line's move to the run-up start at the motor's own speed (the first from where it
+        is, the others from the last run-down end) and its fly to the run-down end."""
+        own = getattr(self.motor, "estimate_move_seconds", None)
+        if not callable(own):
+            return 0.0
+        try:
+            here = float(self.motor.fly_readback())
+        except Exception:  # an unreadable position: the first move is not counted
+            here = self.run_up
+        fly = own(self.run_down - self.run_up, self.speed)
+        back = own(self.run_down - self.run_up)
+        return own(self.run_up - here) + passes * fly + (passes - 1) * back
 
     # -- the plan, checked before anything moves --------------------------------------------------
 

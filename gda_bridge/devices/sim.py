@@ -11,6 +11,7 @@ import numpy as np
 
 from gda_bridge.devices.base import ScannableBase, ScannableMotionBase, as_list
 from gda_bridge.devices.detector import DetectorBase
+from gda_bridge.devices.flying import move_seconds
 from gda_bridge.devices.waiting import wait_for
 
 
@@ -99,6 +100,11 @@ class SimMotor(ScannableMotionBase):
             self._done.set()
 
     # -- the fly-scan protocol (gda_bridge.devices.flying.FlyMotor) ------------------------------
+
+    def estimate_move_seconds(self, distance: float, speed: float | None = None) -> float:
+        """A move's time at ``speed`` (default: its own): the simulated motion is at constant speed
+        from the start, whatever its ``acceleration``."""
+        return move_seconds(distance, self.speed if speed is None else speed)
 
     def fly_speed(self) -> float:
         return math.inf if self.speed is None else float(self.speed)

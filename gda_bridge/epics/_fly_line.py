@@ -101,17 +101,23 @@ class PositionCompareLine(ScannableBase):
     def checkPositionValid(self, position: Any) -> str | None:
         return self.motor.checkPositionValid(position)
 
-    def estimate_speed(self) -> float | None:
-        return self._plan.speed if self._plan is not None else None
+    #: The detectors are triggered by positions during the motion: their collection is inside it.
+    collects_while_moving = True
 
-    def line_overhead_seconds(self) -> float:
-        """Per line: the run-up and run-down at the fly speed, and the return to the run-up start."""
-        if self._plan is None:
+    def estimate_motion_seconds(self, demands: Sequence[float], passes: int, seconds_per_point: float) -> float:
+        """Every line's move to its run-up start at the motor's own speed (the first from where it
+        is, the others from the last run-down end), and its fly from the run-up start to the
+        run-down end at the line's speed, accelerating over ACCL at each end."""
+        own = getattr(self.motor, "estimate_move_seconds", None)
+        if not callable(own) or len(demands) < 2 or seconds_per_point <= 0:
             return 0.0
-        plan = self._plan
-        back = getattr(self.motor, "estimate_speed", lambda: None)() or plan.speed
-        run = abs(plan.run_down_end - plan.run_up_start) - abs(plan.step) * max(1, len(self._demands))
-        return max(0.0, run) / plan.speed + abs(plan.run_down_end - plan.run_up_start) / back
+        plan = self._plan_for([float(d) for d in demands], seconds_per_point)
+        try:
+            here = float(self.motor.fly_readback())
+        except Exception:  # an unreadable position: the first move is not counted
+            here = plan.run_up_start
+        run = plan.run_down_end - plan.run_up_start
+        return own(plan.run_up_start - here) + passes * own(run, plan.speed) + (passes - 1) * own(run)
 
     # -- one line -------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from gda_bridge.core.errors import DeviceError, LimitError
 from gda_bridge.devices import ScannableMotionBase
+from gda_bridge.devices.flying import move_seconds
 from gda_bridge.devices.waiting import wait_for
 
 from ._motor_move import (
@@ -210,6 +211,13 @@ class EpicsMotor(ScannableMotionBase):
         """VELO as last monitored, for scan-time estimates (gda_bridge.scans.estimate)."""
         velocity = self._velo.cached
         return float(velocity) if velocity else None
+
+    def estimate_move_seconds(self, distance: float, speed: float | None = None) -> float:
+        """A move's time at ``speed`` (default: VELO), accelerating over ACCL at each end, as
+        monitored (gda_bridge.scans.estimate)."""
+        accl = self._accl.cached
+        return move_seconds(distance, self.estimate_speed() if speed is None else speed,
+                            float(accl) if accl else 0.0)
 
     # -- the fly-scan protocol (gda_bridge.devices.flying.FlyMotor) ------------------------------
 

@@ -1,21 +1,25 @@
 """How long a scan will take, said before it starts, and learnt from the scans before it.
 
 GDA's estimate is points x collection time, which ignores motion and overhead (a scan "estimated
-at 1 s" took 18). Ours adds three parts:
+at 1 s" took 18). Ours adds three parts (docs/estimates.md):
 
 * motion: each moved scannable's planned path (the engine's demands, the return of an inner
-  dimension to its start at each outer step, the first move from where it is) at its speed
-  (``estimate_speed()`` if the device has it, else a numeric ``speed`` attribute); devices of one
-  dimension move together, so a dimension costs its slowest device;
-* collection: points x the longest detector collection time (detectors count in parallel); in a
-  continuous scan the detectors count while the line moves, so the collection is inside the
-  line's motion (its ``estimate_speed()`` is the fly speed), plus each line's run-up and
-  run-down (``line_overhead_seconds()``);
+  dimension to its start at each outer step, the first move from where it is), move by move:
+  ``estimate_move_seconds(distance)`` if the device has it (an EPICS motor accelerates over ACCL
+  at both ends of every move), else distance / its speed (``estimate_speed()`` or a numeric
+  ``speed`` attribute); devices of one dimension move together, so a dimension costs its slowest
+  device;
+* collection: points x the longest detector collection time (detectors count in parallel). A fly
+  scan's device (``collects_while_moving``: a continuous line, a software fly) gives its whole
+  motion itself (``estimate_motion_seconds``: every line's run-up, fly and return) and the
+  detectors collect during it, so only collection beyond the motion is added;
 * overhead: what the last scans of the same devices on this beamline cost beyond the first two,
-  per point and fixed (medians: one odd scan does not move them), kept in the data folder
-  (:class:`TimingHistory`). A process's first scan also pays for imports and the JVM's warming
-  up, so first scans are estimated from earlier first scans, the others from the others. A kind
-  never seen yet takes the medians of all kinds, or the defaults.
+  per unit (a point of a step scan, a line of a fly scan) and fixed (medians: one odd scan does
+  not move them), kept in the data folder (:class:`TimingHistory`). A process's first scan also
+  pays for imports and the JVM's warming up, and a process's first scan of a kind for its
+  devices' and code paths' first use, so each scan is estimated from earlier scans that were as
+  warm: a process's first, the first of their kind in a process, or neither. A kind never seen yet takes the scans of the kind sharing
+  most devices with it, else the medians of all kinds, else the defaults.
 """
 
 from __future__ import annotations
@@ -40,9 +44,18 @@ log = logging.getLogger("gda_bridge.scan")
 #: What a scan costs beyond motion and collection when no scan was measured yet: per point, fixed.
 DEFAULT_OVERHEAD_PER_POINT = 0.002
 DEFAULT_FIXED_OVERHEAD = 0.05
+#: What a process's first scan pays besides, when no first scan was measured yet: the analysis's
+#: imports (scipy, matplotlib) running beside it and the JVM's warming up, about a second on the
+#: simulated beamline of a 2-CPU machine.
+DEFAULT_COLD_FIXED_OVERHEAD = 1.0
+#: Fewer rows than this of a kind are pooled with those of the kinds most like it, so that one
+#: scan slowed by something else (a busy machine) does not set the next estimate alone.
+POOLED_BELOW = 3
 #: Scans of one kind kept to fit its overhead.
 KEPT_PER_KIND = 8
 HISTORY_FILE = ".scan_timing.json"
+#: How warm a process was for a scan (the last number of a history row).
+COLD, FIRST_OF_KIND, WARM = 0.0, 0.5, 1.0
 
 
 @dataclass(frozen=True)
@@ -53,11 +66,20 @@ class ScanEstimate:
     overhead_s: float
     earlier_scans: int
     """Scans of the same kind the overhead was learnt from (0: a first of its kind)."""
+    fly: bool = False
+    """The detectors collect during the motion (a fly scan): overheads are per line."""
+    first_move_s: float = 0.0
+    """The part of ``motion_s`` before the first point: the moves from where the devices were."""
 
 
-def scan_kind(start: ScanStart) -> str:
-    """Scans of the same devices in the same roles are of one kind (their overheads match)."""
-    return " ".join(f"{d.role[0]}:{d.name}" for d in start.devices)
+FLY_KIND = "fly"
+
+
+def scan_kind(start: ScanStart, fly: bool = False) -> str:
+    """Scans of the same devices in the same roles are of one kind (their overheads match); a fly
+    scan's kind starts with ``fly`` (its overhead is per line, not per point)."""
+    devices = " ".join(f"{d.role[0]}:{d.name}" for d in start.devices)
+    return f"{FLY_KIND} {devices}" if fly else devices
 
 
 def speed_of(device: Any) -> float | None:
@@ -76,43 +98,80 @@ def _position(device: Any) -> float | None:
         return None
 
 
-def _path_length(demands: Sequence[float], passes: int, here: float | None) -> float:
-    """Distance over ``passes`` runs through ``demands``, returning to the first between runs."""
+def _moves(demands: Sequence[float], passes: int, here: float | None) -> list[tuple[float, int]]:
+    """The distinct moves of ``passes`` runs through ``demands`` (returning to the first between
+    runs, starting from ``here``), each as (distance, how many times it is made)."""
     values = np.asarray(demands, dtype=float)
-    one_run = float(np.abs(np.diff(values)).sum()) if values.size > 1 else 0.0
-    back = abs(float(values[-1] - values[0]))
-    first = abs(float(values[0]) - here) if here is not None else 0.0
-    return first + passes * one_run + (passes - 1) * back
+    moves = [(float(d), passes) for d in np.abs(np.diff(values))] if values.size > 1 else []
+    if passes > 1:
+        moves.append((abs(float(values[-1] - values[0])), passes - 1))
+    if here is not None:
+        moves.append((abs(float(values[0]) - here), 1))
+    return moves
 
 
-def motion_seconds(start: ScanStart, devices: dict[str, Any]) -> float:
-    shape = start.shape
+def _move_time(device: Any) -> Any:
+    """A function distance -> seconds for one move of ``device``, or None if it cannot say."""
+    own = getattr(device, "estimate_move_seconds", None)
+    if callable(own):
+        return own
+    speed = speed_of(device)
+    return None if speed is None else (lambda distance: abs(distance) / speed)
+
+
+def _seconds_per_point(start: ScanStart) -> float:
+    return max((d.collection_time for d in start.devices if d.role == "detector" and d.collection_time),
+               default=0.0)
+
+
+def _dimension_seconds(start: ScanStart, devices: dict[str, Any]) -> tuple[dict[int, float], float, bool]:
+    """Seconds of motion per dimension, the seconds of the first moves from where the devices are
+    (the slowest of each dimension), and whether the detectors collect during the motion."""
     by_dimension: dict[int, float] = {}
+    first: dict[int, float] = {}
+    inside = False
     for d in start.devices:
         if d.role != "scannable" or d.dimension is None or d.name not in devices:
             continue
-        speed = speed_of(devices[d.name])
+        device = devices[d.name]
         field = next((f for f in d.fields if f.role == "input" and f.demands), None)
-        if speed is None or field is None or not all(isinstance(v, (int, float)) for v in field.demands or ()):
+        if field is None or not all(isinstance(v, (int, float)) for v in field.demands or ()):
             continue
-        passes = int(np.prod(shape[: d.dimension])) if d.dimension else 1
-        length = _path_length([float(v) for v in field.demands or ()], passes, _position(devices[d.name]))
-        by_dimension[d.dimension] = max(by_dimension.get(d.dimension, 0.0), length / speed)
-    return sum(by_dimension.values())
+        demands = [float(v) for v in field.demands or ()]
+        passes = int(np.prod(start.shape[: d.dimension])) if d.dimension else 1
+        own = getattr(device, "estimate_motion_seconds", None)
+        if getattr(device, "collects_while_moving", False) and callable(own):
+            seconds = float(own(demands, passes, _seconds_per_point(start)))
+            inside = True
+        else:
+            move = _move_time(device)
+            if move is None:
+                continue
+            here = _position(device)
+            seconds = sum(count * float(move(distance)) for distance, count in
+                          _moves(demands, passes, here) if distance > 0)
+            if here is not None and demands and demands[0] != here:
+                first[d.dimension] = max(first.get(d.dimension, 0.0), float(move(abs(demands[0] - here))))
+        by_dimension[d.dimension] = max(by_dimension.get(d.dimension, 0.0), seconds)
+    return by_dimension, sum(first.values()), inside
+
+
+def motion_seconds(start: ScanStart, devices: dict[str, Any]) -> float:
+    return sum(_dimension_seconds(start, devices)[0].values())
 
 
 def collection_seconds(start: ScanStart) -> float:
-    times = [d.collection_time for d in start.devices if d.role == "detector" and d.collection_time]
-    return start.num_points * max(times, default=0.0)
+    return start.num_points * _seconds_per_point(start)
 
 
 class TimingHistory:
     """Measured overheads per kind of scan, in ``<data folder>/.scan_timing.json`` (or in memory).
 
-    Each kind keeps rows ``[points, per_point_s, fixed_s, warm]``: what a point cost beyond its
-    motion and collection (from the steady run between the first and the last point), what the
-    scan cost besides (start, end, file), and whether it ran after another scan of the process
-    (warm) or first (then its fixed part has the process's imports and the JVM's warming up).
+    Each kind keeps rows ``[points, per_point_s, fixed_s, warm]``: what a point (or line) cost
+    beyond its motion and collection (from the steady run between the first and the last point),
+    what the scan cost besides (start, end, file), and how warm its process was: ``COLD`` (its
+    first scan: its fixed part has the process's imports and the JVM's warming up),
+    ``FIRST_OF_KIND`` (the process's first scan of this kind) or ``WARM``.
     """
 
     def __init__(self, folder: Path | None = None) -> None:
@@ -130,22 +189,63 @@ class TimingHistory:
             log.warning("scan timing history %s unreadable (%s); estimates start afresh", self.path, exc)
             return {}
 
-    def overhead(self, kind: str, points: int, warm: bool) -> tuple[float, int]:
-        """Seconds beyond motion and collection for ``points`` points, and the scans of this kind
-        it knows: from rows of this kind run as warm (or as cold) as this scan, else such rows of
-        any kind (a process's first scan is unlike the others), else, for a first scan, any
-        rows, else the defaults."""
-        with self._lock:
-            mine = list(self._kinds.get(kind, []))
-            every = [r for v in self._kinds.values() for r in v]
-        cold_fallback = [] if warm else every  # a warm scan costs less than a first one: never more
-        for rows in ([r for r in mine if bool(r[3]) == warm], [r for r in every if bool(r[3]) == warm], cold_fallback):
-            if rows:
-                per_point = float(np.median([r[1] for r in rows]))
-                return per_point * points + float(np.median([r[2] for r in rows])), len(mine)
-        return DEFAULT_OVERHEAD_PER_POINT * points + DEFAULT_FIXED_OVERHEAD, 0
+    def overhead(self, kind: str, points: int, warm: float) -> tuple[float, int]:
+        """Seconds beyond motion and collection for ``points`` units (points, or a fly scan's
+        lines), and the scans of this kind it knows (``warm``: COLD, FIRST_OF_KIND or WARM; True
+        is WARM). Per unit: the median of this kind's rows that were not a process's first scan
+        (a steady point costs the same either way), else, for a first scan, of first scans. Fixed: the median of
+        this kind's rows run as warm as this scan (a first scan of its kind, lacking those, the
+        warm ones). Rows of one kind too few (``POOLED_BELOW``) are pooled with those of the kinds
+        sharing most devices with it, then of every kind (of fly scans for a fly scan, first);
+        else the defaults (a process's first scan pays for its warming up)."""
+        return self.per_point(kind, warm) * points + self.fixed(kind, warm), self._known(kind)
 
-    def record(self, kind: str, points: int, per_point_s: float, fixed_s: float, warm: bool) -> None:
+    def per_point(self, kind: str, warm: float) -> float:
+        """The cost of a unit beyond motion and collection that :meth:`overhead` uses."""
+        # a first scan's points ran beside the process's warming up: only ever for another first
+        for states in ({WARM, FIRST_OF_KIND}, {COLD} if float(warm) == COLD else set()):
+            rows = self._pool(kind, states)
+            if rows:
+                return float(np.median([r[1] for r in rows]))
+        return DEFAULT_OVERHEAD_PER_POINT
+
+    def warm_per_point(self, kind: str) -> float | None:
+        """The per-unit cost learnt from scans that were not a process's first, if any."""
+        rows = self._pool(kind, {WARM, FIRST_OF_KIND})
+        return float(np.median([r[1] for r in rows])) if rows else None
+
+    def fixed(self, kind: str, warm: float) -> float:
+        """The fixed cost :meth:`overhead` uses."""
+        chain = {WARM: [WARM], FIRST_OF_KIND: [FIRST_OF_KIND, WARM]}.get(float(warm), [COLD])
+        for state in chain:  # a warm scan costs less than a first one: never estimated from one
+            rows = self._pool(kind, {state})
+            if rows:
+                return float(np.median([r[2] for r in rows]))
+        return DEFAULT_COLD_FIXED_OVERHEAD if float(warm) == COLD else DEFAULT_FIXED_OVERHEAD
+
+    def _known(self, kind: str) -> int:
+        with self._lock:
+            return len(self._kinds.get(kind, []))
+
+    def _pool(self, kind: str, states: set[float]) -> list[list[float]]:
+        """Rows of ``kind`` in ``states``, with those of the kinds most like it while too few."""
+        with self._lock:
+            kinds = {k: [r for r in v if r[3] in states] for k, v in self._kinds.items()}
+        fly = kind.split(" ", 1)[0] == FLY_KIND
+        same_sort = {k: v for k, v in kinds.items() if (k.split(" ", 1)[0] == FLY_KIND) == fly and k != kind and v}
+        tokens = set(kind.split()) - {FLY_KIND}
+        shared = {k: len(tokens & (set(k.split()) - {FLY_KIND})) for k in same_sort}
+        best = max(shared.values(), default=0)
+        nearest = [r for k, n in shared.items() if n == best > 0 for r in same_sort[k]]
+        pool: list[list[float]] = []
+        for rows in (kinds.get(kind, []), nearest, [r for v in same_sort.values() for r in v],
+                     [r for v in kinds.values() for r in v]):
+            pool += [r for r in rows if not any(r is q for q in pool)]
+            if len(pool) >= POOLED_BELOW:
+                break
+        return pool
+
+    def record(self, kind: str, points: int, per_point_s: float, fixed_s: float, warm: float) -> None:
         with self._lock:
             kept = self._kinds.setdefault(kind, [])
             kept.append([float(points), max(0.0, per_point_s), max(0.0, fixed_s), float(warm)])
@@ -167,6 +267,11 @@ class TimingHistory:
 
 
 _warm = False  # a scan of this process has been learnt from already
+_kinds_run: set[str] = set()  # the kinds this process has been learnt from
+
+
+def _warmth(kind: str) -> float:
+    return COLD if not _warm else WARM if kind in _kinds_run else FIRST_OF_KIND
 
 
 class SteadyPointClock:
@@ -190,38 +295,53 @@ class SteadyPointClock:
         return (self._last - self._first) / (self._count - 1 - self._from)
 
 
-def _line_seconds(start: ScanStart, devices: dict[str, Any]) -> float | None:
-    """A continuous scan's run-ups and run-downs, or None for a step scan."""
-    lines = [d for d in devices.values() if callable(getattr(d, "prepareLine", None))]
-    if not lines:
-        return None
-    passes = int(np.prod(start.shape[:-1])) if len(start.shape) > 1 else 1
-    overhead = getattr(lines[0], "line_overhead_seconds", None)
-    return passes * float(overhead()) if callable(overhead) else 0.0
+def _is_fly(start: ScanStart, devices: dict[str, Any]) -> bool:
+    return any(getattr(devices.get(d.name), "collects_while_moving", False) for d in start.devices)
+
+
+def _units(start: ScanStart, fly: bool) -> int:
+    """What the overhead is counted in: points, or a fly scan's lines (its points come in a line)."""
+    return int(np.prod(start.shape[:-1])) if fly and len(start.shape) > 1 else (1 if fly else start.num_points)
 
 
 def estimate(start: ScanStart, devices: dict[str, Any], history: TimingHistory) -> ScanEstimate:
-    motion, collection = motion_seconds(start, devices), collection_seconds(start)
-    lines = _line_seconds(start, devices)
-    if lines is not None:
-        motion, collection = motion + lines, 0.0
-    overhead, earlier = history.overhead(scan_kind(start), start.num_points, _warm)
-    return ScanEstimate(motion + collection + overhead, motion, collection, overhead, earlier)
+    by_dimension, first_move, fly = _dimension_seconds(start, devices)
+    motion, collection = sum(by_dimension.values()), collection_seconds(start)
+    if fly:  # the detectors collect while the line moves: only what takes longer adds
+        collection = max(0.0, collection - motion)
+    kind = scan_kind(start, fly)
+    overhead, earlier = history.overhead(kind, _units(start, fly), _warmth(kind))
+    return ScanEstimate(motion + collection + overhead, motion, collection, overhead, earlier, fly, first_move)
 
 
 def learn(start: ScanStart, made: ScanEstimate, actual_s: float, steady_point_s: float | None,
           points: int, history: TimingHistory) -> None:
-    """After a scan that ran all its points: what it cost beyond motion and collection, per point
-    (``steady_point_s``: a point's time in the second half of the scan, past any warming up) and
-    besides."""
+    """After a scan that ran all its points: what it cost beyond motion and collection, per unit
+    and besides. A step scan's unit is a point: ``steady_point_s``, a point's time in the second
+    half of the scan, past any warming up; but a process's first scan (of all, or of its kind)
+    runs beside imports and first uses of its own (the analysis warming up), so its per-point
+    cost is the warm scans' when they are known and the rest is fixed. A fly scan's unit is a line (its points arrive a line at a time): what
+    is left after the fixed cost the history knows, shared among its lines."""
     global _warm
     if points != start.num_points or points < 1:
         return  # an aborted or shortened scan says nothing about the whole
+    kind = scan_kind(start, made.fly)
     beyond = actual_s - made.motion_s - made.collection_s
-    if steady_point_s is not None:
-        per_point = steady_point_s - (made.motion_s + made.collection_s) / points
+    units = _units(start, made.fly)
+    warmth = _warmth(kind)
+    known = None if warmth == WARM else history.warm_per_point(kind)
+    if made.fly:
+        per_unit = (beyond - history.fixed(kind, warmth)) / units
+    elif known is not None:
+        per_unit = known
+    elif steady_point_s is not None:
+        # the time from one point to the next has the moves between points (all but the first,
+        # from where the devices were, which comes before the first point) and one collection
+        between = (made.motion_s - made.first_move_s) / max(1, points - 1)
+        per_unit = steady_point_s - between - made.collection_s / points
     else:
-        per_point = beyond / points
-    per_point = max(0.0, per_point)
-    history.record(scan_kind(start), points, per_point, beyond - per_point * points, _warm)
+        per_unit = beyond / points
+    per_unit = max(0.0, per_unit)
+    history.record(kind, units, per_unit, beyond - per_unit * units, warmth)
     _warm = True
+    _kinds_run.add(kind)

@@ -63,7 +63,6 @@ class Service:
         self.tokens = tokens
         self.store = store
         self.hub = EventHub()
-        self._estimates: dict[int, float | None] = {}  # queued items' estimates, by id
         interrupted = store.mark_interrupted()
         if interrupted:
             log.warning(
@@ -99,7 +98,7 @@ class Service:
         current = self.worker.current()
         if current is not None:
             current.output = None
-        queued = self._with_estimates(self.store.queued())
+        queued = self.store.queued()
         known = [i.estimated_seconds for i in queued if i.estimated_seconds is not None]
         return Status(
             worker=self.worker.state, queue_held=self.worker.held, queue_length=len(queued),
@@ -112,12 +111,7 @@ class Service:
         running = [current] if current is not None else []
         for item in running:
             item.output = None
-        return running + self._with_estimates(self.store.queued())
-
-    def _with_estimates(self, items: list[Item]) -> list[Item]:
-        for item in items:
-            item.estimated_seconds = self._estimates.get(item.id)
-        return items
+        return running + self.store.queued()
 
     def history(self, limit: int) -> list[Item]:
         return self.store.history(limit)
@@ -207,9 +201,7 @@ class Service:
         else:
             kind, text, args = "macro", submission.name, list(submission.args)
         estimate = self._check(kind, text)
-        item = self.store.add(kind, text, args, who.name)
-        self._estimates[item.id] = estimate
-        item.estimated_seconds = estimate
+        item = self.store.add(kind, text, args, who.name, estimate)
         log.info("item %d queued by %s: %s", item.id, who.name, text if kind != "script" else "<script>")
         self.worker.notify()
         self._changed()
@@ -248,12 +240,12 @@ class Service:
         if args is not None and item.kind != "macro":
             raise Invalid(f"item {item_id} is a {item.kind}: only a macro has arguments")
         text = item.text if text is None else text
-        self._estimates[item_id] = self._check(item.kind, text)
-        if not self.store.edit(item_id, text, item.args if args is None else list(args)):
+        estimate = self._check(item.kind, text)
+        if not self.store.edit(item_id, text, item.args if args is None else list(args), estimate):
             raise Conflict(f"item {item_id} started before it could be changed")
         log.info("item %d edited by %s", item_id, who.name)
         self._changed()
-        return self._with_estimates([self.store.get(item_id) or item])[0]
+        return self.store.get(item_id) or item
 
     def hold(self, who: Identity, held: bool) -> Status:
         self._control(who)

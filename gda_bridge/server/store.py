@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS items (
     started REAL,
     finished REAL,
     scan_numbers TEXT NOT NULL DEFAULT '[]',
-    error TEXT
+    error TEXT,
+    estimated_seconds REAL
 );
 CREATE INDEX IF NOT EXISTS items_status ON items(status, position);
 CREATE TABLE IF NOT EXISTS output (
@@ -45,7 +46,9 @@ CREATE TABLE IF NOT EXISTS output (
 );
 """
 
-_COLUMNS = "id, kind, text, args, owner, status, submitted, started, finished, scan_numbers, error"
+_COLUMNS = "id, kind, text, args, owner, status, submitted, started, finished, scan_numbers, error, estimated_seconds"
+#: Columns added after the first release, with their types: added to an older database on opening.
+_ADDED_COLUMNS = {"estimated_seconds": "REAL"}
 _FINAL = (ItemStatus.COMPLETED, ItemStatus.FAILED, ItemStatus.ABORTED, ItemStatus.INTERRUPTED)
 
 
@@ -67,12 +70,13 @@ def _json_list(raw: str, what: str, item_id: int) -> list[Any]:
 
 
 def _item(row: tuple) -> Item:
-    (id_, kind, text, args, owner, status, submitted, started, finished, scans, error) = row
+    (id_, kind, text, args, owner, status, submitted, started, finished, scans, error, estimate) = row
     numbers = [n for n in _json_list(scans, "scan numbers", id_) if isinstance(n, int)]
     return Item(
         id=id_, kind=kind, text=text, args=[str(a) for a in _json_list(args, "arguments", id_)], owner=owner,
         status=ItemStatus(status), submitted=submitted, started=started, finished=finished,
         scan_numbers=numbers, error=error,
+        estimated_seconds=float(estimate) if isinstance(estimate, (int, float)) else None,
     )
 
 
@@ -89,6 +93,10 @@ class QueueStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            present = {r[1] for r in self._db.execute("PRAGMA table_info(items)").fetchall()}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in present:  # a database from before the column: keep its items
+                    self._db.execute(f"ALTER TABLE items ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:
@@ -120,15 +128,17 @@ class QueueStore:
         )
         return ids
 
-    def add(self, kind: str, text: str, args: list[str], owner: str) -> Item:
+    def add(self, kind: str, text: str, args: list[str], owner: str, estimated_seconds: float | None = None) -> Item:
+        """Queue an item at the end, with its estimate (kept with it: a restart does not lose it)."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 (last,) = self._db.execute("SELECT COALESCE(MAX(position), -1) FROM items").fetchone()
                 cur = self._db.execute(
-                    "INSERT INTO items (kind, text, args, owner, status, position, submitted) VALUES (?,?,?,?,?,?,?)",
+                    "INSERT INTO items (kind, text, args, owner, status, position, submitted, estimated_seconds) "
+                    "VALUES (?,?,?,?,?,?,?,?)",
                     (kind, escaped(text), json.dumps([escaped(a) for a in args]), owner, ItemStatus.QUEUED.value,
-                     last + 1, time.time()),
+                     last + 1, time.time(), estimated_seconds),
                 )
                 row = self._db.execute(f"SELECT {_COLUMNS} FROM items WHERE id = ?", (cur.lastrowid,)).fetchone()
             except BaseException:
@@ -218,11 +228,11 @@ class QueueStore:
             best = max([best, *(n for n in _json_list(scans, "scan numbers", item_id) if isinstance(n, int))])
         return best
 
-    def edit(self, item_id: int, text: str, args: list[str]) -> bool:
-        """Change a queued item's text and arguments; False if it is not queued (any more)."""
+    def edit(self, item_id: int, text: str, args: list[str], estimated_seconds: float | None = None) -> bool:
+        """Change a queued item's text, arguments and estimate; False if it is not queued (any more)."""
         with self._lock:
             cur = self._db.execute(
-                "UPDATE items SET text = ?, args = ? WHERE id = ? AND status = ?",
-                (text, json.dumps(args), item_id, ItemStatus.QUEUED.value),
+                "UPDATE items SET text = ?, args = ?, estimated_seconds = ? WHERE id = ? AND status = ?",
+                (text, json.dumps(args), estimated_seconds, item_id, ItemStatus.QUEUED.value),
             )
             return cur.rowcount == 1

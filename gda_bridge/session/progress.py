@@ -11,19 +11,24 @@ from typing import Any, TextIO
 from gda_bridge.core.documents import Document, ScanPoint, ScanStart, ScanStop
 
 
+def seconds_left(done: int, total: int | None, elapsed: float, estimated: float | None = None) -> float | None:
+    """The time left: from the scan's estimate at first, from the mean time per point so far as
+    the points come (weighted by the fraction done); None when nothing is known yet."""
+    if not total or not (done or estimated is not None):
+        return None
+    by_rate = elapsed / done * (total - done) if done else 0.0
+    weight = min(1.0, done / total) if estimated is not None else 1.0
+    return weight * by_rate + (1 - weight) * max(0.0, (estimated or 0.0) - elapsed)
+
+
 def describe(number: int | None, done: int, total: int | None, elapsed: float,
              estimated: float | None = None) -> str:
-    """``scan 7: 12/26 points, 3 s left``: the time left from the scan's estimate at first, from
-    the mean time per point so far as the points come (weighted by the fraction done)."""
+    """``scan 7: 12/26 points, 3 s left`` (:func:`seconds_left`)."""
     text = f"scan {number}: {done}/{total or '?'} points"
     if total and done >= total:
         return text + f", done in {elapsed:.1f} s"
-    if total and (done or estimated is not None):
-        by_rate = elapsed / done * (total - done) if done else 0.0
-        weight = done / total if estimated is not None else 1.0
-        left = weight * by_rate + (1 - weight) * max(0.0, (estimated or 0.0) - elapsed)
-        text += f", {left:.0f} s left"
-    return text
+    left = seconds_left(done, total, elapsed, estimated)
+    return text if left is None else text + f", {left:.0f} s left"
 
 
 class TextProgress:
@@ -40,6 +45,7 @@ class TextProgress:
     def __call__(self, doc: Document) -> None:
         if isinstance(doc, ScanStart):
             self._start, self._t0, self._done = doc, self.clock(), 0
+            self.show(self._line(), end="")  # the time left from the estimate, before any point
         elif isinstance(doc, ScanPoint) and self._start is not None and doc.uid == self._start.uid:
             self._done += 1
             self.show(self._line(), end="")

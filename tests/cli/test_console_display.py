@@ -169,3 +169,18 @@ def test_ctrl_c_menu_is_on_a_clean_line_and_the_bar_is_not_left_after_a_2d_scan(
     assert "━" not in last and "scan" not in last.split()[:1], repr(out[-600:])
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_the_bar_says_the_time_left_from_the_scans_estimate(console):
+    """Before a point is done the time left is the estimate the header printed (rich's own column
+    would show -:--:--), then it follows the points."""
+    _run(console, "x.speed = 1.0")
+    try:
+        console.sendline("scan x 0 2 0.5 det 0")  # 5 points, 4 moves of 0.5 s
+        console.expect(r"\(5 points, about (\d+\.\d) s\)")
+        estimated = float(console.match.group(1))
+        console.expect(r"about (\d+\.\d) s left")
+        assert 0 < float(console.match.group(1)) <= estimated
+        assert "Scan complete." in _plain(_next_prompt(console))
+    finally:
+        _run(console, "x.speed = 50.0")

@@ -4,6 +4,7 @@ and leaves a file that h5py reads, saying the scan did not complete."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -49,7 +50,8 @@ def test_interrupting_the_kernel_mid_scan_stops_the_motor_and_leaves_a_valid_fil
         interrupted = []
 
         def interrupt_after_some_points(text: str) -> None:
-            if not interrupted and "/1001 points" in text and "Writing data to file" in text:
+            # the progress line shows 0/1001 as the scan starts: wait for points done
+            if not interrupted and re.search(r"[1-9]\d*/1001 points", text) and "Writing data to file" in text:
                 km.interrupt_kernel()
                 interrupted.append(time.monotonic())
 

@@ -11,8 +11,11 @@ from gda_bridge.commands import scan
 from gda_bridge.core.documents import DeviceDescription, FieldDescription, ScanStart
 from gda_bridge.devices.sim import GaussianCounter, SimMotor
 from gda_bridge.scans.estimate import (
+    COLD,
+    DEFAULT_COLD_FIXED_OVERHEAD,
     DEFAULT_FIXED_OVERHEAD,
     DEFAULT_OVERHEAD_PER_POINT,
+    FIRST_OF_KIND,
     SteadyPointClock,
     TimingHistory,
     motion_seconds,
@@ -47,7 +50,8 @@ def test_overheads_are_learnt_per_kind_and_kept_in_the_data_folder(tmp_path):
     history.record("s:x d:det", 40, per_point_s=0.02, fixed_s=0.3, warm=True)
     again = TimingHistory(tmp_path)  # another process, the same beamline
     assert again.overhead("s:x d:det", 100, warm=True) == (pytest.approx(100 * 0.02 + 0.3), 4)
-    assert again.overhead("s:x d:det", 100, warm=False) == (pytest.approx(100 * 0.5 + 9.0), 4)
+    # a process's first scan pays its warming up once (fixed); its steady points cost the warm ones'
+    assert again.overhead("s:x d:det", 100, warm=False) == (pytest.approx(100 * 0.02 + 9.0), 4)
     # a kind never seen: the warm scans of the others, not the first scan of a process
     assert again.overhead("s:y d:det", 10, warm=True) == (pytest.approx(10 * 0.02 + 0.3), 0)
 
@@ -86,13 +90,15 @@ def test_a_scan_says_its_estimate_and_teaches_the_next(ctx, tmp_path):
 
 
 class _Line(SimMotor):
-    """A continuous line: its fly speed, and a second of run-up and run-down per line."""
+    """A continuous line: its whole motion given by itself, a second of run-up and run-down per
+    line on top of the fly."""
 
-    def prepareLine(self, demands, seconds):  # noqa: ANN001
-        raise AssertionError("not run")
+    collects_while_moving = True
 
-    def line_overhead_seconds(self) -> float:
-        return 1.0
+    def estimate_motion_seconds(self, demands, passes, seconds_per_point):  # noqa: ANN001, ANN201
+        fly = abs(demands[-1] - demands[0]) / self.speed + 1.0
+        back = abs(demands[-1] - demands[0]) / self.speed
+        return passes * fly + (passes - 1) * back
 
 
 def test_a_continuous_scan_counts_its_collection_inside_the_lines_motion(tmp_path):
@@ -103,5 +109,75 @@ def test_a_continuous_scan_counts_its_collection_inside_the_lines_motion(tmp_pat
                     TimingHistory(tmp_path))
     # x flies 4 per line at 2/s (and returns 4 between lines), y steps 2 at 0.5/s; each of the 3
     # lines adds its run-up and run-down; the detectors count while x moves: no collection on top.
-    assert made.collection_s == 0.0
+    assert made.fly and made.collection_s == 0.0
     assert made.motion_s == pytest.approx((12 + 8) / 2.0 + 2 / 0.5 + 3 * 1.0)
+    # its overhead is per line: 3 lines, not 9 points
+    assert made.overhead_s == pytest.approx(3 * DEFAULT_OVERHEAD_PER_POINT + DEFAULT_FIXED_OVERHEAD)
+
+
+def test_an_accelerating_motor_pays_its_acceleration_on_every_move():
+    from gda_bridge.devices.flying import move_seconds
+
+    assert move_seconds(2.0, 1.0, 0.5) == pytest.approx(2.0 + 0.5)  # a trapezoid: d / v + ACCL
+    assert move_seconds(0.1, 1.0, 0.5) == pytest.approx(2 * (0.1 * 0.5 / 1.0) ** 0.5)  # a triangle
+    assert move_seconds(1.0, None, 0.5) == 0.0
+
+    class Accelerating(SimMotor):
+        def estimate_move_seconds(self, distance, speed=None):  # noqa: ANN001, ANN201
+            return move_seconds(distance, speed or self.speed, 0.5)
+
+    start = grid_start([0.0], [0.0, 2.0, 4.0])
+    # from 0: two moves of 2 at 1/s, each 2 s + 0.5 s accelerating and braking
+    assert motion_seconds(start, {"x": Accelerating("x", speed=1.0, position=0.0),
+                                  "y": SimMotor("y", position=0.0)}) == pytest.approx(2 * 2.5)
+
+
+def test_a_new_kind_learns_from_the_kind_sharing_most_devices(tmp_path):
+    history = TimingHistory(tmp_path)
+    for _ in range(3):
+        history.record("s:m1 d:counter", 10, per_point_s=0.02, fixed_s=0.1, warm=True)
+        history.record("s:x d:det", 10, per_point_s=0.001, fixed_s=0.03, warm=True)
+        history.record("fly s:m3 d:mcs", 1, per_point_s=0.2, fixed_s=0.05, warm=True)
+    # m2 with the counter is more like m1 with the counter than like the simulated pair
+    assert history.overhead("s:m2 d:counter", 10, warm=True) == (pytest.approx(10 * 0.02 + 0.1), 0)
+    # a fly scan learns from fly scans: per line
+    assert history.overhead("fly s:m1 s:m3 d:mcs", 3, warm=True) == (pytest.approx(3 * 0.2 + 0.05), 0)
+    # the first scan of a kind in a process learns from the warm scans until such firsts are known
+    assert history.overhead("s:m2 d:counter", 10, warm=FIRST_OF_KIND) == (pytest.approx(10 * 0.02 + 0.1), 0)
+
+
+def test_one_slow_scan_of_a_kind_is_pooled_with_the_kinds_like_it(tmp_path):
+    history = TimingHistory(tmp_path)
+    for _ in range(2):
+        history.record("s:m1 d:counter", 10, per_point_s=0.004, fixed_s=0.05, warm=True)
+    history.record("s:m2 d:counter", 10, per_point_s=0.1, fixed_s=1.0, warm=True)  # the machine was busy
+    assert history.overhead("s:m2 d:counter", 10, warm=True) == (pytest.approx(10 * 0.004 + 0.05), 1)
+
+
+def test_a_first_scan_with_no_history_pays_for_the_process_warming_up(tmp_path):
+    history = TimingHistory(tmp_path)
+    assert history.overhead("s:x d:det", 10, warm=COLD)[0] == pytest.approx(
+        10 * DEFAULT_OVERHEAD_PER_POINT + DEFAULT_COLD_FIXED_OVERHEAD)
+
+
+def test_points_slowed_by_a_process_warming_up_are_not_taken_for_a_warm_scans(tmp_path):
+    history = TimingHistory(tmp_path)
+    history.record("s:m1 d:counter", 21, per_point_s=0.03, fixed_s=1.3, warm=COLD)
+    assert history.overhead("s:x d:det", 10, warm=FIRST_OF_KIND)[0] == pytest.approx(
+        10 * DEFAULT_OVERHEAD_PER_POINT + DEFAULT_FIXED_OVERHEAD)
+    assert history.overhead("s:x d:det", 10, warm=COLD)[0] == pytest.approx(10 * 0.03 + 1.3)
+
+
+def test_the_first_move_is_not_taken_for_part_of_every_points_time(tmp_path):
+    from gda_bridge.scans.estimate import estimate, learn
+
+    start = grid_start([0.0], [round(0.1 * i, 1) for i in range(10)])
+    history = TimingHistory(tmp_path)
+    # x is 10 away at 1/s: a 10 s move before the first point, then 0.1 s moves between points
+    made = estimate(start, {"x": SimMotor("x", speed=1.0, position=10.0), "y": SimMotor("y", position=0.0)},
+                    history)
+    assert made.first_move_s == pytest.approx(10.0)
+    steady = 0.1 + 0.1 + 0.02  # a point: its move, its collection, 0.02 s of overhead
+    learn(start, made, made.motion_s + made.collection_s + 10 * 0.02 + 0.3, steady, 10, history)
+    (row,) = json.loads((tmp_path / ".scan_timing.json").read_text())["s:y s:x d:det"]
+    assert row[1] == pytest.approx(0.02) and row[2] == pytest.approx(0.3)

@@ -125,8 +125,10 @@ def test_the_widget_progress_shows_a_bar_per_scan_moved_by_its_points():
     shown: list[SimpleNamespace] = []
     widgets = SimpleNamespace(IntProgress=SimpleNamespace, Label=lambda: SimpleNamespace(value=""),
                               HBox=lambda children: SimpleNamespace(children=children))
-    progress = WidgetProgress(widgets, shown.append, clock=iter([0.0, 1.0]).__next__)
-    progress(ScanStart(uid="u", scan_number=3, command="scan x 0 1 1 det", shape=(2,), devices=(), time=0.0))
-    progress(ScanPoint(uid="u", index=0, indices=(0,), time=1.0, data={}))
+    progress = WidgetProgress(widgets, shown.append, clock=iter([0.0, 0.0, 1.0]).__next__)
+    progress(ScanStart(uid="u", scan_number=3, command="scan x 0 1 1 det", shape=(2,), devices=(), time=0.0,
+                       estimated_seconds=2.0))
     bar, label = shown[0].children
+    assert (bar.max, bar.value, label.value) == (2, 0, "scan 3: 0/2 points, 2 s left")  # the estimate, at once
+    progress(ScanPoint(uid="u", index=0, indices=(0,), time=1.0, data={}))
     assert (bar.max, bar.value, label.value) == (2, 1, "scan 3: 1/2 points, 1 s left")
