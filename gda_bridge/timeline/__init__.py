@@ -1,0 +1,29 @@
+"""A scan's timeline drawn and summed up (docs/timeline.md "Drawing it"): where its time went.
+
+Reads the file's ``/entry1/timeline`` through :mod:`gda_bridge.nexus.timeline`; the page is
+self-contained HTML (Bokeh, inline).
+"""
+
+from gda_bridge.timeline._files import (
+    TimelineError,
+    default_output,
+    load_timeline,
+    timeline_page,
+    write_timeline_page,
+)
+from gda_bridge.timeline._page import DEAD_TIME, PHASE_COLOURS, phase_colours, render_page, summary_html
+from gda_bridge.timeline._summary import (
+    LaneTime,
+    PhaseTime,
+    SlowPoint,
+    Summary,
+    busy_ns,
+    summarise,
+    text_lines,
+)
+
+__all__ = [
+    "DEAD_TIME", "PHASE_COLOURS", "LaneTime", "PhaseTime", "SlowPoint", "Summary", "TimelineError", "busy_ns",
+    "default_output", "load_timeline", "phase_colours", "render_page", "summarise", "summary_html", "text_lines",
+    "timeline_page", "write_timeline_page",
+]
