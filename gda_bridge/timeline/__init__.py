@@ -11,7 +11,8 @@ from gda_bridge.timeline._files import (
     timeline_page,
     write_timeline_page,
 )
-from gda_bridge.timeline._page import DEAD_TIME, PHASE_COLOURS, phase_colours, render_page, summary_html
+from gda_bridge.timeline._page import DEAD_TIME, render_page, summary_html
+from gda_bridge.timeline._plot import DETAIL_LIMIT, PHASE_COLOURS, phase_colours, timeline_plot
 from gda_bridge.timeline._summary import (
     LaneTime,
     PhaseTime,
@@ -23,7 +24,7 @@ from gda_bridge.timeline._summary import (
 )
 
 __all__ = [
-    "DEAD_TIME", "PHASE_COLOURS", "LaneTime", "PhaseTime", "SlowPoint", "Summary", "TimelineError", "busy_ns",
+    "DEAD_TIME", "DETAIL_LIMIT", "PHASE_COLOURS", "LaneTime", "PhaseTime", "SlowPoint", "Summary", "TimelineError", "busy_ns",
     "default_output", "load_timeline", "phase_colours", "render_page", "summarise", "summary_html", "text_lines",
-    "timeline_page", "write_timeline_page",
+    "timeline_page", "timeline_plot", "write_timeline_page",
 ]

@@ -6,85 +6,22 @@ from __future__ import annotations
 import html
 import logging
 
-import numpy as np
 from bokeh.embed import file_html
-from bokeh.models import ColumnDataSource, FixedTicker, HoverTool, Legend, LegendItem, Range1d
-from bokeh.plotting import figure
 from bokeh.resources import INLINE
 
 from gda_bridge.core.timeline import Timeline
-from gda_bridge.timeline._summary import POINT_PHASE, Summary, summarise
+from gda_bridge.timeline._plot import phase_colours, timeline_plot
+from gda_bridge.timeline._summary import Summary, summarise
 
 log = logging.getLogger("gda_bridge.timeline")
 
-#: The colour of each phase's bars (also the legend's); phases not listed take FALLBACK in turn.
-PHASE_COLOURS: dict[str, str] = {
-    "point": "#c7c7c7", "move": "#1f77b4", "collect": "#2ca02c", "readout": "#ff7f0e", "read": "#17becf",
-    "documents": "#9467bd", "prepare": "#8c564b", "motion": "#aec7e8", "readback": "#ffbb78",
-    "scan start": "#7f7f7f", "scan end": "#bcbd22", "write": "#e377c2", "flush": "#d62728",
-}
-ODD_POINT = "#a8a8a8"
-"""The odd points' shade of ``point``."""
-FALLBACK = ("#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5")
 DEAD_TIME = ("Dead time is the part of the scan's duration (from the first interval's start to the last "
              "interval's end) in which no detector was collecting (no <code>collect</code> bar on any "
              "detector's lane): moving, reading out, writing, waiting.")
 
 
-def phase_colours(phases: tuple[str, ...]) -> dict[str, str]:
-    """The colour of every phase of a timeline."""
-    spare = iter(FALLBACK * (len(phases) // len(FALLBACK) + 1))
-    return {name: PHASE_COLOURS.get(name) or next(spare) for name in phases}
-
-
 def _ms(ns: int | float) -> str:
     return f"{ns / 1e6:.3f}"
-
-
-def _plot(timeline: Timeline) -> figure:
-    lanes = timeline.lanes
-    colours = phase_colours(timeline.phases)
-    plot = figure(
-        height=max(260, 34 * len(lanes) + 110), sizing_mode="stretch_width", output_backend="webgl",
-        x_axis_label="ms since the scan's start", tools="xpan,xwheel_zoom,xbox_zoom,reset,save",
-        active_scroll="xwheel_zoom", active_drag="xbox_zoom", y_range=Range1d(len(lanes) - 0.5, -0.5),
-        name="timeline-plot",
-    )
-    plot.yaxis.ticker = FixedTicker(ticks=list(range(len(lanes))))
-    plot.yaxis.major_label_overrides = {i: name for i, name in enumerate(lanes)}
-    plot.ygrid.grid_line_color = None
-    plot.toolbar.logo = None
-    items: dict[str, list] = {}
-    start_ms, end_ms = timeline.start / 1e6, timeline.end / 1e6
-    for lane_index, lane in enumerate(lanes):
-        in_lane = timeline.lane == lane_index
-        for phase_index in np.unique(timeline.phase[in_lane]):
-            phase = timeline.phases[int(phase_index)]
-            sel = in_lane & (timeline.phase == phase_index)
-            if phase == POINT_PHASE:  # even and odd points in two shades, so that neighbours can be told apart
-                parts = [(sel & (timeline.point % 2 == 0), colours[phase]), (sel & (timeline.point % 2 == 1), ODD_POINT)]
-            else:
-                parts = [(sel, colours[phase])]
-            for part, colour in parts:
-                if not part.any():
-                    continue
-                source = ColumnDataSource({
-                    "left": start_ms[part], "right": end_ms[part], "duration": end_ms[part] - start_ms[part],
-                    "point": timeline.point[part].astype(np.int32),
-                })
-                renderer = plot.hbar(y=lane_index, height=0.7, left="left", right="right", source=source,
-                                     fill_color=colour, line_color=None, name=f"{lane} \u00b7 {phase}")
-                items.setdefault(phase, []).append(renderer)
-    plot.add_tools(HoverTool(tooltips=[
-        ("point", "@point"), ("lane \u00b7 phase", "$name"), ("start", "@left{0,0.000} ms"),
-        ("duration", "@duration{0,0.000} ms")]))
-    legend = Legend(items=[LegendItem(label=phase, renderers=renderers) for phase, renderers in items.items()],
-                    click_policy="hide", title="phase (click to hide)")
-    plot.add_layout(legend, "right")
-    if len(timeline):
-        plot.x_range.start = min(0.0, float(start_ms.min()))
-        plot.x_range.end = float(end_ms.max())
-    return plot
 
 
 def _row(cells: list[tuple[str, str | None]], name: str | None = None) -> str:
@@ -155,7 +92,8 @@ th { text-align: left; } td.num { text-align: right; font-variant-numeric: tabul
 <h1>{{ heading | e }}</h1>
 <p class="note">{{ subtitle | e }} One lane per device, then the points, the scan thread and the file writer;
 bars are coloured by phase. Wheel: zoom the time axis; drag: zoom into a box; hover a bar for its numbers;
-click a phase in the legend to hide it.</p>
+click a phase in the legend to dim it. A long scan is shown first as an overview (each lane's
+share of time per phase in slices of the scan); zoom in for the bars.</p>
 {{ super() }}
 {{ summary }}
 {% endblock %}
@@ -166,7 +104,7 @@ def render_page(timeline: Timeline, title: str, subtitle: str = "", slowest: int
     """The page's HTML and the summary it shows."""
     summary = summarise(timeline, slowest)
     colours = phase_colours(timeline.phases)
-    plot = _plot(timeline)
+    plot = timeline_plot(timeline)
     page = file_html(plot, INLINE, title=f"timeline: {title}", template=_TEMPLATE, template_variables={
         "heading": f"Where the time of {title} went",
         "subtitle": subtitle, "summary": summary_html(summary, colours),
