@@ -3,8 +3,8 @@
 A long scan has far more intervals than the plot has pixels, and bars narrower than a pixel hide
 one another (the last drawn wins). So when there are more than ``DETAIL_LIMIT`` intervals, the
 plot starts with an *overview*: the scan cut into ``BINS`` slices, each lane's slice stacked by
-the share of it each phase took. Zooming in until the visible span holds about ``DETAIL_LIMIT``
-intervals swaps in the bars themselves.
+the share of it each phase took. Zooming in until a lane holds about one interval per 3 pixels
+swaps in the bars themselves.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ ODD_POINT = "#a8a8a8"
 """The odd points' shade of ``point``, so that neighbouring points can be told apart."""
 FALLBACK = ("#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5")
 DETAIL_LIMIT = 5000
-BINS = 1500
+BINS = 500
 BAR = 0.7
 """A lane's bar height (lanes are 1 apart)."""
 
@@ -119,12 +119,15 @@ def _overview(plot: figure, timeline: Timeline, colours: dict[str, str], items: 
             phase = timeline.phases[phase_index]
             keep = shares[row] > 0
             height = shares[row] * BAR
+            # each slice reaches half a slice under the next, so that their antialiased edges (slices
+            # are a few pixels wide) do not leave a seam of paler pixels between them
             source = ColumnDataSource({
                 "left": edges_ms[:-1][keep], "right": edges_ms[1:][keep], "bottom": base[keep],
                 "top": (base - height)[keep], "share": shares[row][keep],
+                "reach": (edges_ms[1:] + (edges_ms[1] - edges_ms[0]) / 2)[keep],
             })
             base = base - height
-            renderer = plot.quad(left="left", right="right", bottom="bottom", top="top", source=source,
+            renderer = plot.quad(left="left", right="reach", bottom="bottom", top="top", source=source,
                                  fill_color=colours[phase], line_color=None, muted_alpha=0.1,
                                  name=f"{lane} \u00b7 {phase}")
             items.setdefault(phase, []).append(renderer)
@@ -149,11 +152,13 @@ def timeline_plot(timeline: Timeline) -> figure:
         plot.add_tools(HoverTool(renderers=overview, description="hover: a slice's shares", tooltips=[
             ("lane \u00b7 phase", "$name"), ("from", "@left{0,0.000} ms"), ("to", "@right{0,0.000} ms"),
             ("share of the slice", "@share{0.0%}")]))
-        span = (hi - lo) * DETAIL_LIMIT / len(timeline)  # the visible span at which the bars are drawn
+        # bars once a lane holds no more than a bar per 3 pixels of the plot on average
+        density = len(timeline) / len(timeline.lanes) / (hi - lo)  # intervals per lane and ms
         for renderer in bars:
             renderer.visible = False
-        plot.x_range.js_on_change("start", CustomJS(args={"bars": bars, "overview": overview, "span": span}, code="""
-            const detail = cb_obj.end - cb_obj.start <= span;
+        plot.x_range.js_on_change("start", CustomJS(
+            args={"bars": bars, "overview": overview, "density": density, "plot": plot}, code="""
+            const detail = density * (cb_obj.end - cb_obj.start) <= Math.max(plot.inner_width, 300) / 3;
             if (bars.length && bars[0].visible !== detail) {
                 for (const r of bars) r.visible = detail;
                 for (const r of overview) r.visible = !detail;
