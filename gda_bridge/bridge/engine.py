@@ -24,6 +24,7 @@ from gda_bridge.bridge.convert import from_java, to_java_position, to_names
 from gda_bridge.bridge.errors import java_errors
 from gda_bridge.bridge.interrupts import clear_interrupt
 from gda_bridge.bridge.jvm import ensure_jvm
+from gda_bridge.core.timeline import PHASES, Timeline
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,22 @@ class JavaScan:
             else:
                 values.append(part[0] if hi - lo == 1 else part)
         return values
+
+    def set_timeline(self, on: bool) -> None:
+        """Whether the engine marks every phase of every point (on unless turned off before run)."""
+        self.jscan.setTimeline(bool(on))
+
+    def timeline(self, base: Timeline) -> Timeline:
+        """``base`` (the scan's lanes and origin) with the engine's marks, read in one crossing.
+        The engine's lanes are the devices (in the order of ``devices``), then "points" and "scan
+        thread", as ``base``'s; its phases are the first of core.timeline.PHASES."""
+        lanes = tuple(str(n) for n in self.jscan.getTimelineLanes())
+        phases = tuple(str(p) for p in self.jscan.getTimelinePhases())
+        if lanes != base.lanes[: len(lanes)] or phases != PHASES[: len(phases)]:
+            raise ValueError(f"the engine's timeline lanes {lanes} or phases {phases} are not the file's")
+        marks = np.asarray(self.jscan.getTimeline(), dtype=np.int64).reshape(-1, 5)
+        return base.with_intervals(marks[:, 0], marks[:, 1], marks[:, 2], marks[:, 3] - base.origin,
+                                   marks[:, 4] - base.origin)
 
     def request_pause(self) -> None:
         self.jscan.requestPause()

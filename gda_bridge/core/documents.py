@@ -12,6 +12,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gda_bridge.core.timeline import Timeline
+
 
 class ScanStatus(enum.StrEnum):
     """How a scan ended (GDA's final statuses)."""
@@ -124,6 +126,8 @@ class ScanStart:
     metadata: dict[str, Any] = field(default_factory=dict)
     estimated_seconds: float | None = None
     """How long the scan should take (gda_bridge.scans.estimate), None if not estimated."""
+    clock_ns: int = 0
+    """CLOCK_MONOTONIC ns (``time.monotonic_ns()``) read with ``time``: the timeline's origin."""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -174,6 +178,8 @@ class ScanStop:
     reason: str | None = None
     frames_written: tuple[FramesWritten, ...] = ()
     """The file-writing detectors' reports of the frames they wrote (see ExternalFrames)."""
+    timeline: Timeline | None = None
+    """The engine's marks of every phase of every point (gda_bridge.core.timeline); None when off."""
 
 
 @dataclass(frozen=True)

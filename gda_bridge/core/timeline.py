@@ -10,8 +10,12 @@ docs/timeline.md; ``gda_bridge.nexus.timeline`` writes and reads it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from gda_bridge.core.documents import ScanStart
 
 #: Every phase, by number. The engine's come first, in the order of Java's ScanMarks.PHASES.
 PHASES: tuple[str, ...] = (
@@ -22,6 +26,13 @@ WRITE = PHASES.index("write")
 FLUSH = PHASES.index("flush")
 #: Lanes after the devices': the engine's two, then the writer's.
 POINTS_LANE, SCAN_THREAD_LANE, WRITER_LANE = "points", "scan thread", "writer thread"
+
+
+def lanes_of(start: ScanStart) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Lane names and kinds of a scan: its devices (command order), the engine's, the writer's."""
+    names = tuple(d.name for d in start.devices) + (POINTS_LANE, SCAN_THREAD_LANE, WRITER_LANE)
+    kinds = tuple(d.role for d in start.devices) + ("points", "thread", "thread")
+    return names, kinds
 
 
 @dataclass(frozen=True)

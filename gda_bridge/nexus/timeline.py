@@ -7,25 +7,20 @@ objects); the intervals are written when the scan ends.
 
 from __future__ import annotations
 
+import time
+from array import array
 from pathlib import Path
 
 import h5py
 import numpy as np
 
 from gda_bridge.core.documents import ScanStart
-from gda_bridge.core.timeline import PHASES, POINTS_LANE, SCAN_THREAD_LANE, WRITER_LANE, Timeline
+from gda_bridge.core.timeline import FLUSH, PHASES, WRITE, Timeline, lanes_of
 from gda_bridge.nexus.layout import iso_time
 
 GROUP = "timeline"
 VERSION = 1
 _COLUMNS = (("point", "int64"), ("lane", "int32"), ("phase", "int32"), ("start", "int64"), ("end", "int64"))
-
-
-def lanes_of(start: ScanStart) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Lane names and kinds of a scan: its devices (command order), the engine's, the writer's."""
-    names = tuple(d.name for d in start.devices) + (POINTS_LANE, SCAN_THREAD_LANE, WRITER_LANE)
-    kinds = tuple(d.role for d in start.devices) + ("points", "thread", "thread")
-    return names, kinds
 
 
 def _strings(group: h5py.Group, name: str, values: tuple[str, ...]) -> None:
@@ -55,6 +50,36 @@ def create_timeline(entry: h5py.Group, start: ScanStart) -> h5py.Group:
         if name in ("start", "end"):
             dset.attrs["units"] = "ns"
     return group
+
+
+class WriterMarks:
+    """The writer thread's own marks: each point's write, each flush (kept as machine integers)."""
+
+    def __init__(self) -> None:
+        self._point = array("q")
+        self._phase = array("i")
+        self._start = array("q")
+        self._end = array("q")
+
+    def written(self, point: int, began: int) -> None:
+        self._add(point, WRITE, began)
+
+    def flushed(self, last_point: int, began: int) -> None:
+        self._add(last_point, FLUSH, began)
+
+    def _add(self, point: int, phase: int, began: int) -> None:
+        self._point.append(point)
+        self._phase.append(phase)
+        self._start.append(began)
+        self._end.append(time.monotonic_ns())
+
+    def added_to(self, timeline: Timeline) -> Timeline:
+        """``timeline`` with these marks on its writer-thread lane (its last)."""
+        start = np.frombuffer(self._start, dtype=np.int64) - timeline.origin
+        end = np.frombuffer(self._end, dtype=np.int64) - timeline.origin
+        lane = np.full(start.size, len(timeline.lanes) - 1, dtype=np.int32)
+        return timeline.with_intervals(np.frombuffer(self._point, dtype=np.int64), lane,
+                                       np.frombuffer(self._phase, dtype=np.int32), start, end)
 
 
 def write_timeline(group: h5py.Group, timeline: Timeline) -> None:

@@ -46,6 +46,7 @@ from gda_bridge.nexus.scan_metadata import ScanProgress, create_diamond_scan
 from gda_bridge.nexus.sidecar import create_processing_file, processing_path
 from gda_bridge.nexus.srs import SrsFile
 from gda_bridge.nexus.suspensions import SuspensionRecord
+from gda_bridge.nexus.timeline import WriterMarks, create_timeline, write_timeline
 
 log = logging.getLogger("gda_bridge.nexus")
 
@@ -209,6 +210,8 @@ class _ScanFile:
         self._array_cols: list[Column] = []
         self._encoders: dict[str, Encoder | None] = {}
         self._suspensions: SuspensionRecord | None = None
+        self._marks = WriterMarks()
+        self._timeline: h5py.Group | None = None
         try:
             self.file = h5py.File(path, "w-", libver=owner.libver)
         except FileExistsError:
@@ -288,6 +291,7 @@ class _ScanFile:
             write_source(self.entry["instrument"], check_source(source))
         self._progress = create_diamond_scan(self.entry, self.start)
         self._suspensions = SuspensionRecord(self.entry)
+        self._timeline = create_timeline(self.entry, self.start)
         self._scalar_cols = [c for c in columns if not c.is_array]
         self._array_cols = [c for c in columns if c.is_array]
         self._encoders = {c.key: chunk_encoder(c.dset) for c in self._array_cols}
@@ -359,7 +363,9 @@ class _ScanFile:
             if isinstance(doc, Suspension):
                 self._suspensions.apply(doc)
                 continue
+            taken = time.monotonic_ns()
             self._apply(doc, frames)
+            self._marks.written(doc.index, taken)
         return None
 
     def _apply(self, doc: ScanPoint, frames: list[tuple[Column, Any]] | None) -> None:
@@ -409,6 +415,7 @@ class _ScanFile:
             col.dset[idx] = frame
 
     def _flush(self) -> None:
+        began = time.monotonic_ns()
         layout = self._layout
         if self._dirty_lo is not None:
             lo, hi = self._dirty_lo, self._dirty_hi + 1
@@ -425,6 +432,7 @@ class _ScanFile:
             self._srs.flush()
         self.file.flush()
         self.flushed = self.applied
+        self._marks.flushed(self.applied - 1, began)
         self._last_flush = time.monotonic()
         if self.owner.on_flush is not None:
             self.owner.on_flush(self.flushed)
@@ -448,6 +456,8 @@ class _ScanFile:
                 layout.reason[()] = np.bytes_(reason.encode()[:REASON_WIDTH])
                 layout.points_completed[()] = self.applied
                 self._progress.finish(stop.time)
+                if stop.timeline is not None and self._timeline is not None and not failed_writer:
+                    write_timeline(self._timeline, self._marks.added_to(stop.timeline))
         except Exception:
             if not failed_writer:
                 raise

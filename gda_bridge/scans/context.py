@@ -43,6 +43,8 @@ class ScanContext:
     suspenders: list[Any] = field(default_factory=list)
     """Conditions every scan honours (gda_bridge.core.suspenders.Suspender): install with
     gda_bridge.scans.suspension.install_suspender."""
+    timeline: bool = True
+    """Whether scans mark every phase of every point into their files (docs/timeline.md)."""
     timing: TimingHistory = field(default_factory=TimingHistory)
     """What earlier scans cost beyond motion and collection (in memory unless a session keeps it
     in the data folder), for the estimates of the next ones."""

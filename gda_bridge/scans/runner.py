@@ -25,6 +25,7 @@ from gda_bridge.core.documents import (
     ScanSuspended,
 )
 from gda_bridge.core.errors import ScanAbortedError
+from gda_bridge.core.timeline import Timeline, lanes_of
 from gda_bridge.devices.base import as_list
 from gda_bridge.scans.context import ScanContext, context
 from gda_bridge.scans.estimate import ScanEstimate, SteadyPointClock, estimate, learn
@@ -186,6 +187,7 @@ class _ScanDocuments:
             devices=self.devices,
             time=time.time(),
             metadata=metadata,
+            clock_ns=time.monotonic_ns(),
         )
         self.estimate = self._estimate(start)
         if self.estimate is not None:
@@ -236,11 +238,22 @@ class _ScanDocuments:
         if error is not None and self.result.status is ScanStatus.COMPLETED_AFTER_FAILURE:
             self.result.reason = str(error) or type(error).__name__
         stop = ScanStop(self.result.uid, self.result.status, self.num_points, time.time(), self.result.reason,
-                        detector_files.take_reports(self.result.uid))
+                        detector_files.take_reports(self.result.uid), self._timeline())
         self.ctx.stream.emit(stop)
         if self.estimate is not None and stop.status is ScanStatus.COMPLETED_OKAY:
             learn(self.result.start, self.estimate, stop.time - self.result.start.time,
                   self.clock.seconds_per_point(), stop.num_points, self.ctx.timing)
+
+
+    def _timeline(self) -> Timeline | None:
+        if not self.ctx.timeline:
+            return None
+        start = self.result.start
+        try:
+            return self.scan.timeline(Timeline.empty(*lanes_of(start), origin=start.clock_ns))
+        except Exception:  # the marks are never worth losing the scan's end for
+            log.warning("scan %s: no timeline", start.scan_number, exc_info=True)
+            return None
 
 
 def estimate_plan(scan: JavaScan, ctx: ScanContext | None = None) -> ScanEstimate:
@@ -297,6 +310,7 @@ def run_scan(args: Sequence[Any], *, command: str | None = None, ctx: ScanContex
     ctx.ensure_session()
     defaults = [d for d in ctx.defaults if not any(d is a for a in args)]
     scan = bridge.JavaScan(args, defaults, command)
+    scan.set_timeline(ctx.timeline)
     result = ScanResult(command=scan.command, uid=uuid.uuid4().hex, scan_number=None, shape=scan.dimensions)
     docs = _ScanDocuments(scan, ctx, result)
     ctx.running = scan

@@ -154,3 +154,22 @@ def test_a_line_stopped_from_another_thread_keeps_its_bins_in_the_file(ctx, file
     assert done and done[0].status == "COMPLETED_EARLY"
     with files() as f:
         np.testing.assert_allclose(f["entry1/instrument/sx/sx"][()][:4], np.arange(4) + OFFSET)
+
+
+def test_each_line_of_a_grid_has_its_preparation_motion_and_readback_in_the_timeline(files):
+    y = SimMotor("y")
+    line = Line("sx")
+    scan(y, 0, 1, 1, line, 0, 1, 0.25, Counts("mcs", line), 0.01)
+    with files() as f:
+        t = f["entry1/timeline"]
+        lanes = [s.decode() for s in t["lane_names"][()]]
+        phases = [s.decode() for s in t["phase_names"][()]]
+        rows = [(int(p), lanes[lane], phases[ph], int(s), int(e)) for p, lane, ph, s, e in
+                zip(t["point"][()], t["lane"][()], t["phase"][()], t["start"][()], t["end"][()], strict=True)]
+    for first in (0, 5):  # each line is marked as its first point
+        of_line = {(lane, phase): (s, e) for p, lane, phase, s, e in rows if p == first}
+        prepare, motion, readback = (of_line["sx", k] for k in ("prepare", "motion", "readback"))
+        assert prepare[1] <= motion[0] <= motion[1] <= readback[0]
+        assert of_line["mcs", "collect"][0] == motion[0] and ("mcs", "readout") in of_line
+    assert [r[0] for r in rows if r[1:3] == ("y", "move")] == [0, 5]
+    assert sorted(r[0] for r in rows if r[2] == "documents") == list(range(10)), "one per bin"
