@@ -85,3 +85,11 @@ def colour_pixels(pixels: np.ndarray, colour: str, tolerance: int = 3) -> np.nda
     """A mask of the pixels of ``colour`` ("#rrggbb")."""
     rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
     return np.all(np.abs(pixels - rgb) <= tolerance, axis=-1)
+
+
+def table(opened, name: str) -> dict[str, list[tuple[str, str | None]]]:
+    """A summary table's rows by their name: each cell's text and its value in ns."""
+    rows = opened.page.eval_on_selector_all(
+        f"#summary-{name} tbody tr",
+        "rows => rows.map((r) => [r.dataset.name, [...r.cells].map((c) => [c.textContent, c.dataset.ns || null])])")
+    return {row_name: [tuple(c) for c in cells] for row_name, cells in rows}

@@ -12,7 +12,7 @@ import pytest
 
 from gda_bridge.timeline import PHASE_COLOURS, write_timeline_page
 from gda_bridge.timeline._plot import ODD_POINT
-from tests.timeline.conftest import colour_pixels
+from tests.timeline.conftest import colour_pixels, table
 from tests.timeline.made_up import step_scan, write_scan_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,14 +99,6 @@ def test_hovering_a_bar_shows_its_point_lane_phase_start_and_duration(scan, open
     lines = [" ".join(line.split()) for line in tooltip.splitlines() if line.strip()]
     assert lines == ["point: 3", "lane \u00b7 phase: x \u00b7 move", f"start: {start / 1e6:,.3f} ms",
                      f"duration: {(end - start) / 1e6:,.3f} ms"]
-
-
-def table(opened, name: str) -> dict[str, list[tuple[str, str | None]]]:
-    """A summary table's rows by their name: each cell's text and its value in ns."""
-    rows = opened.page.eval_on_selector_all(
-        f"#summary-{name} tbody tr",
-        "rows => rows.map((r) => [r.dataset.name, [...r.cells].map((c) => [c.textContent, c.dataset.ns || null])])")
-    return {row_name: [tuple(c) for c in cells] for row_name, cells in rows}
 
 
 def test_the_summary_numbers_are_the_files(scan, open_page):
