@@ -14,24 +14,29 @@ log = logging.getLogger("gda_bridge.timeline")
 
 
 class TimelineError(Exception):
-    """A file whose timeline cannot be drawn; the message is one line for the user."""
+    """A file whose timeline cannot be drawn: ``str()`` is one line for the user, ``reason`` the
+    same without the file's path (for a server, which should not show its folders)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} {reason}")
+        self.path, self.reason = path, reason
 
 
 def load_timeline(path: str | Path) -> Timeline:
     """The timeline of scan file ``path``; TimelineError if it is missing, not HDF5 or has none."""
     path = Path(path)
     if not path.is_file():
-        raise TimelineError(f"{path}: no such file")
+        raise TimelineError(path, "is not there (no such file)")
     try:
         timeline = read_timeline(path)
     except KeyError:
-        raise TimelineError(f"{path} has no timeline (/entry1/timeline): written before timelines were "
-                            f"recorded, or not a gda-bridge scan file") from None
+        raise TimelineError(path, "has no timeline (/entry1/timeline): written before timelines were "
+                                  "recorded, or not a gda-bridge scan file") from None
     except OSError as exc:
-        raise TimelineError(f"{path} is not an HDF5 file that can be read ({exc})") from None
+        raise TimelineError(path, f"is not an HDF5 file that can be read ({exc})") from None
     if len(timeline) == 0:
-        raise TimelineError(f"{path} has an empty timeline: the scan did not end (killed?), so its "
-                            f"intervals were never written")
+        raise TimelineError(path, "has an empty timeline: the scan did not end (killed?), so its "
+                                  "intervals were never written")
     return timeline
 
 
@@ -41,11 +46,13 @@ def default_output(scan_file: str | Path) -> Path:
     return scan_file.with_name(f"{scan_file.stem}-timeline.html")
 
 
-def timeline_page(scan_file: str | Path, slowest: int = 10) -> tuple[str, Summary]:
-    """The HTML page of a scan file's timeline, and its summary."""
+def timeline_page(scan_file: str | Path, slowest: int = 10, subtitle: str | None = None) -> tuple[str, Summary]:
+    """The HTML page of a scan file's timeline, and its summary; ``subtitle``: the line under the
+    title (default: the file's path)."""
     scan_file = Path(scan_file)
     timeline = load_timeline(scan_file)
-    return render_page(timeline, scan_file.name, subtitle=f"{scan_file.resolve()}.", slowest=slowest)
+    return render_page(timeline, scan_file.name, subtitle=f"{scan_file.resolve()}." if subtitle is None else subtitle,
+                       slowest=slowest)
 
 
 def write_timeline_page(scan_file: str | Path, output: str | Path | None = None,

@@ -138,7 +138,7 @@ def _overview(plot: figure, timeline: Timeline, colours: dict[str, str], items: 
 def timeline_plot(timeline: Timeline) -> figure:
     """The plot of a timeline: bars, or an overview until zoomed in (module docstring)."""
     colours = phase_colours(timeline.phases)
-    lo = min(0.0, float(timeline.start.min()) / 1e6) if len(timeline) else 0.0
+    lo = float(timeline.start.min()) / 1e6 if len(timeline) else 0.0  # the first mark may come well after the origin
     hi = float(timeline.end.max()) / 1e6 if len(timeline) else 1.0
     hi = max(hi, lo + 1e-3)
     plot = _figure(timeline, lo, hi)
