@@ -15,6 +15,7 @@ from gda_bridge.core.timeline import POINTS_LANE, Timeline
 
 POINT_PHASE = "point"
 COLLECT_PHASE = "collect"
+FLUSH_PHASE = "flush"
 DETECTOR_KIND = "detector"
 
 
@@ -64,7 +65,7 @@ class SlowPoint:
     point: int
     duration_ns: int
     phases: tuple[tuple[str, int], ...]
-    """Busy time (ns) of each phase inside the point (every lane), the longest first."""
+    """Busy time (ns) of each phase of the point (every lane; flushes are no point's), the longest first."""
 
 
 @dataclass(frozen=True)
@@ -160,9 +161,9 @@ def _slowest_points(timeline: Timeline, count: int) -> tuple[SlowPoint, ...]:
     durations = np.zeros(numbers.size, dtype=np.int64)
     np.add.at(durations, inverse, timeline.end[mask] - timeline.start[mask])
     order = np.lexsort((numbers, -durations))[:count]  # longest first; ties by point number
-    not_envelope = timeline.phase != _phase_index(timeline, POINT_PHASE)
-    return tuple(SlowPoint(int(numbers[i]), int(durations[i]),
-                           _phase_busy(timeline, not_envelope & (timeline.point == numbers[i])))
+    # a flush's point is the last point it made readable, not a point it belongs to
+    own = ~np.isin(timeline.phase, [_phase_index(timeline, POINT_PHASE), _phase_index(timeline, FLUSH_PHASE)])
+    return tuple(SlowPoint(int(numbers[i]), int(durations[i]), _phase_busy(timeline, own & (timeline.point == numbers[i])))
                  for i in order)
 
 

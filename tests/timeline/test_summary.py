@@ -111,6 +111,12 @@ def test_the_slowest_points_add_up_every_take_and_break_down_by_phase():
     assert all(p.point >= 0 for p in s.slowest)  # the scan's own phases are no point
 
 
+def test_a_flush_is_not_counted_in_the_point_it_made_readable():
+    rows = ROWS + [(1, WRITER, "flush", 102, 110)]
+    slow = {p.point: dict(p.phases) for p in summarise(timeline(rows)).slowest}
+    assert "flush" not in slow[1] and slow[1]["write"] == 2
+
+
 def test_only_as_many_slow_points_as_asked():
     rows = [(p, POINTS, "point", 10 * p, 10 * p + p + 1) for p in range(20)]
     s = summarise(timeline(rows), slowest=3)
