@@ -1,4 +1,4 @@
-"""The ``gda-bridge`` command: demo, run, recover, server, token, client, and the tools later issues add."""
+"""The ``gda-bridge`` command: demo, run, recover, timeline, server, token, client, and the tools later issues add."""
 
 from __future__ import annotations
 
@@ -118,6 +118,21 @@ def _console(args: argparse.Namespace) -> int:
         session.close()
 
 
+def _timeline(args: argparse.Namespace) -> int:
+    """Draw a scan file's timeline into a self-contained HTML page; print where the time went."""
+    from gda_bridge.timeline import TimelineError, text_lines, write_timeline_page
+
+    try:
+        out, summary = write_timeline_page(args.scan_file, args.output, slowest=args.slowest)
+    except TimelineError as exc:
+        print(f"gda-bridge timeline: {exc}", file=sys.stderr)
+        return 1
+    print(f"gda-bridge timeline: wrote {out}")
+    for line in text_lines(summary):
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gda-bridge", description=__doc__)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
@@ -144,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--remote", metavar="URL", help="attach to a running gda-bridge server instead")
     console.add_argument("--token", help="the server token for --remote (default: $GDA_BRIDGE_TOKEN)")
     console.set_defaults(func=_console)
+    timeline = sub.add_parser("timeline", help="draw where a scan's time went (its file's timeline) as an HTML page")
+    timeline.add_argument("scan_file", metavar="SCAN.nxs")
+    timeline.add_argument("-o", "--output", metavar="OUT.html", help="the page (default: <scan>-timeline.html beside it)")
+    timeline.add_argument("--slowest", type=int, default=10, metavar="N", help="how many of the slowest points to list")
+    timeline.set_defaults(func=_timeline)
     add_recover_command(sub)
     add_server_commands(sub)
     return parser

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, WebSocket, WebS
 from fastapi import Path as PathParam
 from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import TypeAdapter
@@ -315,12 +315,8 @@ def item_files(who: Who, svc: Svc, folder: Folder, item_id: ItemId) -> list[Scan
     return files
 
 
-@api.get("/items/{item_id}/files/{scan_number}", response_class=FileResponse,
-         summary="Download a finished scan's file (HDF5/NeXus)",
-         responses={200: {"content": {"application/x-hdf5": {}}, "description": "the scan's file"},
-                    404: {"model": Detail, "description": "no such item, scan of the item, or file"}})
-def item_file(who: Who, svc: Svc, folder: Folder, item_id: ItemId,
-              scan_number: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> FileResponse:
+def _finished_file(svc: Service, folder: ScanFolder, item_id: int, scan_number: int) -> Path:
+    """The file of a scan the item ran and that has ended, in the data folder (else 404/409)."""
     if scan_number not in svc.item(item_id).scan_numbers:
         raise HTTPException(404, f"item {item_id} ran no scan {scan_number}")
     running = svc.status().scan
@@ -329,8 +325,41 @@ def item_file(who: Who, svc: Svc, folder: Folder, item_id: ItemId,
     path = folder.file_of(scan_number)
     if path is None:
         raise HTTPException(404, f"the file of scan {scan_number} is not in the data folder")
+    return path
+
+
+ScanNumber = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+
+
+@api.get("/items/{item_id}/files/{scan_number}", response_class=FileResponse,
+         summary="Download a finished scan's file (HDF5/NeXus)",
+         responses={200: {"content": {"application/x-hdf5": {}}, "description": "the scan's file"},
+                    404: {"model": Detail, "description": "no such item, scan of the item, or file"}})
+def item_file(who: Who, svc: Svc, folder: Folder, item_id: ItemId, scan_number: ScanNumber) -> FileResponse:
+    path = _finished_file(svc, folder, item_id, scan_number)
     log.info("scan file %s sent to %s", path.name, who.name)
     return FileResponse(path, media_type="application/x-hdf5", filename=path.name)
+
+
+#: The timeline page fetches nothing (its scripts are inline; Bokeh compiles its callbacks).
+TIMELINE_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+                "img-src data: blob:")
+
+
+@api.get("/items/{item_id}/files/{scan_number}/timeline", response_class=HTMLResponse,
+         summary="A finished scan's timeline: where its time went, as a self-contained page",
+         responses={200: {"content": {"text/html": {}}, "description": "the page (docs/timeline.md)"},
+                    404: {"model": Detail, "description": "no such item, scan of the item, file, or timeline"}})
+def item_timeline(who: Who, svc: Svc, folder: Folder, item_id: ItemId, scan_number: ScanNumber) -> HTMLResponse:
+    from gda_bridge.timeline import TimelineError, timeline_page  # Bokeh: only when a page is asked for
+
+    path = _finished_file(svc, folder, item_id, scan_number)
+    try:
+        page, _ = timeline_page(path, subtitle=f"Scan {scan_number}, item {item_id}.")
+    except TimelineError as exc:
+        raise HTTPException(404, f"the file of scan {scan_number} {exc.reason}") from None
+    log.info("timeline of %s sent to %s", path.name, who.name)
+    return HTMLResponse(page, headers={"Content-Security-Policy": TIMELINE_CSP})
 
 
 @api.get("/health", response_model=Detail, responses={}, summary="Unauthenticated liveness check")

@@ -140,15 +140,29 @@ async function showItem(id) {
   if (item.started && item.finished) times.push("took " + duration(item.finished - item.started));
   $("detail-times").textContent = item.owner + "; " + times.join(", ");
   $("detail-error").textContent = item.error || "";
-  $("detail-files").replaceChildren(...files.map((f) => el("li", {}, f.size === null
-    ? el("span", { class: "missing" }, "scan " + f.scan_number + ": " + f.name + " is not in the data folder")
-    : el("a", { href: "#", "data-scan": f.scan_number, onclick: (ev) => { ev.preventDefault(); download(f); } },
-      "scan " + f.scan_number + ": " + f.name + " (" + size(f.size) + ")"))));
+  $("detail-files").replaceChildren(...files.map((f) => el("li", {}, ...(f.size === null
+    ? [el("span", { class: "missing" }, "scan " + f.scan_number + ": " + f.name + " is not in the data folder")]
+    : [el("a", { href: "#", "data-scan": f.scan_number, onclick: (ev) => { ev.preventDefault(); download(f); } },
+      "scan " + f.scan_number + ": " + f.name + " (" + size(f.size) + ")"), " ",
+    el("a", { href: "#", "data-timeline": f.scan_number, title: "where the scan's time went (docs/timeline.md)",
+      onclick: (ev) => { ev.preventDefault(); showTimeline(f); } }, "timeline")]))));
   $("detail-output").textContent = (item.output || []).join("\n");
 }
 
 function size(bytes) {
   return bytes < 1024 ? bytes + " B" : bytes < 1048576 ? (bytes / 1024).toFixed(1) + " kB" : (bytes / 1048576).toFixed(1) + " MB";
+}
+
+async function showTimeline(file) {
+  // fetched with the token, then shown in a tab of its own (noopener: it gets no access to this page)
+  try {
+    const r = await fetch(file.url + "/timeline", { headers: { Authorization: "Bearer " + state.token } });
+    if (!r.ok) { let d = r.statusText; try { d = (await r.json()).detail; } catch (e) { /* not JSON */ } throw new Error(r.status + ": " + d); }
+    const url = URL.createObjectURL(new Blob([await r.text()], { type: "text/html" }));
+    window.open(url, "_blank", "noopener");
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    $("detail-error").textContent = "";
+  } catch (e) { $("detail-error").textContent = e.message; }
 }
 
 async function download(file) {
