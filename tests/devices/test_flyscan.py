@@ -93,6 +93,13 @@ def test_fscan_nests_the_fly_in_a_step_scan(files, ctx):
     assert x() == pytest.approx(1.125) and x.speed == 3.0
 
 
+def _each_past_its_demand_and_short_of_the_next(recorded, demands, step):
+    """Each point's readback is where the motor was once past its demand and before the next one:
+    how far past depends on how quickly a loaded machine wakes the scan, which is no test's business."""
+    moved = (np.asarray(recorded, dtype=float) - np.asarray(demands, dtype=float)) * np.sign(step)
+    assert np.all(moved >= -1e-9) and np.all(moved < abs(step)), (recorded, demands)
+
+
 def test_fscan_with_flyscancn_and_in_gda_syntax(ctx):
     from gda_bridge.jython.runner import ScriptRunner
 
@@ -102,15 +109,15 @@ def test_fscan_with_flyscancn_and_in_gda_syntax(ctx):
     ctx.stream.subscribe(lambda doc: points.append(doc) if isinstance(doc, ScanPoint) else None)
     runner.run_source("fscan y 0 1 1 flyscancn x 0.5 3 det 0.01 0.09\n")  # 5/s
     assert [p.data["y"] for p in points] == [0, 0, 0, 1, 1, 1]
-    assert [p.data["x"] for p in points] == pytest.approx([1.5, 2.0, 2.5] * 2, abs=5 * LATENCY)
+    _each_past_its_demand_and_short_of_the_next([p.data["x"] for p in points], [1.5, 2.0, 2.5] * 2, 0.5)
     assert x() == pytest.approx(3.0)  # fscan does not return the motor (GDA's Fscan neither)
     points.clear()
     runner.run_source("flyscan x 0 1 0.25 det 0.01 0.04\n")
-    assert [p.data["x"] for p in points] == pytest.approx([0, 0.25, 0.5, 0.75], abs=5 * LATENCY)
+    _each_past_its_demand_and_short_of_the_next([p.data["x"] for p in points], [0, 0.25, 0.5, 0.75], 0.25)
     points.clear()  # GDA's module, as beamline scripts import it; fscan in its vararg form
     runner.run_source("from gdascripts.scan.flyscan_script import flyscan, fscan\n"
                       "fscan([y, 0, 1, 1, flyscan, x, 1, 0, 0.5, det, 0.01, 0.09])\n")
-    assert [p.data["x"] for p in points] == pytest.approx([1, 0.5] * 2, abs=5 * LATENCY)
+    _each_past_its_demand_and_short_of_the_next([p.data["x"] for p in points], [1, 0.5] * 2, -0.5)
 
 
 def test_the_speed_is_capped_at_the_motors_maximum_with_a_message(ctx):
