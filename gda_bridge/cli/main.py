@@ -18,7 +18,7 @@ def _demo(args: argparse.Namespace) -> int:
     """Start the simulated beamline IOC, scan its EPICS devices, stop it again."""
     from importlib import resources
 
-    from gda_bridge.commands import pos, scan
+    from gda_bridge.commands import cvscan, pos, scan
     from gda_bridge.session import Session
     from gda_bridge.sim_ioc import client_environment, start_ioc
 
@@ -32,7 +32,8 @@ def _demo(args: argparse.Namespace) -> int:
             m1, ct, cam = ns["m1"], ns["ct"], ns["cam"]
             print(f"IOC {ioc.prefix} on port {ioc.port}; devices: {', '.join(session.device_names)}")
             pos(m1, 2.5)
-            scan(m1, -1, 1, 0.05, ct, 0.01)
+            first = scan(m1, -1, 1, 0.05, ct, 0.01)
+            _show_timeline(first.path)
             peak = ns["peak"]
             print(f"fitted peak at m1 = {peak.result.pos:.4f} (the IOC's peak is at 0.1), fwhm = {peak.result.fwhm:.3f}")
             session.go(peak)
@@ -41,10 +42,24 @@ def _demo(args: argparse.Namespace) -> int:
             written = sorted(scan_file.parent.glob(f"{scan_file.stem}-cam-*.h5"))
             print(f"{frames.num_points} frames of {args.frame_size} written by the IOC's HDF5 plugin to "
                   f"{', '.join(p.name for p in written)}, linked from {scan_file}")
+            fly = cvscan(m1, 0, 1, 0.01, ns["mcs"], 0.005)  # hardware-triggered: one motion, 101 points
+            print(f"cvscan: {fly.num_points} points of the MCS in one motion of m1, positions from the encoder")
         finally:
             session.close()
     print("IOC stopped.")
     return 0
+
+
+def _show_timeline(scan_file: str | None) -> None:
+    """The demo's answer to "where did the time go": the scan's timeline page and its summary."""
+    from gda_bridge.timeline import text_lines, write_timeline_page
+
+    if scan_file is None:
+        return
+    out, summary = write_timeline_page(scan_file)
+    print(f"where the scan's time went (open {out} in a browser; gda-bridge timeline draws any scan file):")
+    for line in text_lines(summary):
+        print(f"  {line}")
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import h5py
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,17 +29,22 @@ def test_demo_scans_the_simulated_epics_beamline_and_leaves_nothing_running(data
     out = _run("demo", "--frame-size", "64x48", timeout=180)
     assert out.returncode == 0, out.stderr
     assert "Move completed: m1 : 2.5000" in out.stdout
-    assert out.stdout.count("Scan complete.") == 2
+    assert out.stdout.count("Scan complete.") == 3
     assert re.search(r"^\s+peak: At m1 = \S+ \(pos\), det offset = ", out.stdout, re.M)
     peak_at = float(re.search(r"fitted peak at m1 = (\S+) ", out.stdout).group(1))
     assert abs(peak_at - 0.1) <= 0.05  # the IOC's scaler peaks at m1 = 0.1
     assert f"Moving m1 to {peak_at:.4f}" in out.stdout
     files = sorted(data_dir.glob("bl99-*.nxs"))
-    assert len(files) == 2 and "IOC stopped." in out.stdout
+    assert len(files) == 3 and "IOC stopped." in out.stdout
+    page = files[0].with_name(f"{files[0].stem}-timeline.html")  # where the first scan's time went
+    assert f"open {page} in a browser" in out.stdout and page.stat().st_size > 0
+    assert re.search(r"^\s+move: [\d.]+ ms \(\d+% of the scan", out.stdout, re.M), "the moves, from the timeline"
+    assert re.search(r"the slowest point: 0 \(", out.stdout), "the first move, from 2.5 to -1, is the longest"
+    assert "cvscan: 101 points of the MCS in one motion of m1" in out.stdout
+    with h5py.File(files[2], "r") as f:
+        assert f["/entry1/instrument/mcs/det"].shape == (101,)
     camera_file = files[1].with_name(f"{files[1].stem}-cam-000000.h5")
     assert f"11 frames of 64x48 written by the IOC's HDF5 plugin to {camera_file.name}" in out.stdout
-    import h5py
-
     with h5py.File(files[1], "r") as f:  # the frames, through the scan file's link to the IOC's file
         assert f["/entry1/instrument/cam/data"].shape == (11, 48, 64)
     assert "lost connection" not in out.stderr  # the devices let go of their channels first
