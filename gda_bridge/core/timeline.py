@@ -62,12 +62,17 @@ class Timeline:
 
     def with_intervals(self, point: np.ndarray, lane: np.ndarray, phase: np.ndarray, start: np.ndarray,
                        end: np.ndarray) -> Timeline:
-        """This timeline with more intervals (times since ``origin``), ordered by start."""
-        points = np.concatenate([self.point, np.asarray(point, dtype=np.int64)])
-        lanes = np.concatenate([self.lane, np.asarray(lane, dtype=np.int32)])
-        phases = np.concatenate([self.phase, np.asarray(phase, dtype=np.int32)])
-        starts = np.concatenate([self.start, np.asarray(start, dtype=np.int64)])
-        ends = np.concatenate([self.end, np.asarray(end, dtype=np.int64)])
-        order = np.argsort(starts, kind="stable")
-        return Timeline(self.lanes, self.lane_kinds, self.phases, points[order], lanes[order], phases[order],
-                        starts[order], ends[order], self.origin)
+        """This timeline with more intervals (times since ``origin``) after its own."""
+        return Timeline(self.lanes, self.lane_kinds, self.phases,
+                        np.concatenate([self.point, np.asarray(point, dtype=np.int64)]),
+                        np.concatenate([self.lane, np.asarray(lane, dtype=np.int32)]),
+                        np.concatenate([self.phase, np.asarray(phase, dtype=np.int32)]),
+                        np.concatenate([self.start, np.asarray(start, dtype=np.int64)]),
+                        np.concatenate([self.end, np.asarray(end, dtype=np.int64)]), self.origin)
+
+    def by_start(self) -> Timeline:
+        """The same intervals ordered by start (as files keep them; sorted by the writer's thread,
+        not the scan's)."""
+        order = np.argsort(self.start, kind="stable")
+        return Timeline(self.lanes, self.lane_kinds, self.phases, self.point[order], self.lane[order],
+                        self.phase[order], self.start[order], self.end[order], self.origin)

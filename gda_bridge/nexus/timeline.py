@@ -83,7 +83,8 @@ class WriterMarks:
 
 
 def write_timeline(group: h5py.Group, timeline: Timeline) -> None:
-    """Fill the group made by :func:`create_timeline` (also in SWMR mode)."""
+    """Fill the group made by :func:`create_timeline` (also in SWMR mode), rows by start."""
+    timeline = timeline.by_start()
     group["origin"][()] = np.int64(timeline.origin)
     for name, _dtype in _COLUMNS:
         values = getattr(timeline, name)
