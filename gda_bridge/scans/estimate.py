@@ -30,7 +30,6 @@ import math
 import os
 import tempfile
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,18 +97,6 @@ def _position(device: Any) -> float | None:
         return None
 
 
-def _moves(demands: Sequence[float], passes: int, here: float | None) -> list[tuple[float, int]]:
-    """The distinct moves of ``passes`` runs through ``demands`` (returning to the first between
-    runs, starting from ``here``), each as (distance, how many times it is made)."""
-    values = np.asarray(demands, dtype=float)
-    moves = [(float(d), passes) for d in np.abs(np.diff(values))] if values.size > 1 else []
-    if passes > 1:
-        moves.append((abs(float(values[-1] - values[0])), passes - 1))
-    if here is not None:
-        moves.append((abs(float(values[0]) - here), 1))
-    return moves
-
-
 def _move_time(device: Any) -> Any:
     """A function distance -> seconds for one move of ``device``, or None if it cannot say."""
     own = getattr(device, "estimate_move_seconds", None)
@@ -124,11 +111,20 @@ def _seconds_per_point(start: ScanStart) -> float:
                default=0.0)
 
 
+def _level(device: Any) -> int:
+    try:
+        return int(device.getLevel())
+    except Exception:  # no level: GDA's default
+        return 5
+
+
 def _dimension_seconds(start: ScanStart, devices: dict[str, Any]) -> tuple[dict[int, float], float, bool]:
-    """Seconds of motion per dimension, the seconds of the first moves from where the devices are
-    (the slowest of each dimension), and whether the detectors collect during the motion."""
+    """Seconds of motion (the stepped scannables' under key -1, each fly line's dimension's under
+    its own), the seconds of the first moves from where the devices are, and whether the
+    detectors collect during the motion."""
     by_dimension: dict[int, float] = {}
     first: dict[int, float] = {}
+    stepped: list[_Stepped] = []
     inside = False
     for d in start.devices:
         if d.role != "scannable" or d.dimension is None or d.name not in devices:
@@ -142,18 +138,52 @@ def _dimension_seconds(start: ScanStart, devices: dict[str, Any]) -> tuple[dict[
         own = getattr(device, "estimate_motion_seconds", None)
         if getattr(device, "collects_while_moving", False) and callable(own):
             seconds = float(own(demands, passes, _seconds_per_point(start)))
+            by_dimension[d.dimension] = max(by_dimension.get(d.dimension, 0.0), seconds)
             inside = True
-        else:
-            move = _move_time(device)
-            if move is None:
-                continue
-            here = _position(device)
-            seconds = sum(count * float(move(distance)) for distance, count in
-                          _moves(demands, passes, here) if distance > 0)
-            if here is not None and demands and demands[0] != here:
-                first[d.dimension] = max(first.get(d.dimension, 0.0), float(move(abs(demands[0] - here))))
-        by_dimension[d.dimension] = max(by_dimension.get(d.dimension, 0.0), seconds)
+            continue
+        move = _move_time(device)
+        if move is None:
+            continue
+        level = _level(device)
+        here = _position(device)
+        if here is not None and demands and demands[0] != here:
+            first[level] = max(first.get(level, 0.0), float(move(abs(demands[0] - here))))
+        stepped.append(_Stepped(d.dimension, level, demands, move))
+    by_dimension[-1] = _stepped_seconds(tuple(start.shape), stepped) + sum(first.values())
     return by_dimension, sum(first.values()), inside
+
+
+@dataclass(frozen=True)
+class _Stepped:
+    dimension: int
+    level: int
+    demands: list[float]
+    move: Any
+
+
+def _stepped_seconds(shape: tuple[int, ...], stepped: list[_Stepped]) -> float:
+    """The stepped scannables' moves between points, as the engine makes them: at a point where
+    dimension k steps, its scannables step and those of the inner dimensions return to their
+    first demand, all of a level at once (the slowest counts) and level after level."""
+    total = 0.0
+    for k in range(len(shape)):
+        movers = [s for s in stepped if s.dimension == k]
+        inner = [s for s in stepped if s.dimension > k]
+        if not movers and not inner:
+            continue
+        returns: dict[int, float] = {}
+        for s in inner:
+            back = abs(s.demands[-1] - s.demands[0])
+            if back > 0:
+                returns[s.level] = max(returns.get(s.level, 0.0), float(s.move(back)))
+        for i in range(1, shape[k]):
+            per_level = dict(returns)
+            for s in movers:
+                distance = abs(s.demands[i] - s.demands[i - 1]) if i < len(s.demands) else 0.0
+                if distance > 0:
+                    per_level[s.level] = max(per_level.get(s.level, 0.0), float(s.move(distance)))
+            total += int(np.prod(shape[:k])) * sum(per_level.values())
+    return total
 
 
 def motion_seconds(start: ScanStart, devices: dict[str, Any]) -> float:

@@ -34,10 +34,20 @@ def grid_start(outer: list[float], inner: list[float]) -> ScanStart:
 def test_motion_follows_the_planned_path_at_each_devices_speed():
     start = grid_start([0.0, 1.0, 2.0], [0.0, 2.0, 4.0])
     x, y = SimMotor("x", speed=2.0, position=-2.0), SimMotor("y", speed=0.5, position=0.0)
-    # x: -2 -> 0 first (2), then three runs of 4 with two returns of 4: 2 + 12 + 8 = 22 at 2/s;
-    # y: 0 -> 2 in steps: 2 at 0.5/s. Different dimensions add up.
-    assert motion_seconds(start, {"x": x, "y": y}) == pytest.approx(22 / 2.0 + 2 / 0.5)
+    # x: -2 -> 0 first (1 s), then three runs of two steps of 2 (1 s each); at each of the two
+    # outer steps y moves 1 (2 s at 0.5/s) while x returns 4 (2 s at 2/s): they move together,
+    # so the slower counts: 1 + 6 + 2 x 2.
+    assert motion_seconds(start, {"x": x, "y": y}) == pytest.approx(1 + 6 + 4)
+    slow_y = SimMotor("y", speed=0.25, position=0.0)  # its steps (4 s) outlast x's returns
+    assert motion_seconds(start, {"x": x, "y": slow_y}) == pytest.approx(1 + 6 + 2 * 4)
     assert motion_seconds(start, {"x": SimMotor("x"), "y": y}) == pytest.approx(4.0)  # instant x: no time
+
+
+def test_scannables_of_different_levels_move_one_level_after_the_other():
+    start = grid_start([0.0, 1.0, 2.0], [0.0, 2.0, 4.0])
+    x, y = SimMotor("x", speed=2.0, position=0.0), SimMotor("y", speed=0.5, position=0.0)
+    y.setLevel(6)  # after x's level 5: y's steps wait for x's returns
+    assert motion_seconds(start, {"x": x, "y": y}) == pytest.approx(6 + 2 * (2 + 2))
 
 
 def test_overheads_are_learnt_per_kind_and_kept_in_the_data_folder(tmp_path):
