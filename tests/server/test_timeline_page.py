@@ -3,18 +3,13 @@ without a timeline) and the operator page's link opening it in a tab of its own,
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import h5py
 import httpx
 import pytest
 
 from gda_bridge.server.client import ServerRequestError
+from tests.chromium import launched_chromium
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCAN = "scan(fast, 0, 1, 0.25, fdet, 0.001)"  # 5 points
 
 
@@ -60,13 +55,8 @@ def test_a_file_without_a_timeline_is_refused_in_one_line(server, clients):
 
 @pytest.fixture
 def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it with apt-get)")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=30_000)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def test_the_pages_timeline_link_opens_the_scans_timeline_in_a_tab_of_its_own(server, clients, tokens, chromium,

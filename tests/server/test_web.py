@@ -3,28 +3,20 @@ real server scanning simulated devices."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from gda_bridge.server.client import ServerRequestError
+from tests.chromium import launched_chromium
 from tests.server.conftest import wait_until
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")
+pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCAN = "scan(sm, 0, 3, 0.1, sdet, 0.05)"  # 31 points, about 3 s
 
 
 @pytest.fixture
 def page(tmp_path):
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it with apt-get)")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=30_000)
+    with launched_chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 950})
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -32,7 +24,6 @@ def page(tmp_path):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         yield page
         context.close()
-        browser.close()
         assert errors == [], f"JavaScript errors on the page: {errors}"
 
 

@@ -7,29 +7,22 @@ in the test's tmp dir."""
 from __future__ import annotations
 
 import io
-import shutil
-from pathlib import Path
 
 import h5py
 import pytest
 
+from tests.chromium import launched_chromium
 from tests.server.conftest import wait_until
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")
+pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e .[test]")
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCAN = "scan(sm, 0, 3, 0.1, sdet, 0.05)"  # 31 points, about 3 s
 WIDE, NARROW = {"width": 1400, "height": 900}, {"width": 1024, "height": 768}
 
 
 @pytest.fixture
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it with apt-get)")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=30_000)
+    with launched_chromium() as chromium:
         errors: list[str] = []
 
         def new_page(viewport: dict):
@@ -40,7 +33,6 @@ def browser():
             return page
 
         yield new_page
-        chromium.close()
         assert errors == [], f"JavaScript errors on the page: {errors}"
 
 

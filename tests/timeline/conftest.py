@@ -4,15 +4,11 @@ timeline page, and the plot's geometry read from Bokeh's own views."""
 from __future__ import annotations
 
 import io
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.chromium import launched_chromium
 
 #: Where the plot's frame is on the page, where each lane's centre is, and a ms-to-pixel function.
 GEOMETRY = """(lanes) => {
@@ -28,13 +24,8 @@ NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAni
 
 @pytest.fixture
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it with apt-get)")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=30_000)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Opened:
