@@ -171,6 +171,7 @@ def _stepped_seconds(shape: tuple[int, ...], stepped: list[_Stepped]) -> float:
         inner = [s for s in stepped if s.dimension > k]
         if not movers and not inner:
             continue
+        passes = int(np.prod(shape[:k]))  # each step of dimension k is made once per pass of the outer ones
         returns: dict[int, float] = {}
         for s in inner:
             back = abs(s.demands[-1] - s.demands[0])
@@ -182,7 +183,7 @@ def _stepped_seconds(shape: tuple[int, ...], stepped: list[_Stepped]) -> float:
                 distance = abs(s.demands[i] - s.demands[i - 1]) if i < len(s.demands) else 0.0
                 if distance > 0:
                     per_level[s.level] = max(per_level.get(s.level, 0.0), float(s.move(distance)))
-            total += int(np.prod(shape[:k])) * sum(per_level.values())
+            total += passes * sum(per_level.values())
     return total
 
 
